@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from partners import views as partner_views
+
+urlpatterns = [
+    path("", partner_views.home, name="home"),
+    path("healthz", partner_views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("teams/", include("partners.urls")),
+    path("", include("fidelity.urls")),
+    path("forums/", include("forums.urls")),
+    path("reports/", include("reports.urls")),
+]

@@ -1,0 +1,125 @@
+"""What may this person see and change? The one place that answers it.
+
+Every view gets pilots, teams and local authorities through these functions. Objects outside what
+a person may see are answered with 404, so nobody learns that another team's data exists.
+
+- A pilot manager sees everything in the pilots they manage.
+- A team leader sees and edits only their own team.
+- A forum facilitator sees the pilot's structure (to record forums) but no team's returns.
+- Nobody sees another pilot.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import LocalAuthority, Organisation, Pilot, Role, Team, User, Zone
+
+
+def _role_pilot_ids(user: User, *roles: str) -> QuerySet:
+    assignments = user.role_assignments.all()
+    if roles:
+        assignments = assignments.filter(role__in=roles)
+    return assignments.values("pilot_id")
+
+
+def pilots_visible_to(user: User) -> QuerySet[Pilot]:
+    if not user.is_authenticated:
+        return Pilot.objects.none()
+    return Pilot.objects.filter(id__in=_role_pilot_ids(user))
+
+
+def pilots_managed_by(user: User) -> QuerySet[Pilot]:
+    if not user.is_authenticated:
+        return Pilot.objects.none()
+    return Pilot.objects.filter(id__in=_role_pilot_ids(user, Role.PILOT_MANAGER))
+
+
+def pilots_facilitated_by(user: User) -> QuerySet[Pilot]:
+    """Pilots whose forum material this person may see in full and edit."""
+    if not user.is_authenticated:
+        return Pilot.objects.none()
+    return Pilot.objects.filter(id__in=_role_pilot_ids(user, Role.FACILITATOR, Role.PILOT_MANAGER))
+
+
+def is_pilot_manager(user: User, pilot: Pilot | int) -> bool:
+    pilot_id = pilot if isinstance(pilot, int) else pilot.pk
+    return pilots_managed_by(user).filter(pk=pilot_id).exists()
+
+
+def teams_led_by(user: User) -> QuerySet[Team]:
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(
+        role_assignments__user=user, role_assignments__role=Role.TEAM_LEADER
+    ).distinct()
+
+
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    """Teams whose pages and returns this person may open."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    led = Team.objects.filter(
+        role_assignments__user=user, role_assignments__role=Role.TEAM_LEADER
+    ).values("id")
+    return (
+        Team.objects.filter(
+            Q(organisation__pilot__in=_role_pilot_ids(user, Role.PILOT_MANAGER)) | Q(id__in=led)
+        )
+        .select_related("organisation", "organisation__pilot")
+        .distinct()
+    )
+
+
+def teams_editable_by(user: User) -> QuerySet[Team]:
+    """Teams whose return this person may fill in: only their own."""
+    return teams_led_by(user)
+
+
+def local_authorities_visible_to(user: User) -> QuerySet[LocalAuthority]:
+    if not user.is_authenticated:
+        return LocalAuthority.objects.none()
+    pilot_wide = _role_pilot_ids(user, Role.PILOT_MANAGER, Role.FACILITATOR)
+    return (
+        LocalAuthority.objects.filter(
+            Q(zone__pilot__in=pilot_wide) | Q(teams__in=teams_led_by(user).values("id"))
+        )
+        .select_related("zone")
+        .distinct()
+    )
+
+
+def zones_visible_to(user: User) -> QuerySet[Zone]:
+    if not user.is_authenticated:
+        return Zone.objects.none()
+    return Zone.objects.filter(
+        pilot__in=_role_pilot_ids(user, Role.PILOT_MANAGER, Role.FACILITATOR)
+    )
+
+
+def organisations_visible_to(user: User) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    pilot_wide = _role_pilot_ids(user, Role.PILOT_MANAGER, Role.FACILITATOR)
+    return Organisation.objects.filter(
+        Q(pilot__in=pilot_wide) | Q(teams__in=teams_led_by(user).values("id"))
+    ).distinct()
+
+
+def get_team_for_user(user: User, pk: int) -> Team:
+    return get_object_or_404(teams_visible_to(user), pk=pk)
+
+
+def get_pilot_for_user(user: User, pk: int) -> Pilot:
+    return get_object_or_404(pilots_visible_to(user), pk=pk)
+
+
+def get_managed_pilot(user: User, pk: int) -> Pilot:
+    return get_object_or_404(pilots_managed_by(user), pk=pk)
+
+
+def roles_of(user: User) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(user.role_assignments.values_list("role", flat=True))

@@ -1,0 +1,109 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import LocalAuthority, Organisation, Pilot, RoleAssignment, Team, User, Zone
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["pilot", "team"]
+    fk_name = "user"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [RoleAssignmentInline]
+    list_display = ["username", "email", "first_name", "last_name", "is_active", "is_superuser"]
+    list_filter = ["is_active", "is_superuser", "role_assignments__role", "role_assignments__pilot"]
+
+
+class ZoneInline(admin.TabularInline):
+    model = Zone
+    extra = 0
+    show_change_link = True
+
+
+class OrganisationInline(admin.TabularInline):
+    model = Organisation
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Pilot)
+class PilotAdmin(admin.ModelAdmin):
+    list_display = ["name", "quarter_convention", "return_deadline_days"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ZoneInline, OrganisationInline]
+
+
+class LocalAuthorityInline(admin.TabularInline):
+    model = LocalAuthority
+    extra = 0
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ["name", "pilot"]
+    list_filter = ["pilot"]
+    search_fields = ["name", "local_authorities__name"]
+    inlines = [LocalAuthorityInline]
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "zone", "pilot_name"]
+    list_filter = ["zone__pilot", "zone"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["zone__pilot"]
+
+    @admin.display(description="Pilot", ordering="zone__pilot__name")
+    def pilot_name(self, obj: LocalAuthority) -> str:
+        return obj.zone.pilot.name
+
+
+class TeamInline(admin.TabularInline):
+    model = Team
+    extra = 0
+    show_change_link = True
+    fields = ["name", "is_active"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "partnership_role", "pilot"]
+    list_filter = ["pilot", "partnership_role"]
+    search_fields = ["name"]
+    inlines = [TeamInline]
+
+
+class TeamRoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "pilot"]
+    verbose_name = "team leader"
+    verbose_name_plural = "team leaders"
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "is_active"]
+    list_filter = ["organisation__pilot", "organisation", "local_authorities__zone", "is_active"]
+    search_fields = ["name", "organisation__name", "local_authorities__name"]
+    filter_horizontal = ["local_authorities"]
+    list_select_related = ["organisation"]
+    inlines = [TeamRoleInline]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "pilot", "team"]
+    list_filter = ["role", "pilot"]
+    search_fields = ["user__username", "user__email", "team__name"]
+    autocomplete_fields = ["user", "pilot", "team"]
+    list_select_related = ["user", "pilot", "team"]

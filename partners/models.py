@@ -1,0 +1,199 @@
+"""The pilot's structure and the people who work in it.
+
+A pilot has zones, zones group local authorities, organisations in the partnership run teams, and a
+team serves one or more local authorities. What a person may do comes from their role assignments.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see comes from `RoleAssignment`, not from this row."""
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and self.is_superuser
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class QuarterConvention(models.TextChoices):
+    FINANCIAL = "financial", "UK financial year (Q1 = April to June)"
+    CALENDAR = "calendar", "Calendar year (Q1 = January to March)"
+
+
+class Pilot(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    quarter_convention = models.CharField(
+        max_length=10, choices=QuarterConvention.choices, default=QuarterConvention.FINANCIAL
+    )
+    return_deadline_days = models.PositiveSmallIntegerField(
+        default=20, help_text="Days after a quarter ends by which its return is due."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        super().save(*args, **kwargs)
+
+
+class Zone(models.Model):
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="zones")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["pilot", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "name"], name="zone_unique_name_per_pilot")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalAuthority(models.Model):
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="local_authorities")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "local authority"
+        verbose_name_plural = "local authorities"
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "name"], name="la_unique_name_per_zone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:100]
+        super().save(*args, **kwargs)
+
+
+class PartnershipRole(models.TextChoices):
+    LEAD_PROVIDER = "lead", "Lead provider"
+    HOUSING_ASSOCIATION = "housing", "Housing association"
+    SUPPORT_PROVIDER = "support", "Support provider"
+    MENTAL_HEALTH = "mental_health", "Specialist mental health provider"
+    SUBSTANCE_USE = "substance_use", "Specialist substance-use provider"
+    OTHER = "other", "Other partner"
+
+
+class Organisation(models.Model):
+    """A partner organisation in a pilot's partnership."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="organisations")
+    name = models.CharField(max_length=200)
+    partnership_role = models.CharField(
+        max_length=20, choices=PartnershipRole.choices, default=PartnershipRole.SUPPORT_PROVIDER
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "name"], name="organisation_unique_per_pilot")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """An organisation's Housing First team: the unit that submits a quarterly return."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    local_authorities = models.ManyToManyField(LocalAuthority, related_name="teams")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def pilot(self) -> Pilot:
+        return self.organisation.pilot
+
+
+class Role(models.TextChoices):
+    PILOT_MANAGER = "manager", "Pilot manager"
+    TEAM_LEADER = "team_leader", "Team leader"
+    FACILITATOR = "facilitator", "Forum facilitator"
+    REVIEWER = "reviewer", "Co-production reviewer"
+
+
+class RoleAssignment(models.Model):
+    """One role a person holds in one pilot (and, for a team leader, one team).
+
+    Administrators are not assigned here: they are superusers and set the pilot up in the admin.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="role_assignments")
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        help_text="Only for team leaders.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="team_leader", team__isnull=False)
+                    | (~models.Q(role="team_leader") & models.Q(team__isnull=True))
+                ),
+                name="role_team_only_for_team_leaders",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "pilot"],
+                condition=models.Q(team__isnull=True),
+                name="role_unique_per_pilot",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "team"],
+                condition=models.Q(team__isnull=False),
+                name="role_unique_per_team",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.team.name if self.team_id else self.pilot.name
+        return f"{self.user}: {self.get_role_display()} ({where})"
+
+    def clean(self) -> None:
+        if self.role == Role.TEAM_LEADER and not self.team_id:
+            raise ValidationError({"team": "A team leader must be given a team."})
+        if self.role != Role.TEAM_LEADER and self.team_id:
+            raise ValidationError({"team": "Only team leaders are given a team."})
+        if self.team_id and self.pilot_id and self.team.organisation.pilot_id != self.pilot_id:
+            raise ValidationError({"team": "This team belongs to another pilot."})

@@ -1,0 +1,82 @@
+from dataclasses import dataclass
+
+import pytest
+
+from partners.models import LocalAuthority, Pilot, Team, User
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class PilotWorld:
+    """Two pilots; the first with two zones, three LAs and three teams, each with a leader."""
+
+    pilot: Pilot
+    other_pilot: Pilot
+    bolton: LocalAuthority
+    wigan: LocalAuthority
+    bury: LocalAuthority
+    bolton_team: Team
+    wigan_team: Team
+    bury_team: Team
+    other_team: Team
+    lead_bolton: User
+    lead_wigan: User
+    lead_bury: User
+    manager: User
+    other_manager: User
+    facilitator: User
+    lead_other: User
+
+
+@pytest.fixture
+def world(db) -> PilotWorld:
+    pilot = factories.PilotFactory(name="Test pilot")
+    other_pilot = factories.PilotFactory(name="Another pilot")
+    west = factories.ZoneFactory(pilot=pilot, name="West")
+    north = factories.ZoneFactory(pilot=pilot, name="North")
+    bolton = factories.LocalAuthorityFactory(zone=west, name="Bolton")
+    wigan = factories.LocalAuthorityFactory(zone=west, name="Wigan")
+    bury = factories.LocalAuthorityFactory(zone=north, name="Bury")
+    elsewhere = factories.LocalAuthorityFactory(
+        zone=factories.ZoneFactory(pilot=other_pilot), name="Elsewhere"
+    )
+    org = factories.OrganisationFactory(pilot=pilot, name="Red Rose Support")
+    org2 = factories.OrganisationFactory(pilot=pilot, name="Northern Lights")
+    other_org = factories.OrganisationFactory(pilot=other_pilot, name="Far Away Trust")
+    bolton_team = factories.TeamFactory(
+        organisation=org, name="HF Bolton", local_authorities=[bolton]
+    )
+    wigan_team = factories.TeamFactory(organisation=org, name="HF Wigan", local_authorities=[wigan])
+    bury_team = factories.TeamFactory(organisation=org2, name="HF Bury", local_authorities=[bury])
+    other_team = factories.TeamFactory(
+        organisation=other_org, name="HF Elsewhere", local_authorities=[elsewhere]
+    )
+    return PilotWorld(
+        pilot=pilot,
+        other_pilot=other_pilot,
+        bolton=bolton,
+        wigan=wigan,
+        bury=bury,
+        bolton_team=bolton_team,
+        wigan_team=wigan_team,
+        bury_team=bury_team,
+        other_team=other_team,
+        lead_bolton=factories.team_leader(bolton_team, "lead-bolton"),
+        lead_wigan=factories.team_leader(wigan_team, "lead-wigan"),
+        lead_bury=factories.team_leader(bury_team, "lead-bury"),
+        manager=factories.manager(pilot, "manager"),
+        other_manager=factories.manager(other_pilot, "other-manager"),
+        facilitator=factories.facilitator(pilot, "facilitator"),
+        lead_other=factories.team_leader(other_team, "lead-elsewhere"),
+    )
