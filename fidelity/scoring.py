@@ -1,0 +1,81 @@
+"""Fidelity scoring: pure functions over plain values, no database.
+
+- A principle's score is the mean of its scored indicators; "not assessed" and blank indicators
+  are left out. A principle with no scored indicator has no score (None), never zero.
+- The overall score is the mean of the principle scores that exist; None if none exists.
+- A band is the first band (highest threshold first) whose minimum the score reaches.
+- Change is the difference from the previous quarter's score, None when either is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class BandRule:
+    name: str
+    minimum: Decimal
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(PLACES, rounding=ROUND_HALF_UP)
+
+
+def mean_score(values: Iterable[int | Decimal | None]) -> Decimal | None:
+    present = [Decimal(v) for v in values if v is not None]
+    if not present:
+        return None
+    return _round(sum(present) / len(present))
+
+
+def principle_score(indicator_scores: Iterable[int | None]) -> Decimal | None:
+    """Mean of the scored indicators of one principle (None means not assessed or blank)."""
+    return mean_score(indicator_scores)
+
+
+def overall_score(principle_scores: Iterable[Decimal | None]) -> Decimal | None:
+    return mean_score(principle_scores)
+
+
+def band_for(score: Decimal | None, rules: Sequence[BandRule]) -> BandRule | None:
+    if score is None:
+        return None
+    for rule in sorted(rules, key=lambda r: r.minimum, reverse=True):
+        if score >= rule.minimum:
+            return rule
+    return None
+
+
+def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    if current is None or previous is None:
+        return None
+    return _round(Decimal(current) - Decimal(previous))
+
+
+def fell_twice_running(scores: Sequence[Decimal | None]) -> bool:
+    """Drift: the last three scores (oldest first) exist and each is lower than the one before."""
+    if len(scores) < 3:
+        return False
+    a, b, c = scores[-3:]
+    if a is None or b is None or c is None:
+        return False
+    return b < a and c < b
+
+
+def sustainment_rate(sustained: int | None, ended: int | None) -> Decimal | None:
+    """Share of tenancies sustained out of those sustained plus those ended, as a percentage."""
+    if sustained is None or ended is None or sustained + ended == 0:
+        return None
+    return _round(Decimal(100) * sustained / (sustained + ended))
+
+
+def share(part: int | None, whole: int | None) -> Decimal | None:
+    """part / whole as a percentage; None when the whole is missing or zero."""
+    if part is None or not whole:
+        return None
+    return _round(Decimal(100) * part / whole)
