@@ -1,5 +1,6 @@
-from django.urls import path  # noqa: F401
+from .dashboard_urls import urlpatterns as dashboard_urlpatterns
 
 app_name = "fidelity"
 
-urlpatterns: list = []
+# Returns, review and the home panel (fidelity/views.py), then the dashboards.
+urlpatterns: list = [] + dashboard_urlpatterns
