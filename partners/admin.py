@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import LocalAuthority, Organisation, Pilot, RoleAssignment, Team, User, Zone
+from .models import (
+    LocalAuthority,
+    Organisation,
+    Pilot,
+    RoleAssignment,
+    SecurityEvent,
+    Team,
+    User,
+    Zone,
+)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -107,3 +116,23 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
     search_fields = ["user__username", "user__email", "team__name"]
     autocomplete_fields = ["user", "pilot", "team"]
     list_select_related = ["user", "pilot", "team"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is written by the app, never edited."""
+
+    list_display = ["at", "kind", "username", "user", "ip_address", "path", "detail"]
+    list_filter = ["kind", "at"]
+    search_fields = ["username", "user__username", "ip_address", "path", "detail"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -7,6 +7,11 @@ class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = "Pilot structure and people"
 
+    def ready(self) -> None:
+        from . import audit
+
+        audit.connect()
+
 
 class PilotAdminConfig(admin_apps.AdminConfig):
     """The Django admin, reachable by administrators (superusers) only."""

@@ -197,3 +197,34 @@ class RoleAssignment(models.Model):
             raise ValidationError({"team": "Only team leaders are given a team."})
         if self.team_id and self.pilot_id and self.team.organisation.pilot_id != self.pilot_id:
             raise ValidationError({"team": "This team belongs to another pilot."})
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    LOCKED_OUT = "locked_out", "Locked out"
+    LOGOUT = "logout", "Signed out"
+    PERMISSION_DENIED = "denied", "Permission denied"
+    EXPORT = "export", "Data exported"
+    DOWNLOAD = "download", "Report downloaded"
+
+
+class SecurityEvent(models.Model):
+    """An append-only trail of security events, readable by administrators."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=20, choices=SecurityEventKind.choices)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="security_events"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As typed, for failures.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
