@@ -1,0 +1,199 @@
+"""A synthetic large pilot for benchmarks: deterministic, built with bulk inserts.
+
+Everything here is invented: pilots, places, organisations, scores and forum notes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from fidelity import scoring
+from fidelity.models import (
+    IndicatorScore,
+    PilotFramework,
+    PrincipleScore,
+    QAReturn,
+    ReturnStatus,
+)
+from fidelity.quarters import Quarter
+from fidelity.selectors import current_framework_version
+from partners.models import (
+    LocalAuthority,
+    Organisation,
+    Pilot,
+    Role,
+    RoleAssignment,
+    Team,
+    User,
+    Zone,
+)
+
+SCALE_PREFIX = "Scale pilot"
+BATCH = 5000
+
+
+@dataclass
+class ScaleSpec:
+    pilots: int = 3
+    las_per_pilot: int = 50
+    teams_per_la: int = 2
+    quarters: int = 40
+    forum_sessions: int = 300
+    seed: int = 1
+    zones_per_pilot: int = 4
+    organisations_per_pilot: int = 11
+
+
+@dataclass
+class ScaleResult:
+    pilots: list[Pilot] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def remove_scale_data() -> None:
+    """Deletes every synthetic pilot (and all that hangs off it)."""
+    pilots = Pilot.objects.filter(name__startswith=SCALE_PREFIX)
+    QAReturn.objects.filter(team__organisation__pilot__in=pilots).delete()
+    Team.objects.filter(organisation__pilot__in=pilots).delete()
+    LocalAuthority.objects.filter(zone__pilot__in=pilots).delete()
+    User.objects.filter(username__startswith="scale-").delete()
+    pilots.delete()
+
+
+@transaction.atomic
+def build_scale(spec: ScaleSpec) -> ScaleResult:
+    rng = random.Random(spec.seed)
+    result = ScaleResult()
+    totals = {"las": 0, "teams": 0, "returns": 0, "indicator_scores": 0, "principle_scores": 0}
+    today = timezone.localdate()
+    for p in range(1, spec.pilots + 1):
+        pilot = Pilot.objects.create(name=f"{SCALE_PREFIX} {p}", slug=f"scale-pilot-{p}")
+        version = current_framework_version(pilot=pilot)
+        PilotFramework.objects.create(pilot=pilot, version=version)
+        zones = Zone.objects.bulk_create(
+            Zone(pilot=pilot, name=f"Zone {z}") for z in range(1, spec.zones_per_pilot + 1)
+        )
+        las = LocalAuthority.objects.bulk_create(
+            LocalAuthority(
+                zone=zones[i % len(zones)], name=f"Borough {p}-{i:03d}", slug=f"borough-{p}-{i:03d}"
+            )
+            for i in range(1, spec.las_per_pilot + 1)
+        )
+        orgs = Organisation.objects.bulk_create(
+            Organisation(pilot=pilot, name=f"Partner {p}-{o:02d}")
+            for o in range(1, spec.organisations_per_pilot + 1)
+        )
+        teams = Team.objects.bulk_create(
+            Team(
+                organisation=orgs[(i * spec.teams_per_la + t) % len(orgs)],
+                name=f"Team {la.name}/{t}",
+            )
+            for i, la in enumerate(las)
+            for t in range(1, spec.teams_per_la + 1)
+        )
+        Team.local_authorities.through.objects.bulk_create(
+            Team.local_authorities.through(
+                team_id=team.pk, localauthority_id=las[i // spec.teams_per_la].pk
+            )
+            for i, team in enumerate(teams)
+        )
+        manager, _ = User.objects.get_or_create(username=f"scale-manager-{p}")
+        RoleAssignment.objects.create(user=manager, role=Role.PILOT_MANAGER, pilot=pilot)
+        counts = _build_returns(rng, pilot, version, teams, spec.quarters, today)
+        for key, value in counts.items():
+            totals[key] += value
+        totals["las"] += len(las)
+        totals["teams"] += len(teams)
+        result.pilots.append(pilot)
+    result.counts = totals
+    return result
+
+
+def _build_returns(rng, pilot, version, teams, quarter_count, today) -> dict[str, int]:
+    principles = list(version.principles.prefetch_related("indicators"))
+    current = Quarter.containing(today, pilot.quarter_convention)
+    quarters = current.previous().back(quarter_count)
+    counts = {"returns": 0, "indicator_scores": 0, "principle_scores": 0}
+    for team in teams:
+        base = {p.code: rng.uniform(1.8, 3.8) for p in principles}
+        drift = {p.code: rng.uniform(-0.03, 0.03) for p in principles}
+        returns = []
+        for quarter in quarters:
+            supported = rng.randint(4, 14)
+            ended = rng.randint(0, 3)
+            unknown = rng.randint(0, ended)
+            returns.append(
+                QAReturn(
+                    team=team,
+                    framework_version=version,
+                    year=quarter.year,
+                    quarter=quarter.number,
+                    quarter_index=quarter.index,
+                    deadline=quarter.deadline(pilot.return_deadline_days),
+                    status=ReturnStatus.APPROVED,
+                    submitted_at=timezone.make_aware(
+                        datetime.datetime.combine(quarter.end, datetime.time(12))
+                    ),
+                    people_supported=supported,
+                    new_referrals=rng.randint(0, 4),
+                    people_housed=rng.randint(0, 3),
+                    tenancies_sustained=supported - rng.randint(0, 2),
+                    sustained_6_months=rng.randint(0, supported),
+                    sustained_12_months=rng.randint(0, supported // 2),
+                    tenancies_ended=ended,
+                    ended_planned_move=ended - unknown,
+                    ended_unknown=unknown,
+                    staff_fte=Decimal(rng.choice(["1.0", "1.5", "2.0"])),
+                    support_contacts=rng.randint(20, 120),
+                )
+            )
+        QAReturn.objects.bulk_create(returns, batch_size=BATCH)
+        indicator_rows, principle_rows = [], []
+        for step, qa_return in enumerate(returns):
+            principle_means = []
+            for principle in principles:
+                centre = base[principle.code] + drift[principle.code] * step
+                values = []
+                for indicator in principle.indicators.all():
+                    assessed = rng.random() > 0.05
+                    value = max(1, min(4, round(rng.gauss(centre, 0.6)))) if assessed else None
+                    values.append(value)
+                    indicator_rows.append(
+                        IndicatorScore(
+                            qa_return=qa_return,
+                            indicator=indicator,
+                            score=value,
+                            not_assessed=value is None,
+                            not_assessed_reason="" if assessed else "Not reviewed this quarter",
+                            evidence="Synthetic evidence for benchmarking.",
+                        )
+                    )
+                mean = scoring.principle_score(values)
+                principle_means.append(mean)
+                principle_rows.append(
+                    PrincipleScore(
+                        qa_return=qa_return,
+                        principle=principle,
+                        principle_code=principle.code,
+                        team=team,
+                        pilot=pilot,
+                        quarter_index=qa_return.quarter_index,
+                        score=mean,
+                        scored_count=sum(v is not None for v in values),
+                        not_assessed_count=sum(v is None for v in values),
+                    )
+                )
+            qa_return.overall_score = scoring.overall_score(principle_means)
+        QAReturn.objects.bulk_update(returns, ["overall_score"], batch_size=BATCH)
+        IndicatorScore.objects.bulk_create(indicator_rows, batch_size=BATCH)
+        PrincipleScore.objects.bulk_create(principle_rows, batch_size=BATCH)
+        counts["returns"] += len(returns)
+        counts["indicator_scores"] += len(indicator_rows)
+        counts["principle_scores"] += len(principle_rows)
+    return counts
