@@ -222,3 +222,13 @@ HOME_PANELS = ["fidelity:home_panel", "forums:home_panel", "reports:home_panel"]
 
 # Apps whose `demo.seed(pilot)` seed_demo calls, in dependency order.
 DEMO_APPS = ["fidelity", "forums", "reports"]
+
+# Reports
+# Link in the "your report is ready" email; a report running with no heartbeat for this long
+# (or queued and never started) is sent again by the sweep; builds retry with this back-off.
+REPORTS_SITE_URL = env.str("REPORTS_SITE_URL", default="http://127.0.0.1:8000")
+REPORTS_STALE_AFTER_MINUTES = env.int("REPORTS_STALE_AFTER_MINUTES", default=10)
+REPORTS_RETRY_BACKOFF_SECONDS = env.int("REPORTS_RETRY_BACKOFF_SECONDS", default=30)
+REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=5)
+# WeasyPrint logs every layout step at INFO; only its warnings matter.
+LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})

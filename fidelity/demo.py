@@ -1,13 +1,246 @@
-"""Demo data for the fidelity app: the pilot's framework (and, below, past returns)."""
+"""Demo data for the fidelity app: the pilot's framework and six past quarters of returns.
 
-from partners.models import Pilot
+Deterministic (every random choice comes from `random.Random` seeded with the team and quarter)
+and idempotent (a quarter that already has a team's return is left alone). Some principles drift
+down and others improve; a few returns are late or missing; some tenancy outcomes are unknown.
+All evidence text is invented.
+"""
 
-from .models import PilotFramework
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from partners.models import Pilot, Role, RoleAssignment, Team, User
+
+from .models import (
+    ActivityKind,
+    IndicatorScore,
+    PilotFramework,
+    QAActivity,
+    QAReturn,
+    ReturnStatus,
+    ReturnTransition,
+)
+from .quarters import Quarter
 from .selectors import current_framework_version
+from .services import return_store_scores
+
+SEED = 2026
+PAST_QUARTERS = 6
+# Principles that drift down for most teams, and those that improve, over the six quarters.
+DRIFTING = {"P2": Decimal("-0.25"), "P5": Decimal("-0.2")}
+IMPROVING = {"P4": Decimal("0.25"), "P7": Decimal("0.2")}
+
+EVIDENCE = [
+    "Case file audit of {n} files: support plans reviewed with the person this quarter.",
+    "Team meeting notes show the approach discussed; examples recorded in supervision.",
+    "Client feedback from {n} people; most said workers kept in touch when things were hard.",
+    "Peer reviewers from the co-production panel read plans and spoke with staff.",
+    "Reflective practice session looked at two anonymised situations from the quarter.",
+    "Observed visits showed workers following the person's lead on what to talk about.",
+]
+FINDINGS = {
+    ActivityKind.CASE_FILE_AUDIT: "Plans mostly start from goals; a few still list risks first.",
+    ActivityKind.CLIENT_FEEDBACK: "People value flexible contact times; some want more notice.",
+    ActivityKind.PEER_REVIEW: "Reviewers found a warm, unhurried approach in most visits.",
+    ActivityKind.REFLECTIVE_PRACTICE: "Discussed staying in touch through a hospital stay.",
+    ActivityKind.OBSERVATION: "Worker offered choices and respected a decision to decline.",
+}
+# Teams that miss a quarter's return altogether, by local authority name: (quarters back).
+MISSING = {"Tameside": {6}, "Oldham": {4}}
+LATE = {"Rochdale", "Trafford"}
+DRAFT_NOW = {"Bury", "Salford", "Stockport", "Wigan"}
 
 
 def seed(pilot: Pilot) -> str:
     PilotFramework.objects.get_or_create(
         pilot=pilot, defaults={"version": current_framework_version(pilot=pilot)}
     )
-    return ""
+    return _seed_returns(pilot)
+
+
+@transaction.atomic
+def _seed_returns(pilot: Pilot) -> str:
+    manager = (
+        User.objects.filter(
+            role_assignments__pilot=pilot, role_assignments__role=Role.PILOT_MANAGER
+        )
+        .order_by("pk")
+        .first()
+    )
+    if manager is None:
+        return "no pilot manager, so no demo returns"
+    current = Quarter.containing(timezone.localdate(), pilot.quarter_convention)
+    created = 0
+    teams = Team.objects.filter(organisation__pilot=pilot).prefetch_related("local_authorities")
+    for team_number, team in enumerate(teams.order_by("name")):
+        leader = _leader(team) or manager
+        place = team.name.removeprefix("Housing First ")
+        base = Decimal("2.6") + Decimal(team_number % 4) * Decimal("0.25")
+        for back in range(PAST_QUARTERS, 0, -1):
+            quarter = Quarter.from_index(current.index - back, pilot.quarter_convention)
+            if back in MISSING.get(place, set()) or _exists(team, quarter):
+                continue
+            rng = random.Random(f"{SEED}:{team.name}:{quarter.index}")
+            status = (
+                ReturnStatus.SUBMITTED if back == 1 and team_number % 3 else ReturnStatus.APPROVED
+            )
+            late = place in LATE and back % 2 == 0
+            _past_return(
+                pilot, team, quarter, rng, base, PAST_QUARTERS - back, status, late, leader, manager
+            )
+            created += 1
+        if place in DRAFT_NOW and not _exists(team, current):
+            rng = random.Random(f"{SEED}:{team.name}:{current.index}")
+            _draft(pilot, team, current, rng, base, leader)
+            created += 1
+    return f"{created} demo returns added" if created else ""
+
+
+def _leader(team: Team) -> User | None:
+    assignment = (
+        RoleAssignment.objects.filter(team=team, role=Role.TEAM_LEADER)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return assignment.user if assignment else None
+
+
+def _exists(team: Team, quarter: Quarter) -> bool:
+    return QAReturn.objects.filter(team=team, year=quarter.year, quarter=quarter.number).exists()
+
+
+def _new_return(pilot, team, quarter, leader, **fields) -> QAReturn:
+    return QAReturn.objects.create(
+        team=team,
+        framework_version=current_framework_version(pilot=pilot),
+        year=quarter.year,
+        quarter=quarter.number,
+        deadline=quarter.deadline(pilot.return_deadline_days),
+        created_by=leader,
+        **fields,
+    )
+
+
+def _scores(qa_return, rng, base, step, *, blank_share: float = 0.0) -> None:
+    rows = []
+    principles = qa_return.framework_version.principles.prefetch_related("indicators")
+    for principle in principles:
+        trend = DRIFTING.get(principle.code) or IMPROVING.get(principle.code) or Decimal("0")
+        start = base - trend * 3  # drifting principles start high, improving ones low
+        for indicator in principle.indicators.all():
+            if rng.random() < blank_share:
+                rows.append(IndicatorScore(qa_return=qa_return, indicator=indicator))
+                continue
+            if rng.random() < 0.04:
+                rows.append(
+                    IndicatorScore(
+                        qa_return=qa_return,
+                        indicator=indicator,
+                        not_assessed=True,
+                        not_assessed_reason="No activity looked at this indicator this quarter.",
+                    )
+                )
+                continue
+            value = float(start + trend * step) + rng.uniform(-0.7, 0.7)
+            n = rng.randint(3, 12)
+            rows.append(
+                IndicatorScore(
+                    qa_return=qa_return,
+                    indicator=indicator,
+                    score=max(1, min(4, round(value))),
+                    evidence=rng.choice(EVIDENCE).format(n=n),
+                )
+            )
+    IndicatorScore.objects.bulk_create(rows)
+
+
+def _figures(rng) -> dict:
+    fte = Decimal(rng.choice(["1.5", "2", "2.5", "3", "3.5"]))
+    supported = int(fte * rng.randint(5, 8))
+    sustained = supported - rng.randint(0, 2)
+    ended = {name: 0 for name in ("planned_move", "eviction", "abandonment", "prison", "unknown")}
+    for _ in range(rng.randint(0, 3)):
+        ended[rng.choice(list(ended))] += 1
+    return {
+        "people_supported": supported,
+        "new_referrals": rng.randint(0, 4),
+        "people_housed": rng.randint(0, 3),
+        "tenancies_sustained": sustained,
+        "sustained_6_months": sustained - rng.randint(0, 2),
+        "sustained_12_months": max(0, sustained - rng.randint(2, 5)),
+        "tenancies_ended": sum(ended.values()),
+        **{f"ended_{name}": count for name, count in ended.items()},
+        "ended_death": 0,
+        "ended_hospital": 0,
+        "ended_other": 0,
+        "staff_fte": fte,
+        "support_contacts": supported * rng.randint(8, 14),
+    }
+
+
+def _activities(qa_return, rng, quarter) -> None:
+    kinds = rng.sample(list(ActivityKind), k=rng.randint(2, 3))
+    for kind in kinds:
+        QAActivity.objects.create(
+            qa_return=qa_return,
+            kind=kind,
+            date=quarter.start + datetime.timedelta(days=rng.randint(10, 80)),
+            count=rng.randint(3, 10)
+            if kind in (ActivityKind.CASE_FILE_AUDIT, ActivityKind.CLIENT_FEEDBACK)
+            else None,
+            finding=FINDINGS[kind],
+        )
+
+
+def _moment(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _past_return(pilot, team, quarter, rng, base, step, status, late, leader, manager) -> None:
+    deadline = quarter.deadline(pilot.return_deadline_days)
+    submitted_on = deadline + datetime.timedelta(
+        days=rng.randint(3, 15) if late else -rng.randint(0, 12)
+    )
+    qa_return = _new_return(
+        pilot,
+        team,
+        quarter,
+        leader,
+        status=status,
+        submitted_at=_moment(submitted_on, 10),
+        submitted_by=leader,
+        **_figures(rng),
+    )
+    _scores(qa_return, rng, base, step)
+    _activities(qa_return, rng, quarter)
+    moves = [(ReturnStatus.DRAFT, ReturnStatus.SUBMITTED, leader, submitted_on, "")]
+    if status == ReturnStatus.APPROVED:
+        approved_on = submitted_on + datetime.timedelta(days=rng.randint(2, 10))
+        moves.append(
+            (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED, manager, approved_on, "Thank you.")
+        )
+        QAReturn.objects.filter(pk=qa_return.pk).update(
+            approved_at=_moment(approved_on, 15), approved_by=manager
+        )
+    for from_status, to_status, by, day, comment in moves:
+        transition = ReturnTransition.objects.create(
+            qa_return=qa_return,
+            from_status=from_status,
+            to_status=to_status,
+            by=by,
+            comment=comment,
+        )
+        ReturnTransition.objects.filter(pk=transition.pk).update(at=_moment(day, 12))
+    return_store_scores(qa_return=qa_return)
+
+
+def _draft(pilot, team, quarter, rng, base, leader) -> None:
+    qa_return = _new_return(pilot, team, quarter, leader, status=ReturnStatus.DRAFT)
+    _scores(qa_return, rng, base, PAST_QUARTERS, blank_share=0.5)

@@ -1,0 +1,180 @@
+"""Admin for frameworks and returns.
+
+A framework version that returns already use is shown read-only; editing one of its indicators
+goes through `services.framework_revise`, which saves the edit to a new version so old returns
+keep the wording they were scored on. The "Make a new version" action copies a version in use.
+"""
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    Band,
+    Framework,
+    FrameworkVersion,
+    Indicator,
+    PilotFramework,
+    Principle,
+    QAReturn,
+    ReturnTransition,
+    ScaleLevel,
+)
+
+
+class _LockedWhenInUse:
+    """Inlines that cannot change once returns use the version."""
+
+    def _in_use(self, obj) -> bool:
+        return obj is not None and services.framework_version_in_use(version=obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_delete_permission(request, obj)
+
+
+class PrincipleInline(_LockedWhenInUse, admin.TabularInline):
+    model = Principle
+    extra = 0
+    show_change_link = True
+
+
+class ScaleLevelInline(_LockedWhenInUse, admin.TabularInline):
+    model = ScaleLevel
+    extra = 0
+
+
+class BandInline(_LockedWhenInUse, admin.TabularInline):
+    model = Band
+    extra = 0
+
+
+class FrameworkVersionInline(admin.TabularInline):
+    model = FrameworkVersion
+    extra = 0
+    fields = ["number", "notes", "created"]
+    readonly_fields = ["number", "notes", "created"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    inlines = [FrameworkVersionInline]
+
+
+@admin.register(FrameworkVersion)
+class FrameworkVersionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created", "in_use"]
+    list_filter = ["framework"]
+    inlines = [PrincipleInline, ScaleLevelInline, BandInline]
+    actions = ["make_new_version"]
+
+    @admin.display(boolean=True, description="Used by returns")
+    def in_use(self, obj: FrameworkVersion) -> bool:
+        return services.framework_version_in_use(version=obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and services.framework_version_in_use(version=obj):
+            return ["framework", "number", "notes", "caseload_target_per_fte"]
+        return ["number"] if obj is not None else []
+
+    @admin.action(description="Make a new version from the selected versions (for editing)")
+    def make_new_version(self, request: HttpRequest, queryset) -> None:
+        for version in queryset:
+            new = services.framework_revise(
+                version=version, notes=f"Revised from version {version.number} in the admin."
+            )
+            self.message_user(request, f"{version}: edit {new}.", messages.SUCCESS)
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["code", "position", "text"]
+    readonly_fields = ["code", "position", "text"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Principle)
+class PrincipleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "version"]
+    list_filter = ["version"]
+    inlines = [IndicatorInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "text", "version"]
+    list_filter = ["principle__version"]
+    search_fields = ["text", "code"]
+    fields = ["principle", "code", "position", "text", "guidance"]
+
+    @admin.display(description="Framework version")
+    def version(self, obj: Indicator):
+        return obj.principle.version
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["principle", "code", "position"] if obj is not None else []
+
+    def save_model(self, request, obj: Indicator, form, change: bool) -> None:
+        version = obj.principle.version
+        if not change or not services.framework_version_in_use(version=version):
+            super().save_model(request, obj, form, change)
+            return
+        new = services.framework_revise(
+            version=version,
+            notes=f"Indicator {obj.code} reworded in the admin.",
+            indicator_changes={obj.code: {"text": obj.text, "guidance": obj.guidance}},
+        )
+        self.message_user(
+            request,
+            f"Returns already use {version}, so the change was saved as {new}; "
+            "pilots now use the new version and old returns keep theirs.",
+            messages.WARNING,
+        )
+
+
+@admin.register(PilotFramework)
+class PilotFrameworkAdmin(admin.ModelAdmin):
+    list_display = ["pilot", "version"]
+
+
+class ReturnTransitionInline(admin.TabularInline):
+    model = ReturnTransition
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "by", "at", "comment"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QAReturn)
+class QAReturnAdmin(SimpleHistoryAdmin):
+    """Read-only: returns change through the workflow (services), not the admin."""
+
+    list_display = ["team", "year", "quarter", "status", "overall_score", "deadline"]
+    list_filter = ["status", "year", "quarter", "team__organisation__pilot"]
+    search_fields = ["team__name"]
+    inlines = [ReturnTransitionInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,963 @@
+"""Dashboard reads: headline, heat maps, trends, caseload, data quality, returns status, drift.
+
+Every figure is aggregated in the database over the stored summary rows (`PrincipleScore`, written
+when a return is submitted or approved) and the returns' caseload columns; Python only arranges
+the few aggregated rows into dataclasses. Each selector takes `pilot`, `quarter` and an optional
+`scope` (zones, local authorities, organisations or teams), so the pages and the PDF reports can
+ask for the pilot, a zone, an LA or a partner alike.
+
+A group's score (an LA, a zone, an organisation) for a principle is the mean of the scores of the
+teams serving it, each team counted once even when it serves several of the group's LAs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    F,
+    FilteredRelation,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+
+from partners.models import LocalAuthority, Organisation, Pilot, Team, Zone
+
+from . import scoring
+from .models import Band, Principle, PrincipleScore, QAReturn, ReturnStatus
+from .quarters import Quarter
+from .selectors import current_framework_version
+
+COUNTED = (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED)
+DEFAULT_TREND_QUARTERS = 8
+
+
+# --- Scope and framework -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of a pilot to look at; empty means the whole pilot. Ids, so reports can store it."""
+
+    zones: tuple[int, ...] = ()
+    local_authorities: tuple[int, ...] = ()
+    organisations: tuple[int, ...] = ()
+    teams: tuple[int, ...] = ()
+
+    @property
+    def is_whole_pilot(self) -> bool:
+        return not (self.zones or self.local_authorities or self.organisations or self.teams)
+
+    def team_queryset(self, pilot: Pilot) -> QuerySet[Team]:
+        """The pilot's teams in scope (lazy: used as a subquery, never loaded on its own)."""
+        teams = Team.objects.filter(organisation__pilot=pilot)
+        if self.zones:
+            teams = teams.filter(local_authorities__zone__in=self.zones)
+        if self.local_authorities:
+            teams = teams.filter(local_authorities__in=self.local_authorities)
+        if self.organisations:
+            teams = teams.filter(organisation__in=self.organisations)
+        if self.teams:
+            teams = teams.filter(pk__in=self.teams)
+        return teams
+
+
+WHOLE_PILOT = Scope()
+
+
+@dataclass(frozen=True)
+class PrincipleRef:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class FrameworkInfo:
+    """The principles and bands of the framework version the pilot scores on."""
+
+    principles: list[PrincipleRef]
+    rules: list[scoring.BandRule]
+    band_names: dict[str, str]
+    caseload_target_per_fte: Decimal | None = None
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.principles]
+
+    def cell(self, score: Decimal | None, previous: Decimal | None = None) -> ScoreCell:
+        band = scoring.band_for(score, self.rules)
+        return ScoreCell(
+            score=score,
+            band=band.name if band else None,
+            band_name=self.band_names.get(band.name) if band else None,
+            change=scoring.change(score, previous),
+        )
+
+
+def framework_info(*, pilot: Pilot, version_id: int | None = None) -> FrameworkInfo:
+    """Two queries when the version id is known (the dashboard view annotates it), three if not."""
+    if version_id is None:
+        version_id = current_framework_version(pilot=pilot).pk
+    principles = list(
+        Principle.objects.filter(version_id=version_id)
+        .select_related("version")
+        .order_by("position")
+    )
+    bands = list(Band.objects.filter(version_id=version_id).order_by("-minimum"))
+    return FrameworkInfo(
+        principles=[PrincipleRef(code=p.code, title=p.title) for p in principles],
+        rules=[scoring.BandRule(name=b.slug, minimum=b.minimum) for b in bands],
+        band_names={b.slug: b.name for b in bands},
+        caseload_target_per_fte=(
+            principles[0].version.caseload_target_per_fte if principles else None
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    score: Decimal | None
+    band: str | None
+    band_name: str | None
+    change: Decimal | None
+
+    @property
+    def css_class(self) -> str:
+        return f"band-{self.band or 'none'}"
+
+
+def _rounded(value) -> Decimal | None:
+    return None if value is None else scoring.mean_score([Decimal(str(value))])
+
+
+# --- Principle means over the pilot or a scope (one query) -----------------------------------
+
+
+@dataclass(frozen=True)
+class _MeanRow:
+    mean: Decimal | None
+    teams: int
+    scored: int
+    not_assessed: int
+
+
+def _principle_means(
+    *, pilot: Pilot, scope: Scope, first_index: int, last_index: int
+) -> dict[tuple[int, str], _MeanRow]:
+    """(quarter index, principle code) -> mean over the teams in scope, with indicator counts."""
+    rows = (
+        PrincipleScore.objects.filter(
+            pilot=pilot,
+            quarter_index__gte=first_index,
+            quarter_index__lte=last_index,
+            team_id__in=scope.team_queryset(pilot).values("id"),
+        )
+        .values("quarter_index", "principle_code")
+        .annotate(
+            mean=Avg("score"),
+            teams=Count("team_id", filter=Q(score__isnull=False), distinct=True),
+            scored=Sum("scored_count"),
+            not_assessed=Sum("not_assessed_count"),
+        )
+        .order_by()
+    )
+    return {
+        (r["quarter_index"], r["principle_code"]): _MeanRow(
+            mean=_rounded(r["mean"]),
+            teams=r["teams"],
+            scored=r["scored"] or 0,
+            not_assessed=r["not_assessed"] or 0,
+        )
+        for r in rows
+    }
+
+
+def _mean(means: dict[tuple[int, str], _MeanRow], index: int, code: str) -> Decimal | None:
+    row = means.get((index, code))
+    return row.mean if row else None
+
+
+# --- Headline --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrincipleCell:
+    code: str
+    title: str
+    cell: ScoreCell
+
+
+@dataclass(frozen=True)
+class Headline:
+    quarter: Quarter
+    overall: ScoreCell
+    principles: list[PrincipleCell]
+    teams_scored: int
+
+
+def _headline_from(
+    means: dict[tuple[int, str], _MeanRow], quarter: Quarter, framework: FrameworkInfo
+) -> Headline:
+    principles = [
+        PrincipleCell(
+            code=p.code,
+            title=p.title,
+            cell=framework.cell(
+                _mean(means, quarter.index, p.code), _mean(means, quarter.index - 1, p.code)
+            ),
+        )
+        for p in framework.principles
+    ]
+    overall_now = scoring.overall_score(_mean(means, quarter.index, c) for c in framework.codes)
+    overall_before = scoring.overall_score(
+        _mean(means, quarter.index - 1, c) for c in framework.codes
+    )
+    teams = [
+        means[(quarter.index, c)].teams for c in framework.codes if (quarter.index, c) in means
+    ]
+    return Headline(
+        quarter=quarter,
+        overall=framework.cell(overall_now, overall_before),
+        principles=principles,
+        teams_scored=max(teams, default=0),
+    )
+
+
+def dashboard_headline(
+    *,
+    pilot: Pilot,
+    quarter: Quarter,
+    scope: Scope = WHOLE_PILOT,
+    framework: FrameworkInfo | None = None,
+) -> Headline:
+    """Overall score (mean of the principle means) and each principle's, with band and change."""
+    framework = framework or framework_info(pilot=pilot)
+    means = _principle_means(
+        pilot=pilot, scope=scope, first_index=quarter.index - 1, last_index=quarter.index
+    )
+    return _headline_from(means, quarter, framework)
+
+
+# --- Trends ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    code: str
+    title: str
+    points: list[Decimal | None]
+
+
+@dataclass(frozen=True)
+class Trends:
+    quarters: list[Quarter]
+    series: list[TrendSeries]
+    overall: list[Decimal | None]
+
+
+def _trends_from(
+    means: dict[tuple[int, str], _MeanRow], quarters: list[Quarter], framework: FrameworkInfo
+) -> Trends:
+    series = [
+        TrendSeries(
+            code=p.code, title=p.title, points=[_mean(means, q.index, p.code) for q in quarters]
+        )
+        for p in framework.principles
+    ]
+    overall = [
+        scoring.overall_score(_mean(means, q.index, c) for c in framework.codes) for q in quarters
+    ]
+    return Trends(quarters=quarters, series=series, overall=overall)
+
+
+def principle_trends(
+    *,
+    pilot: Pilot,
+    quarter: Quarter,
+    quarters: int = DEFAULT_TREND_QUARTERS,
+    scope: Scope = WHOLE_PILOT,
+    framework: FrameworkInfo | None = None,
+) -> Trends:
+    """Each principle's mean, and the overall, over the `quarters` quarters up to `quarter`."""
+    framework = framework or framework_info(pilot=pilot)
+    window = quarter.back(quarters)
+    means = _principle_means(
+        pilot=pilot, scope=scope, first_index=window[0].index, last_index=quarter.index
+    )
+    return _trends_from(means, window, framework)
+
+
+# --- Heat maps by local authority, zone, organisation or team ---------------------------------
+
+
+@dataclass(frozen=True)
+class Grouping:
+    key: str
+    label: str
+    label_plural: str
+    model: type[Model]
+    pilot_lookup: str
+    team_lookup: str  # from a team to this group
+    parent_lookup: str | None = None
+
+
+GROUPINGS = {
+    "la": Grouping(
+        "la",
+        "Local authority",
+        "local authorities",
+        LocalAuthority,
+        "zone__pilot",
+        "local_authorities",
+        "zone__name",
+    ),
+    "zone": Grouping("zone", "Zone", "zones", Zone, "pilot", "local_authorities__zone"),
+    "organisation": Grouping(
+        "organisation", "Organisation", "organisations", Organisation, "pilot", "organisation"
+    ),
+    "team": Grouping(
+        "team", "Team", "teams", Team, "organisation__pilot", "pk", "organisation__name"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _GroupMeans:
+    pk: int
+    name: str
+    parent: str | None
+    means: dict[tuple[int, str], Decimal | None]
+
+
+def _group_means(
+    *,
+    pilot: Pilot,
+    grouping: Grouping,
+    scope: Scope,
+    indexes: Sequence[int],
+    codes: Sequence[str],
+) -> list[_GroupMeans]:
+    """One query: each group of the scope with its mean per (quarter, principle).
+
+    Each mean is a correlated subquery over the score rows of the teams serving the group, so a
+    team serving two LAs of one zone still counts once in that zone.
+    """
+    teams = scope.team_queryset(pilot)
+    groups = grouping.model.objects.filter(
+        **{grouping.pilot_lookup: pilot, "pk__in": teams.values(grouping.team_lookup)}
+    )
+    if grouping.key == "la" and scope.local_authorities:
+        groups = groups.filter(pk__in=scope.local_authorities)
+    if grouping.key in ("la", "zone") and scope.zones:
+        groups = groups.filter(**{"zone__in" if grouping.key == "la" else "pk__in": scope.zones})
+    names = {}
+    annotations = {}
+    for i, index in enumerate(indexes):
+        for j, code in enumerate(codes):
+            name = f"mean_{i}_{j}"
+            names[name] = (index, code)
+            annotations[name] = Subquery(
+                PrincipleScore.objects.filter(
+                    pilot=pilot,
+                    quarter_index=index,
+                    principle_code=code,
+                    team_id__in=teams.filter(
+                        **{grouping.team_lookup: OuterRef(OuterRef("pk"))}
+                    ).values("id"),
+                )
+                .values("principle_code")
+                .annotate(mean=Avg("score"))
+                .values("mean")[:1],
+                output_field=DecimalField(),
+            )
+    fields = ["pk", "name", *([grouping.parent_lookup] if grouping.parent_lookup else [])]
+    rows = groups.annotate(**annotations).values(*fields, *annotations).order_by("name")
+    return [
+        _GroupMeans(
+            pk=r["pk"],
+            name=r["name"],
+            parent=r.get(grouping.parent_lookup) if grouping.parent_lookup else None,
+            means={key: _rounded(r[name]) for name, key in names.items()},
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    pk: int
+    name: str
+    parent: str | None
+    overall: ScoreCell
+    cells: list[PrincipleCell]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    by: str
+    label: str
+    label_plural: str
+    quarter: Quarter
+    principles: list[PrincipleRef]
+    rows: list[HeatmapRow]
+
+
+def _heatmap_from(
+    groups: list[_GroupMeans], by: str, quarter: Quarter, framework: FrameworkInfo
+) -> Heatmap:
+    rows = []
+    for group in groups:
+        now = [group.means.get((quarter.index, c)) for c in framework.codes]
+        before = [group.means.get((quarter.index - 1, c)) for c in framework.codes]
+        rows.append(
+            HeatmapRow(
+                pk=group.pk,
+                name=group.name,
+                parent=group.parent,
+                overall=framework.cell(scoring.overall_score(now), scoring.overall_score(before)),
+                cells=[
+                    PrincipleCell(code=p.code, title=p.title, cell=framework.cell(n, b))
+                    for p, n, b in zip(framework.principles, now, before, strict=True)
+                ],
+            )
+        )
+    grouping = GROUPINGS[by]
+    return Heatmap(
+        by=by,
+        label=grouping.label,
+        label_plural=grouping.label_plural,
+        quarter=quarter,
+        principles=framework.principles,
+        rows=rows,
+    )
+
+
+def heatmap(
+    *,
+    pilot: Pilot,
+    quarter: Quarter,
+    by: str = "la",
+    scope: Scope = WHOLE_PILOT,
+    framework: FrameworkInfo | None = None,
+) -> Heatmap:
+    """Principle by group (by = "la", "zone", "organisation" or "team"): score, band, change."""
+    framework = framework or framework_info(pilot=pilot)
+    groups = _group_means(
+        pilot=pilot,
+        grouping=GROUPINGS[by],
+        scope=scope,
+        indexes=[quarter.index - 1, quarter.index],
+        codes=framework.codes,
+    )
+    return _heatmap_from(groups, by, quarter, framework)
+
+
+# --- Drift -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DriftAlert:
+    by: str
+    level: str
+    pk: int
+    name: str
+    code: str
+    title: str
+    scores: list[Decimal | None]  # the last three quarters, oldest first
+    quarters: list[Quarter]
+
+
+def _drift_from(
+    groups: list[_GroupMeans], by: str, quarter: Quarter, framework: FrameworkInfo
+) -> list[DriftAlert]:
+    window = quarter.back(3)
+    alerts = []
+    for group in groups:
+        for p in framework.principles:
+            scores = [group.means.get((q.index, p.code)) for q in window]
+            if scoring.fell_twice_running(scores):
+                alerts.append(
+                    DriftAlert(
+                        by=by,
+                        level=GROUPINGS[by].label,
+                        pk=group.pk,
+                        name=group.name,
+                        code=p.code,
+                        title=p.title,
+                        scores=scores,
+                        quarters=window,
+                    )
+                )
+    return alerts
+
+
+DRIFT_LEVELS = ("team", "la", "zone", "organisation")
+
+
+def drift_alerts(
+    *,
+    pilot: Pilot,
+    quarter: Quarter,
+    scope: Scope = WHOLE_PILOT,
+    framework: FrameworkInfo | None = None,
+    levels: Iterable[str] = DRIFT_LEVELS,
+) -> list[DriftAlert]:
+    """Principles whose score fell two quarters running, for each team, LA, zone, organisation."""
+    framework = framework or framework_info(pilot=pilot)
+    indexes = [q.index for q in quarter.back(3)]
+    alerts = []
+    for by in levels:
+        groups = _group_means(
+            pilot=pilot,
+            grouping=GROUPINGS[by],
+            scope=scope,
+            indexes=indexes,
+            codes=framework.codes,
+        )
+        alerts += _drift_from(groups, by, quarter, framework)
+    return alerts
+
+
+# --- Caseload and data quality ---------------------------------------------------------------
+
+
+def _counted_returns(*, pilot: Pilot, scope: Scope) -> QuerySet[QAReturn]:
+    return QAReturn.objects.filter(
+        team__organisation__pilot=pilot,
+        team_id__in=scope.team_queryset(pilot).values("id"),
+        status__in=COUNTED,
+    )
+
+
+def _caseload_rows(*, pilot: Pilot, scope: Scope, indexes: Sequence[int]) -> dict[int, dict]:
+    """Per quarter index: sums of the caseload figures and the number of late returns."""
+    rows = (
+        _counted_returns(pilot=pilot, scope=scope)
+        .filter(quarter_index__in=indexes)
+        .values("quarter_index")
+        .annotate(
+            # Before the sums below take the fields' names.
+            people_with_fte=Sum("people_supported", filter=Q(staff_fte__gt=0)),
+            late=Count("id", filter=Q(submitted_at__date__gt=F("deadline"))),
+            returns=Count("id"),
+            people_supported=Sum("people_supported"),
+            new_referrals=Sum("new_referrals"),
+            people_housed=Sum("people_housed"),
+            tenancies_sustained=Sum("tenancies_sustained"),
+            tenancies_ended=Sum("tenancies_ended"),
+            ended_unknown=Sum("ended_unknown"),
+            staff_fte=Sum("staff_fte"),
+        )
+        .order_by()
+    )
+    return {r["quarter_index"]: r for r in rows}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: Decimal | int | None
+    previous: Decimal | int | None
+    unit: str = ""
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.value is None or self.previous is None:
+            return None
+        return Decimal(self.value) - Decimal(self.previous)
+
+
+@dataclass(frozen=True)
+class CaseloadSummary:
+    quarter: Quarter
+    returns_counted: int
+    people_supported: int | None
+    new_referrals: int | None
+    people_housed: int | None
+    tenancies_sustained: int | None
+    tenancies_ended: int | None
+    sustainment_rate: Decimal | None
+    staff_fte: Decimal | None
+    caseload_per_fte: Decimal | None
+    caseload_target_per_fte: Decimal | None
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def over_target(self) -> bool:
+        return (
+            self.caseload_per_fte is not None
+            and self.caseload_target_per_fte is not None
+            and self.caseload_per_fte > self.caseload_target_per_fte
+        )
+
+
+def _per_fte(row: dict | None) -> Decimal | None:
+    if not row or not row["staff_fte"] or row["people_with_fte"] is None:
+        return None
+    return scoring.mean_score([Decimal(row["people_with_fte"]) / Decimal(str(row["staff_fte"]))])
+
+
+def _rate(row: dict | None) -> Decimal | None:
+    if not row:
+        return None
+    return scoring.sustainment_rate(row["tenancies_sustained"], row["tenancies_ended"])
+
+
+def _caseload_from(
+    rows: dict[int, dict], quarter: Quarter, framework: FrameworkInfo | None
+) -> CaseloadSummary:
+    now = rows.get(quarter.index)
+    before = rows.get(quarter.index - 1)
+
+    def get(row, key):
+        return row[key] if row else None
+
+    def fte(row):
+        value = get(row, "staff_fte")
+        return None if value is None else _rounded(value)
+
+    figures = [
+        Figure(k, label, get(now, k), get(before, k))
+        for k, label in [
+            ("people_supported", "People supported at quarter end"),
+            ("new_referrals", "New referrals"),
+            ("people_housed", "People housed"),
+            ("tenancies_sustained", "Tenancies sustained"),
+            ("tenancies_ended", "Tenancies ended"),
+        ]
+    ]
+    figures += [
+        Figure("sustainment_rate", "Sustainment rate", _rate(now), _rate(before), "%"),
+        Figure("staff_fte", "Staff (FTE)", fte(now), fte(before)),
+        Figure("caseload_per_fte", "Caseload per FTE", _per_fte(now), _per_fte(before)),
+    ]
+    return CaseloadSummary(
+        quarter=quarter,
+        returns_counted=get(now, "returns") or 0,
+        people_supported=get(now, "people_supported"),
+        new_referrals=get(now, "new_referrals"),
+        people_housed=get(now, "people_housed"),
+        tenancies_sustained=get(now, "tenancies_sustained"),
+        tenancies_ended=get(now, "tenancies_ended"),
+        sustainment_rate=_rate(now),
+        staff_fte=fte(now),
+        caseload_per_fte=_per_fte(now),
+        caseload_target_per_fte=framework.caseload_target_per_fte if framework else None,
+        figures=figures,
+    )
+
+
+def caseload_summary(
+    *,
+    pilot: Pilot,
+    quarter: Quarter,
+    scope: Scope = WHOLE_PILOT,
+    framework: FrameworkInfo | None = None,
+) -> CaseloadSummary:
+    """Sums over the quarter's submitted and approved returns, with change from the quarter before."""
+    framework = framework or framework_info(pilot=pilot)
+    rows = _caseload_rows(pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index])
+    return _caseload_from(rows, quarter, framework)
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    quarter: Quarter
+    tenancies_ended: int | None
+    ended_unknown: int | None
+    unknown_share: Decimal | None
+    indicators_not_assessed: int
+    indicators_total: int
+    not_assessed_share: Decimal | None
+    late_returns: int
+
+
+def _data_quality_from(
+    means: dict[tuple[int, str], _MeanRow], caseload: dict[int, dict], quarter: Quarter
+) -> DataQuality:
+    rows = [row for (index, _), row in means.items() if index == quarter.index]
+    not_assessed = sum(r.not_assessed for r in rows)
+    total = not_assessed + sum(r.scored for r in rows)
+    now = caseload.get(quarter.index) or {}
+    return DataQuality(
+        quarter=quarter,
+        tenancies_ended=now.get("tenancies_ended"),
+        ended_unknown=now.get("ended_unknown"),
+        unknown_share=scoring.share(now.get("ended_unknown"), now.get("tenancies_ended")),
+        indicators_not_assessed=not_assessed,
+        indicators_total=total,
+        not_assessed_share=scoring.share(not_assessed, total),
+        late_returns=now.get("late") or 0,
+    )
+
+
+def data_quality(*, pilot: Pilot, quarter: Quarter, scope: Scope = WHOLE_PILOT) -> DataQuality:
+    """Unknown tenancy outcomes, indicators not assessed and late returns in the quarter."""
+    means = _principle_means(
+        pilot=pilot, scope=scope, first_index=quarter.index, last_index=quarter.index
+    )
+    caseload = _caseload_rows(pilot=pilot, scope=scope, indexes=[quarter.index])
+    return _data_quality_from(means, caseload, quarter)
+
+
+# --- Returns status --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamReturn:
+    """One active team of the scope and its return for the quarter, if any."""
+
+    team_id: int
+    team_name: str
+    organisation: str
+    return_id: int | None
+    status: str | None
+    status_label: str
+    overdue: bool
+    late: bool
+    overall_score: Decimal | None
+    people_supported: int | None
+    people_housed: int | None
+    tenancies_sustained: int | None
+    tenancies_ended: int | None
+    ended_unknown: int | None
+    staff_fte: Decimal | None
+
+    @property
+    def missing(self) -> bool:
+        return self.return_id is None
+
+    @property
+    def sustainment_rate(self) -> Decimal | None:
+        return scoring.sustainment_rate(self.tenancies_sustained, self.tenancies_ended)
+
+
+@dataclass(frozen=True)
+class SubmissionStatus:
+    quarter: Quarter
+    deadline: datetime.date
+    teams: list[TeamReturn]
+
+    def _count(self, test) -> int:
+        return sum(1 for t in self.teams if test(t))
+
+    @property
+    def submitted(self) -> int:
+        return self._count(lambda t: t.status == ReturnStatus.SUBMITTED)
+
+    @property
+    def approved(self) -> int:
+        return self._count(lambda t: t.status == ReturnStatus.APPROVED)
+
+    @property
+    def in_progress(self) -> int:
+        return self._count(lambda t: t.status in (ReturnStatus.DRAFT, ReturnStatus.RETURNED))
+
+    @property
+    def overdue(self) -> int:
+        return self._count(lambda t: t.overdue)
+
+    @property
+    def missing(self) -> int:
+        return self._count(lambda t: t.missing)
+
+    @property
+    def late(self) -> list[TeamReturn]:
+        return [t for t in self.teams if t.late]
+
+
+STATUS_LABELS = dict(ReturnStatus.choices)
+
+
+def submission_status(
+    *,
+    pilot: Pilot,
+    quarter: Quarter,
+    scope: Scope = WHOLE_PILOT,
+    today: datetime.date | None = None,
+) -> SubmissionStatus:
+    """Every active team in scope with its return for the quarter: one query (a left join)."""
+    today = today or timezone.localdate()
+    deadline = quarter.deadline(pilot.return_deadline_days)
+    rows = (
+        Team.objects.filter(pk__in=scope.team_queryset(pilot).values("id"), is_active=True)
+        .annotate(r=FilteredRelation("returns", condition=Q(returns__quarter_index=quarter.index)))
+        .values(
+            "pk",
+            "name",
+            "organisation__name",
+            "r__id",
+            "r__status",
+            "r__deadline",
+            "r__submitted_at",
+            "r__overall_score",
+            "r__people_supported",
+            "r__people_housed",
+            "r__tenancies_sustained",
+            "r__tenancies_ended",
+            "r__ended_unknown",
+            "r__staff_fte",
+        )
+        .order_by("name")
+    )
+    teams = []
+    for r in rows:
+        status = r["r__status"]
+        due = r["r__deadline"] or deadline
+        counted = status in COUNTED
+        submitted_on = (
+            timezone.localdate(r["r__submitted_at"]) if r["r__submitted_at"] and counted else None
+        )
+        teams.append(
+            TeamReturn(
+                team_id=r["pk"],
+                team_name=r["name"],
+                organisation=r["organisation__name"],
+                return_id=r["r__id"],
+                status=status,
+                status_label=STATUS_LABELS.get(status, "Missing") if status else "Missing",
+                overdue=not counted and today > due,
+                late=submitted_on is not None and submitted_on > due,
+                overall_score=r["r__overall_score"] if counted else None,
+                people_supported=r["r__people_supported"] if counted else None,
+                people_housed=r["r__people_housed"] if counted else None,
+                tenancies_sustained=r["r__tenancies_sustained"] if counted else None,
+                tenancies_ended=r["r__tenancies_ended"] if counted else None,
+                ended_unknown=r["r__ended_unknown"] if counted else None,
+                staff_fte=r["r__staff_fte"] if counted else None,
+            )
+        )
+    return SubmissionStatus(quarter=quarter, deadline=deadline, teams=teams)
+
+
+# --- The pilot dashboard in one go -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PilotDashboard:
+    quarter: Quarter
+    headline: Headline
+    trends: Trends
+    heatmaps: dict[str, Heatmap]
+    drift: list[DriftAlert]
+    caseload: CaseloadSummary
+    data_quality: DataQuality
+    status: SubmissionStatus
+
+
+def pilot_dashboard(
+    *,
+    pilot: Pilot,
+    quarter: Quarter,
+    scope: Scope = WHOLE_PILOT,
+    framework: FrameworkInfo | None = None,
+    since: Quarter | None = None,
+    today: datetime.date | None = None,
+) -> PilotDashboard:
+    """Every panel of the pilot dashboard in a fixed number of queries (seven, plus the framework
+    when not given): the scoring rows once for headline, trends and data quality; once per grouping
+    for heat maps and drift; caseload sums; the returns status."""
+    framework = framework or framework_info(pilot=pilot)
+    window = _window(quarter, since)
+    means = _principle_means(
+        pilot=pilot,
+        scope=scope,
+        first_index=min(window[0].index, quarter.index - 1),
+        last_index=quarter.index,
+    )
+    indexes = [q.index for q in quarter.back(3)]
+    heatmaps = {}
+    drift = []
+    for by in DRIFT_LEVELS:
+        groups = _group_means(
+            pilot=pilot, grouping=GROUPINGS[by], scope=scope, indexes=indexes, codes=framework.codes
+        )
+        heatmaps[by] = _heatmap_from(groups, by, quarter, framework)
+        drift += _drift_from(groups, by, quarter, framework)
+    caseload = _caseload_rows(pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index])
+    return PilotDashboard(
+        quarter=quarter,
+        headline=_headline_from(means, quarter, framework),
+        trends=_trends_from(means, window, framework),
+        heatmaps=heatmaps,
+        drift=drift,
+        caseload=_caseload_from(caseload, quarter, framework),
+        data_quality=_data_quality_from(means, caseload, quarter),
+        status=submission_status(pilot=pilot, quarter=quarter, scope=scope, today=today),
+    )
+
+
+def _window(quarter: Quarter, since: Quarter | None) -> list[Quarter]:
+    if since is None or since.index > quarter.index:
+        return quarter.back(DEFAULT_TREND_QUARTERS)
+    return quarter.back(quarter.index - since.index + 1)
+
+
+# --- A team against the pilot ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamDashboard:
+    quarter: Quarter
+    headline: Headline
+    pilot_headline: Headline
+    trends: Trends
+    pilot_trends: Trends
+    caseload: CaseloadSummary
+    pilot_caseload: CaseloadSummary
+    data_quality: DataQuality
+    drift: list[DriftAlert]
+
+
+def team_dashboard(
+    *,
+    pilot: Pilot,
+    team: Team,
+    quarter: Quarter,
+    framework: FrameworkInfo | None = None,
+    since: Quarter | None = None,
+) -> TeamDashboard:
+    """A team's scores, trends and caseload beside the pilot average: four queries."""
+    framework = framework or framework_info(pilot=pilot)
+    window = _window(quarter, since)
+    first = min(window[0].index, quarter.index - 2)
+    scope = Scope(teams=(team.pk,))
+    mine = _principle_means(pilot=pilot, scope=scope, first_index=first, last_index=quarter.index)
+    everyone = _principle_means(
+        pilot=pilot, scope=WHOLE_PILOT, first_index=first, last_index=quarter.index
+    )
+    team_caseload = _caseload_rows(
+        pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index]
+    )
+    pilot_caseload = _caseload_rows(
+        pilot=pilot, scope=WHOLE_PILOT, indexes=[quarter.index - 1, quarter.index]
+    )
+    team_means = _GroupMeans(
+        pk=team.pk,
+        name=team.name,
+        parent=None,
+        means={key: row.mean for key, row in mine.items()},
+    )
+    return TeamDashboard(
+        quarter=quarter,
+        headline=_headline_from(mine, quarter, framework),
+        pilot_headline=_headline_from(everyone, quarter, framework),
+        trends=_trends_from(mine, window, framework),
+        pilot_trends=_trends_from(everyone, window, framework),
+        caseload=_caseload_from(team_caseload, quarter, framework),
+        pilot_caseload=_caseload_from(pilot_caseload, quarter, framework),
+        data_quality=_data_quality_from(mine, team_caseload, quarter),
+        drift=_drift_from([team_means], "team", quarter, framework),
+    )

@@ -1,0 +1,95 @@
+"""The challenge summary as CSV and PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from weasyprint import HTML
+
+from .selectors import PrincipleSection
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_HEADER = [
+    "Principle",
+    "Latest score",
+    "Band",
+    "Change on previous quarter",
+    "Theme",
+    "Type",
+    "Text",
+    "Shared challenge",
+    "Local authorities raising it",
+    "Local authorities",
+    "Sessions raising it",
+    "Themes",
+    "Actions (owner, status, due)",
+]
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A cell a spreadsheet shows as text: a leading ' stops =, +, -, @, tab or CR starting a
+    formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _headline_cells(section: PrincipleSection) -> list[str]:
+    headline = section.headline
+    if headline is None or headline.score is None:
+        return ["", "", ""]
+    if headline.change is None:
+        change = ""
+    elif headline.change == 0:
+        change = "no change"
+    else:
+        change = f"{'up' if headline.change > 0 else 'down'} {abs(headline.change)}"
+    return [str(headline.score), headline.band_name or "", change]
+
+
+def summary_rows(sections: Iterable[PrincipleSection]) -> list[list[str]]:
+    rows = [CSV_HEADER]
+    for section in sections:
+        scores = _headline_cells(section)
+        for theme in section.themes:
+            for item in theme.items:
+                actions = "; ".join(
+                    f"{a.what} ({a.owner}, {a.status_label}"
+                    + (f", due {a.due_date:%d %b %Y})" if a.due_date else ")")
+                    for a in item.actions
+                )
+                rows.append(
+                    [
+                        section.label,
+                        *scores,
+                        theme.name,
+                        "Challenge",
+                        item.title,
+                        "Yes" if item.shared else "No",
+                        str(item.la_count),
+                        ", ".join(item.local_authorities),
+                        str(item.sessions_count),
+                        ", ".join(item.themes),
+                        actions,
+                    ]
+                )
+        for example in section.good_practice:
+            text = example.text
+            if example.organisation:
+                text = f"{text} ({example.organisation.name})"
+            rows.append([section.label, *scores, "", "Good practice", text, *[""] * 6])
+    return [[spreadsheet_safe(cell) for cell in row] for row in rows]
+
+
+def summary_csv(sections: Iterable[PrincipleSection]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(summary_rows(sections))
+    return buffer.getvalue()
+
+
+def html_to_pdf(html: str, base_url: str) -> bytes:
+    """A tagged, accessible PDF (PDF/UA-1) from the summary's print template."""
+    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")

@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from .models import QuarterlySet, Report, ReportVersion
+
+
+class ReportVersionInline(admin.TabularInline):
+    model = ReportVersion
+    fields = ["number", "built_at", "page_count", "fingerprint", "pdf"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "pilot", "scope_kind", "status", "progress", "attempts", "queued_at"]
+    list_filter = ["status", "scope_kind", "pilot"]
+    readonly_fields = [
+        "pilot",
+        "scope_kind",
+        "zone",
+        "local_authority",
+        "organisation",
+        "year",
+        "quarter",
+        "status",
+        "progress",
+        "stage",
+        "error",
+        "attempts",
+        "requested_by",
+        "queued_at",
+        "sent_at",
+        "started_at",
+        "heartbeat_at",
+        "finished_at",
+        "current_version",
+    ]
+    inlines = [ReportVersionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(QuarterlySet)
+class QuarterlySetAdmin(admin.ModelAdmin):
+    list_display = ["pilot", "year", "quarter", "requested_at"]
+    readonly_fields = ["pilot", "year", "quarter", "requested_at"]

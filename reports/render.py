@@ -1,0 +1,84 @@
+"""Turns a report's content into a PDF with WeasyPrint, offline.
+
+The HTML comes from reports/templates/reports/pdf/report.html; its stylesheet is a file next to
+this module (reports/static/reports/report.css) loaded through `base_url`. The URL fetcher refuses
+anything that is not a file under that folder, so building a report never touches the network.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from weasyprint import HTML, URLFetcher
+
+from fidelity import charts
+
+STATIC_DIR = Path(__file__).resolve().parent / "static" / "reports"
+
+
+class _LocalOnlyFetcher(URLFetcher):
+    def fetch(self, url, headers=None):
+        if not url.startswith(STATIC_DIR.as_uri() + "/"):
+            raise ValueError(f"Reports load only their own static files, not {url}")
+        return super().fetch(url, headers)
+
+
+def report_html(content: dict, *, built_on: datetime.date, charts: dict | None = None) -> str:
+    return render_to_string(
+        "reports/pdf/report.html",
+        {
+            "c": content,
+            "built_on": built_on,
+            "charts": charts or {},
+            "indicator_groups": [
+                (
+                    f"{h['code']}. {h['title']}",
+                    [row for row in content["indicators"] if row["principle"] == h["code"]],
+                )
+                for h in content["headlines"]
+            ],
+        },
+    )
+
+
+def render_charts(content: dict) -> dict[str, str]:
+    """SVG charts for the report, drawn by the dashboard's chart module."""
+    trends = content["trends"]
+    series = [
+        charts.Series(label=p["code"], values=[_decimal(v) for v in p["points"]])
+        for p in trends["principles"]
+    ]
+    series.append(charts.Series(label="Overall", values=[_decimal(v) for v in trends["overall"]]))
+    return {
+        "trends": charts.line_chart(
+            series,
+            trends["quarters"],
+            chart_id="report-trends",
+            title=f"Fidelity scores over the last {len(trends['quarters'])} quarters",
+            description=(
+                "One line per principle and one for the overall score, on the 1 to 4 scale; "
+                "the table below gives the same numbers."
+            ),
+        )
+    }
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """A tagged PDF/UA-1 document (headings, tables and reading order carried into the PDF),
+    and its page count."""
+    document = HTML(
+        string=html,
+        base_url=STATIC_DIR.as_uri() + "/",
+        url_fetcher=_LocalOnlyFetcher(allowed_protocols=["file"]),
+    ).render(pdf_variant="pdf/ua-1")
+    buffer = BytesIO()
+    document.write_pdf(buffer, pdf_variant="pdf/ua-1")
+    return buffer.getvalue(), len(document.pages)

@@ -1,0 +1,46 @@
+"""Celery tasks for reports: thin wrappers that take ids and call services.
+
+`build_report` is acknowledged late (a worker killed mid-build leaves the message for another
+worker, and the sweep catches what the broker does not) and retries with exponential back-off.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from fidelity.quarters import Quarter
+from partners.models import Pilot
+
+from . import services
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def build_report(self, report_id: int) -> None:
+    final = self.request.retries >= self.max_retries
+    try:
+        services.report_build(report_id=report_id, final_attempt=final)
+    except services.ReportBuildFailed as error:
+        countdown = settings.REPORTS_RETRY_BACKOFF_SECONDS * 2**self.request.retries
+        raise self.retry(exc=error, countdown=countdown) from error
+
+
+@shared_task(acks_late=True)
+def build_quarter_set(pilot_id: int, year: int, quarter: int) -> int:
+    pilot = Pilot.objects.get(pk=pilot_id)
+    reports = services.report_set_request(
+        pilot=pilot, quarter=Quarter(year, quarter, pilot.quarter_convention)
+    )
+    return len(reports)
+
+
+@shared_task(acks_late=True)
+def request_due_quarter_sets() -> int:
+    """Daily (Celery beat): the full set for every quarter whose return deadline has passed."""
+    return len(services.reports_request_due_sets())
+
+
+@shared_task
+def sweep_reports() -> int:
+    """Every few minutes (Celery beat): re-send reports lost by the broker or a dead worker."""
+    return services.reports_sweep()

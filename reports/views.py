@@ -1,0 +1,136 @@
+"""Reports pages: list and request, watch progress, download. Thin: selectors and services do
+the work; every report is fetched through a selector that answers 404 for anyone else."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from partners import access
+from partners.audit import record_event
+from partners.models import SecurityEventKind
+
+from . import selectors, services
+from .forms import QuarterFilterForm, ReportRequestForm
+from .models import ReportVersion
+
+
+def _quarters(request: HttpRequest) -> list:
+    pilot = access.pilots_visible_to(request.user).first()
+    if pilot is None:
+        return []
+    return selectors.quarter_choices(pilot=pilot, today=timezone.localdate())
+
+
+def _index_context(request: HttpRequest, form: ReportRequestForm | None = None) -> dict:
+    quarters = _quarters(request)
+    filter_form = QuarterFilterForm(request.GET or None, quarters=quarters)
+    chosen = quarters[0] if quarters else None
+    if filter_form.is_valid() and filter_form.cleaned_data["quarter"]:
+        chosen = next(q for q in quarters if q.slug == filter_form.cleaned_data["quarter"])
+    reports = selectors.reports_visible_to(request.user)
+    if chosen is not None:
+        reports = reports.filter(quarter_index=chosen.index)
+    may_request = selectors.may_request_reports(request.user)
+    if may_request and form is None:
+        form = ReportRequestForm(user=request.user, today=timezone.localdate())
+    return {
+        "reports": reports,
+        "quarter": chosen,
+        "filter_form": filter_form if quarters else None,
+        "form": form if may_request else None,
+    }
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/index.html", _index_context(request))
+
+
+@require_POST
+def request_report(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_request_reports(request.user):
+        raise Http404
+    form = ReportRequestForm(request.POST, user=request.user, today=timezone.localdate())
+    if not form.is_valid():
+        return render(request, "reports/index.html", _index_context(request, form), status=400)
+    report = services.report_request(
+        scope=form.cleaned_data["scope_object"],
+        quarter=form.cleaned_data["quarter_value"],
+        user=request.user,
+    )
+    messages.success(request, f"Report requested: {report}. This page shows its progress.")
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for_user(request.user, pk)
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "versions": report.versions.all(),
+            "may_rebuild": access.is_pilot_manager(request.user, report.pilot_id),
+        },
+    )
+
+
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_report_for_user(request.user, pk)
+    may_rebuild = access.is_pilot_manager(request.user, report.pilot_id)
+    return render(request, "reports/_progress.html", {"report": report, "may_rebuild": may_rebuild})
+
+
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_managed_report(request.user, pk)
+    report = services.report_request(
+        scope=report.scope_object, quarter=report.quarter_value, user=request.user
+    )
+    if request.htmx:
+        report.refresh_from_db()
+        return render(request, "reports/_progress.html", {"report": report, "may_rebuild": True})
+    messages.success(request, f"Report queued again: {report}.")
+    return redirect("reports:detail", pk=report.pk)
+
+
+def _pdf_response(request: HttpRequest, version: ReportVersion) -> FileResponse:
+    record_event(
+        kind=SecurityEventKind.DOWNLOAD,
+        request=request,
+        detail=f"{version.report} v{version.number}",
+    )
+    return FileResponse(
+        version.pdf.open("rb"),
+        as_attachment=True,
+        filename=version.filename,
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    report = selectors.get_report_for_user(request.user, pk)
+    if report.current_version is None:
+        raise Http404
+    return _pdf_response(request, report.current_version)
+
+
+@require_GET
+def download_version(request: HttpRequest, pk: int, number: int) -> FileResponse:
+    return _pdf_response(request, selectors.get_version_for_user(request.user, pk, number))
+
+
+@require_GET
+def home_panel(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/_home_panel.html",
+        {"reports": selectors.latest_ready_reports(request.user)},
+    )

@@ -1,0 +1,93 @@
+"""A pilot manager's journey through the dashboard: open it, filter to a zone, drill down."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from fidelity import framework_data
+from fidelity.models import QAReturn, ReturnStatus
+from partners.models import Team
+from tests.fidelity.factories import make_return, use_default_framework
+
+
+@pytest.fixture
+def scored_pilot(demo_pilot):
+    """Three quarters of invented returns for every demo team; Wigan's P4 drifts down."""
+    framework_data.load(apps)  # a transactional test before this one may have flushed it
+    use_default_framework(demo_pilot)
+    teams = Team.objects.filter(organisation__pilot=demo_pilot).order_by("name")
+    wigan_p4 = {4: 4, 1: 3, 2: 2}  # by quarter number: 2025-26 Q4, then 2026-27 Q1 and Q2
+    for i, team in enumerate(teams):
+        for number in (4, 1, 2):
+            year = 2025 if number == 4 else 2026
+            level = 1 + (i + number) % 4
+            qa_return = make_return(
+                team,
+                year,
+                number,
+                fill=level,
+                scores={
+                    "P3": [min(4, level + 1)] * 4,
+                    "P4": [wigan_p4[number] if team.name.endswith("Wigan") else level] * 4,
+                },
+                status=ReturnStatus.APPROVED if i % 2 else ReturnStatus.SUBMITTED,
+                people_supported=6 + i % 3,
+                tenancies_sustained=5 + i % 2,
+                tenancies_ended=1,
+                ended_unknown=i % 2,
+                staff_fte=Decimal("1"),
+            )
+            on_time = qa_return.deadline - datetime.timedelta(days=2 if i != 3 else -3)
+            QAReturn.objects.filter(pk=qa_return.pk).update(
+                submitted_at=timezone.make_aware(
+                    datetime.datetime.combine(on_time, datetime.time(10))
+                )
+            )
+    return demo_pilot
+
+
+def test_manager_filters_the_dashboard_to_a_zone_and_drills_down_to_a_return(
+    scored_pilot, user_browser
+):
+    user_browser.login("manager")
+    page = user_browser.page
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", name=re.compile("Fidelity dashboard"))).to_be_visible()
+    expect(page.locator("#heatmap-la")).to_contain_text("Stockport")
+    expect(page.locator(".drift-alert").first).to_contain_text("Wigan")
+    user_browser.screenshot("dashboard-manager")
+    user_browser.assert_accessible()
+
+    page.get_by_label("Zones").select_option(label="North West")
+    page.wait_for_url(re.compile(r"zone=\d+"))
+    expect(page.locator("#heatmap-la")).not_to_contain_text("Stockport")
+    expect(page.locator("#heatmap-la")).to_contain_text("Wigan")
+    expect(page.get_by_role("heading", name="Filters")).to_be_visible()  # the form stayed put
+    user_browser.screenshot("dashboard-zone-north-west")
+    user_browser.assert_accessible()
+
+    page.locator("#heatmap-la").get_by_role("link", name="Bolton", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("^Bolton: 2026-27 Q2"))).to_be_visible()
+    user_browser.screenshot("dashboard-la-bolton")
+    user_browser.assert_accessible()
+
+    page.get_by_role("link", name="Open the Housing First Bolton return").click()
+    expect(page).to_have_url(re.compile(r"/returns/\d+/$"))
+    expect(page.locator("main")).to_contain_text("Housing First Bolton")
+    user_browser.screenshot("dashboard-return-bolton")
+
+
+def test_team_leader_sees_their_team_against_the_pilot_average(scored_pilot, user_browser):
+    user_browser.login("lead-bolton")
+    page = user_browser.page
+    page.get_by_role("link", name="Team dashboard").click()
+    expect(page.get_by_role("heading", name="Housing First Bolton: team dashboard")).to_be_visible()
+    expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
+    expect(page.locator("#team-trend-chart")).to_be_visible()
+    user_browser.screenshot("dashboard-team-bolton")
+    user_browser.assert_accessible()

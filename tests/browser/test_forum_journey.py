@@ -1,0 +1,132 @@
+"""A facilitator records a forum session as it happens, publishes it and downloads the summary."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from fidelity import demo as fidelity_demo
+from fidelity import framework_data
+from forums import demo as forums_demo
+
+CHALLENGE = "Landlords ask for a guarantor before offering a tenancy"
+
+
+@pytest.fixture
+def forum_pilot(demo_pilot):
+    # Browser tests flush the database between tests, so the framework may need loading again.
+    framework_data.load(apps)
+    fidelity_demo.seed(demo_pilot)
+    forums_demo.seed(demo_pilot)
+    return demo_pilot
+
+
+def _pdf_text(path: Path) -> str:
+    reader = PdfReader(str(path))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_facilitator_records_publishes_and_downloads_the_challenge_summary(
+    forum_pilot, user_browser
+):
+    page = user_browser.page
+    user_browser.login("facilitator")
+
+    page.goto("/forums/")
+    page.get_by_role("link", name="New session").click()
+    page.get_by_label("Series").select_option(label="Series 2: the seven principles")
+    page.get_by_label("Date").fill("2026-11-18")
+    page.get_by_label("Principle in focus").select_option("P1")
+    page.get_by_role("button", name="Create draft session").click()
+    expect(page.get_by_text("Draft: only facilitators and managers can see it")).to_be_visible()
+    session_url = page.url
+
+    attendance = page.locator("#attendance-section")
+    attendance.get_by_label("Organisation or local authority").select_option(
+        label="Open Door Tenancy Support"
+    )
+    attendance.get_by_label("How many came").fill("4")
+    attendance.get_by_role("button", name="Add attendance").click()
+    expect(
+        attendance.get_by_role("cell", name="Open Door Tenancy Support", exact=True)
+    ).to_be_visible()
+
+    challenges = page.locator("#challenge-section")
+    challenges.get_by_label("Challenge").fill(f"{CHALLENGE}; call 07700 900123")
+    challenges.get_by_label("Themes").press_sequentially("Landl")
+    expect(page.locator("#theme-options option")).to_have_count(1)
+    challenges.get_by_label("Themes").fill("Landlord practice")
+    challenges.get_by_label("Bolton", exact=True).check()
+    challenges.get_by_label("Stockport", exact=True).check()
+    challenges.get_by_role("button", name="Add challenge").click()
+
+    # The privacy guard stops the phone number, marks it, and keeps everything typed.
+    expect(challenges.locator("mark.privacy-hit")).to_contain_text("07700 900123")
+    expect(challenges.get_by_label("Challenge")).to_have_value(f"{CHALLENGE}; call 07700 900123")
+    expect(challenges.get_by_label("Stockport", exact=True)).to_be_checked()
+    user_browser.screenshot("forum-privacy-warning")
+    user_browser.assert_accessible()
+    challenges.get_by_label("Challenge").fill(CHALLENGE)
+    challenges.get_by_role("button", name="Add challenge").click()
+    expect(challenges.get_by_role("cell", name=CHALLENGE, exact=True)).to_be_visible()
+    expect(challenges.get_by_role("cell", name="Bolton, Stockport", exact=True)).to_be_visible()
+    assert page.url == session_url
+
+    actions = page.locator("#action-section")
+    actions.get_by_label("Action").fill("Write to letting agents about guarantor schemes")
+    actions.get_by_label("Owner").fill("Open Door Tenancy Support")
+    actions.get_by_label("Due date").fill("2027-01-31")
+    actions.get_by_label("Linked challenge (optional)").select_option(label=CHALLENGE)
+    actions.get_by_role("button", name="Add action").click()
+    expect(
+        actions.get_by_role("cell", name="Open Door Tenancy Support", exact=True)
+    ).to_be_visible()
+    user_browser.screenshot("forum-session-notes")
+    user_browser.assert_accessible()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Publish notes").click()
+    expect(page.get_by_text("Published: everyone in the pilot")).to_be_visible()
+
+    page.goto("/forums/summary/")
+    expect(page.get_by_role("cell", name=CHALLENGE, exact=True)).to_be_visible()
+    user_browser.screenshot("forum-challenge-summary")
+    user_browser.assert_accessible()
+
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="Download PDF").click()
+    text = _pdf_text(pdf_download.value.path())
+    assert CHALLENGE in text
+    assert "Bolton, Stockport" in text
+    assert "Landlords ask for proof of tenancy readiness" in text
+
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(csv_download.value.path()).read_text())))
+    row = next(r for r in rows if r[6] == CHALLENGE)
+    assert row[9] == "Bolton, Stockport"
+    assert (
+        "Write to letting agents about guarantor schemes (Open Door Tenancy Support, Open"
+        in (row[12])
+    )
+
+
+def test_facilitator_confirms_similar_challenges_as_one_shared_challenge(forum_pilot, user_browser):
+    page = user_browser.page
+    user_browser.login("facilitator")
+    page.goto("/forums/cross-la/")
+    suggestion = page.locator(".forum-suggestion").filter(
+        has_text="Abstinence required by supported housing providers"
+    )
+    suggestion.get_by_label("Shared challenge title").fill("Abstinence conditions on housing")
+    user_browser.screenshot("forum-cross-la")
+    user_browser.assert_accessible()
+    suggestion.get_by_role("button", name="Confirm as one shared challenge").click()
+    expect(page.get_by_text("Confirmed as one shared challenge")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Abstinence conditions on housing", exact=True)
+    ).to_be_visible()

@@ -1,0 +1,129 @@
+"""A team leader fills in and submits this quarter's return, fixing a validation error without
+retyping anything; the manager sends it back with a comment, then approves the resubmission."""
+
+import re
+
+import pytest
+from django.apps import apps
+from playwright.sync_api import expect
+
+from fidelity import framework_data
+
+
+@pytest.fixture
+def pilot(demo_pilot):
+    # A transactional test database may have been flushed of the migration's framework.
+    framework_data.load(apps)
+    return demo_pilot
+
+
+def _submit(page):
+    page.get_by_role("button", name="Submit for review").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_team_leader_submits_and_manager_returns_then_approves(pilot, user_browser):
+    page = user_browser.page
+    user_browser.login("lead-bolton")
+
+    page.get_by_role("link", name="Returns", exact=True).click()
+    page.get_by_role("button", name=re.compile(r"^Start the .* return$")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Housing First Bolton")
+    expect(page.locator("#return-progress")).to_contain_text("0 of 30 indicators scored")
+
+    radios = page.locator("input[type=radio][value='3']")
+    for i in range(radios.count()):
+        radios.nth(i).check()
+    expect(page.locator("#return-progress")).to_contain_text("30 of 30 indicators scored")
+    # One indicator not assessed, but the reason forgotten.
+    page.get_by_label("Not assessed this quarter").nth(4).check()
+    page.get_by_label("Evidence for 1.1").fill("Audit of eight invented case files.")
+    figures = {
+        "People supported at quarter end": "12",
+        "Tenancies sustained": "11",
+        "Tenancies ended this quarter": "3",
+        "Ended: planned move": "1",
+        "Ended: reason unknown": "1",
+        "Staff (full-time equivalent)": "2",
+    }
+    for label, value in figures.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Activity").select_option("case_file_audit")
+    page.get_by_label("Date").fill("2026-10-15")
+    page.get_by_label("How many (case files audited, or people who gave feedback)").fill("8")
+    page.get_by_label("What you found").fill("Plans start from people's goals.")
+    _submit(page)
+
+    main = page.locator("main")
+    expect(main).to_contain_text("2 things need fixing")
+    expect(main).to_contain_text("Say why this indicator was not assessed.")
+    expect(main).to_contain_text("The reasons tenancies ended add up to 2, but 3 tenancies ended.")
+    # Nothing typed was lost.
+    expect(page.get_by_label("Evidence for 1.1")).to_have_value(
+        "Audit of eight invented case files."
+    )
+    expect(page.get_by_label("People supported at quarter end", exact=True)).to_have_value("12")
+    expect(page.locator("#return-progress")).to_contain_text("30 of 30")
+    user_browser.screenshot("return-form-errors")
+    user_browser.assert_accessible()
+
+    page.get_by_label("Reason 2.1 was not assessed").fill("No audit of this indicator yet.")
+    page.get_by_label("Ended: reason unknown", exact=True).fill("2")
+    _submit(page)
+    expect(main).to_contain_text("Return submitted for review")
+    expect(page.locator("#return-status")).to_contain_text("Submitted")
+    user_browser.screenshot("return-submitted")
+    user_browser.assert_accessible()
+    user_browser.logout()
+
+    user_browser.login("manager")
+    page.get_by_role("link", name="Review returns").first.click()
+    expect(page.locator("main")).to_contain_text("Housing First Bolton")
+    user_browser.screenshot("review-list")
+    user_browser.assert_accessible()
+    page.get_by_role("link", name="Review Housing First Bolton").click()
+    page.get_by_label("What needs to change").fill("Please add the peer review from October.")
+    page.get_by_role("button", name="Return for changes").click()
+    expect(page.locator("#return-status")).to_contain_text("Returned for changes")
+    user_browser.logout()
+
+    user_browser.login("lead-bolton")
+    expect(page.locator("#fidelity-home-panel")).to_contain_text(
+        "Please add the peer review from October."
+    )
+    page.get_by_role("link", name=re.compile(r"^Open the .* return$")).click()
+    page.get_by_role("link", name="Edit the return").click()
+    expect(page.locator("main")).to_contain_text("Please add the peer review from October.")
+    page.get_by_label("Activity").nth(1).select_option("peer_review")
+    page.get_by_label("Date").nth(1).fill("2026-10-20")
+    page.get_by_label("What you found").nth(1).fill("Reviewers found a warm approach.")
+    _submit(page)
+    expect(page.locator("#return-status")).to_contain_text("Submitted")
+    user_browser.logout()
+
+    user_browser.login("manager")
+    page.get_by_role("link", name="Review returns").first.click()
+    page.get_by_role("link", name="Review Housing First Bolton").click()
+    page.get_by_role("button", name="Approve the return").click()
+    expect(page.locator("#return-status")).to_contain_text("Approved")
+    expect(page.locator("#return-history")).to_contain_text("Peer review")
+    user_browser.screenshot("return-approved")
+    user_browser.assert_accessible()
+
+
+def test_the_return_form_can_be_filled_in_by_keyboard(pilot, user_browser):
+    page = user_browser.page
+    user_browser.login("lead-bolton")
+    page.goto("/returns/")
+    page.get_by_role("button", name=re.compile(r"^Start the .* return$")).first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    page.locator("input[type=radio][value='1']").first.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("input[type=radio][value='2']").first).to_be_checked()
+    expect(page.locator("#return-progress")).to_contain_text("1 of 30")
+    page.get_by_role("button", name="Save draft").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("main")).to_contain_text("Draft saved.")
+    expect(page.locator("input[type=radio][value='2']").first).to_be_checked()

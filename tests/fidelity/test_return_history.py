@@ -1,0 +1,80 @@
+"""Every change after a return is first submitted is kept and shown: who, when, what, old, new."""
+
+import pytest
+
+from fidelity.quarters import Quarter
+from fidelity.selectors import return_history
+from fidelity.services import (
+    return_open,
+    return_reopen,
+    return_save_draft,
+    return_send_back,
+    return_submit,
+)
+
+from .factories import fill_return, score_values, use_default_framework
+
+
+@pytest.fixture
+def returned(world):
+    use_default_framework(world.pilot)
+    draft = return_open(team=world.bolton_team, quarter=Quarter(2025, 1), user=world.lead_bolton)
+    fill_return(draft, world.lead_bolton)
+    submitted = return_submit(qa_return=draft, user=world.lead_bolton)
+    return return_send_back(qa_return=submitted, user=world.manager, comment="Recheck 1.1")
+
+
+def test_a_draft_never_submitted_shows_no_history(world):
+    use_default_framework(world.pilot)
+    draft = return_open(team=world.bolton_team, quarter=Quarter(2025, 1), user=world.lead_bolton)
+    fill_return(draft, world.lead_bolton)
+    assert return_history(qa_return=draft) == []
+
+
+def test_a_score_changed_after_submission_is_in_the_history(world, returned):
+    scores = score_values(returned, 3, i1_1=1)
+    return_save_draft(
+        qa_return=returned,
+        user=world.lead_bolton,
+        lock_version=returned.lock_version,
+        figures={"people_supported": 11},
+        scores=scores,
+    )
+    entries = return_history(qa_return=returned)
+    score_change = [e for e in entries if e.what == "Indicator 1.1" and e.field == "Score"]
+    assert [(e.who, e.old, e.new) for e in score_change] == [("lead-bolton", "3", "1")]
+    figure = [e for e in entries if e.field == "People supported at quarter end"]
+    assert [(e.old, e.new) for e in figure] == [("12", "11")]
+
+
+def test_status_changes_are_in_the_history_with_who_made_them(world, returned):
+    entries = return_history(qa_return=returned)
+    statuses = [(e.who, e.old, e.new) for e in entries if e.field == "Status"]
+    assert ("manager", "submitted", "returned") in statuses
+
+
+def test_reopening_is_in_the_history(world, returned):
+    fill_return(returned, world.lead_bolton)
+    from fidelity.services import return_approve
+
+    approved = return_approve(
+        qa_return=return_submit(qa_return=returned, user=world.lead_bolton), user=world.manager
+    )
+    return_reopen(qa_return=approved, user=world.manager, reason="Late correction")
+    statuses = [(e.old, e.new) for e in return_history(qa_return=approved) if e.field == "Status"]
+    assert ("approved", "returned") in statuses
+
+
+def test_the_return_page_shows_the_history(client, world, returned):
+    return_save_draft(
+        qa_return=returned,
+        user=world.lead_bolton,
+        lock_version=returned.lock_version,
+        figures={"people_supported": 11},
+        scores={},
+    )
+    client.force_login(world.manager)
+    page = client.get(f"/returns/{returned.pk}/").content.decode()
+    assert "Changes since first submitted" in page
+    assert "People supported at quarter end" in page
+    assert "<td>12</td><td>11</td>" in page
