@@ -148,6 +148,11 @@ STORAGES = {
     },
 }
 
+# Cache: memory per process by default; CACHE_URL (e.g. redis://host:6379/1) shares it.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Rendered dashboard panels are cached under a key that changes with any saved return.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -17,18 +17,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
-    DecimalField,
     F,
     FilteredRelation,
     Model,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
+    Value,
 )
 from django.utils import timezone
 
@@ -350,8 +349,8 @@ def _group_means(
 ) -> list[_GroupMeans]:
     """One query: each group of the scope with its mean per (quarter, principle).
 
-    Each mean is a correlated subquery over the score rows of the teams serving the group, so a
-    team serving two LAs of one zone still counts once in that zone.
+    The groups are joined to one grouped query over the score rows, which is itself joined to a
+    DISTINCT list of (team, group) pairs, so a team serving two LAs of one zone counts once there.
     """
     teams = scope.team_queryset(pilot)
     groups = grouping.model.objects.filter(
@@ -361,37 +360,47 @@ def _group_means(
         groups = groups.filter(pk__in=scope.local_authorities)
     if grouping.key in ("la", "zone") and scope.zones:
         groups = groups.filter(**{"zone__in" if grouping.key == "la" else "pk__in": scope.zones})
-    names = {}
-    annotations = {}
-    for i, index in enumerate(indexes):
-        for j, code in enumerate(codes):
-            name = f"mean_{i}_{j}"
-            names[name] = (index, code)
-            annotations[name] = Subquery(
-                PrincipleScore.objects.filter(
-                    pilot=pilot,
-                    quarter_index=index,
-                    principle_code=code,
-                    team_id__in=teams.filter(
-                        **{grouping.team_lookup: OuterRef(OuterRef("pk"))}
-                    ).values("id"),
+    parent = F(grouping.parent_lookup) if grouping.parent_lookup else Value("")
+    groups_sql, groups_params = (
+        groups.values(g_pk=F("pk"), g_name=F("name"), g_parent=parent)
+        .order_by()
+        .query.sql_with_params()
+    )
+    pairs_sql, pairs_params = (
+        teams.filter(**{f"{grouping.team_lookup}__in": groups.values("pk")})
+        .values("id", group_id=F(grouping.team_lookup))
+        .distinct()
+        .order_by()
+        .query.sql_with_params()
+    )
+    index_marks = ", ".join(["%s"] * len(indexes)) or "NULL"
+    code_marks = ", ".join(["%s"] * len(codes)) or "NULL"
+    sql = (
+        "SELECT g.g_pk, g.g_name, g.g_parent, m.quarter_index, m.principle_code, m.mean "  # noqa: S608
+        f"FROM ({groups_sql}) g LEFT JOIN ("
+        "SELECT pairs.group_id, ps.quarter_index, ps.principle_code, AVG(ps.score) AS mean "
+        f"FROM {PrincipleScore._meta.db_table} ps JOIN ({pairs_sql}) pairs ON pairs.id = ps.team_id "
+        f"WHERE ps.pilot_id = %s AND ps.quarter_index IN ({index_marks}) "
+        f"AND ps.principle_code IN ({code_marks}) AND ps.score IS NOT NULL "
+        "GROUP BY pairs.group_id, ps.quarter_index, ps.principle_code"
+        ") m ON m.group_id = g.g_pk ORDER BY g.g_name, g.g_pk"
+    )
+    params = [*groups_params, *pairs_params, pilot.pk, *indexes, *codes]
+    found: dict[int, _GroupMeans] = {}
+    with connection.cursor() as cursor:
+        # Only placeholders, a table name and ORM-built SQL go into the text.
+        cursor.execute(sql, params)
+        for pk, name, parent_name, index, code, mean in cursor.fetchall():
+            if pk not in found:
+                found[pk] = _GroupMeans(
+                    pk=pk,
+                    name=name,
+                    parent=parent_name if grouping.parent_lookup else None,
+                    means={(i, c): None for i in indexes for c in codes},
                 )
-                .values("principle_code")
-                .annotate(mean=Avg("score"))
-                .values("mean")[:1],
-                output_field=DecimalField(),
-            )
-    fields = ["pk", "name", *([grouping.parent_lookup] if grouping.parent_lookup else [])]
-    rows = groups.annotate(**annotations).values(*fields, *annotations).order_by("name")
-    return [
-        _GroupMeans(
-            pk=r["pk"],
-            name=r["name"],
-            parent=r.get(grouping.parent_lookup) if grouping.parent_lookup else None,
-            means={key: _rounded(r[name]) for name, key in names.items()},
-        )
-        for r in rows
-    ]
+            if index is not None:
+                found[pk].means[(index, code)] = _rounded(mean)
+    return list(found.values())
 
 
 @dataclass(frozen=True)

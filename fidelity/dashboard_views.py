@@ -7,16 +7,21 @@ and keeps its state in the URL, so any view of the dashboard can be bookmarked a
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
-from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from partners import access
-from partners.models import LocalAuthority, Organisation, Pilot
+from partners.models import LocalAuthority, Organisation, Pilot, Team
 
 from . import charts, dashboard_exports
 from .dashboard import (
@@ -32,6 +37,16 @@ from .filters import DashboardFilter
 from .models import PilotFramework, PrincipleScore, QAReturn, ReturnStatus, ReturnTransition
 from .quarters import Quarter
 
+# Per pilot, the newest change to its returns and teams: part of the dashboard's cache key.
+_pilot_returns = (
+    QAReturn.objects.filter(team__organisation__pilot=OuterRef("pk"))
+    .order_by()
+    .values("team__organisation__pilot")
+)
+_pilot_teams = (
+    Team.objects.filter(organisation__pilot=OuterRef("pk")).order_by().values("organisation__pilot")
+)
+
 
 def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
     """The pilot this manager asked for (?pilot=), or their first; 404 for anyone else."""
@@ -44,6 +59,10 @@ def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
             ),
             first_index=Subquery(first_scored.values("quarter_index")[:1]),
             last_index=Subquery(first_scored.reverse().values("quarter_index")[:1]),
+            returns_changed=Subquery(_pilot_returns.annotate(at=Max("updated")).values("at")[:1]),
+            returns_count=Subquery(_pilot_returns.annotate(n=Count("pk")).values("n")[:1]),
+            teams_changed=Subquery(_pilot_teams.annotate(m=Max("pk")).values("m")[:1]),
+            teams_count=Subquery(_pilot_teams.annotate(n=Count("pk")).values("n")[:1]),
         )
         .order_by("name")
     )
@@ -127,6 +146,41 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = filters.scope()
     quarter = filters.quarter_value(default_quarter)
     since = filters.since_value() or _first_shown(pilot, quarter)
+    cache_key = _panels_cache_key(pilot, pilots, request)
+    panels = cache.get(cache_key)
+    if panels is not None:
+        panels = mark_safe(panels)  # noqa: S308 (our own rendered template, from our cache)
+    else:
+        panels = _render_panels(pilot, pilots, filters, scope, quarter, since)
+        cache.set(cache_key, panels, settings.DASHBOARD_CACHE_SECONDS)
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(panels)
+    context = {"pilot": pilot, "pilots": pilots, "filters": filters, "panels": panels}
+    return render(request, "fidelity/dashboard.html", context)
+
+
+def _panels_cache_key(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -> str:
+    """The panels depend only on the pilot's data, the filters and today's date (overdue).
+
+    Any saved change to a return or a team of the pilot changes the key, so a cached page is
+    never stale; other changes (names, say) show within DASHBOARD_CACHE_SECONDS.
+    """
+    parts = [
+        pilot.pk,
+        len(pilots) > 1,
+        pilot.version_id,
+        pilot.returns_changed,
+        pilot.returns_count,
+        pilot.teams_changed,
+        pilot.teams_count,
+        timezone.localdate(),
+        sorted(request.GET.lists()),
+    ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"fidelity:dashboard-panels:{digest}"
+
+
+def _render_panels(pilot, pilots, filters, scope, quarter, since) -> str:
     framework = framework_info(pilot=pilot, version_id=pilot.version_id)
     data = pilot_dashboard(
         pilot=pilot, quarter=quarter, scope=scope, framework=framework, since=since
@@ -176,9 +230,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "export_panels": dashboard_exports.PANELS,
         "filter_errors": filters.form.errors if filters.is_bound else {},
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "fidelity/_dashboard_panels.html", context)
-    return render(request, "fidelity/dashboard.html", context)
+    return render_to_string("fidelity/_dashboard_panels.html", context)
 
 
 def dashboard_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import connection, connections
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -72,6 +73,8 @@ class Command(BaseCommand):
             python=platform.python_version(),
             database=connection.vendor,
         )
+        # As in Django's own test client: keep the connection (and its query log) across requests.
+        request_finished.disconnect(close_old_connections)
         with scratch_database() as database_url:
             self.database_url = database_url
             for label in ("small", "large"):
@@ -236,10 +239,10 @@ def scratch_database():
     original = settings.DATABASES["default"]["NAME"]
     if db.vendor == "sqlite":
         path = Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3"
-        settings.DATABASES["default"]["TEST"] = {"NAME": str(path)}
+        db.settings_dict["TEST"]["NAME"] = str(path)
     db.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        yield database_url(settings.DATABASES["default"])
+        yield database_url(db.settings_dict)
     finally:
         db.creation.destroy_test_db(original, verbosity=0)
 
