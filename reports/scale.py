@@ -23,6 +23,15 @@ from fidelity.models import (
 )
 from fidelity.quarters import Quarter
 from fidelity.selectors import current_framework_version
+from forums.models import (
+    Action,
+    Challenge,
+    ForumSeries,
+    ForumSession,
+    GoodPractice,
+    SessionStatus,
+    Theme,
+)
 from partners.models import (
     LocalAuthority,
     Organisation,
@@ -59,6 +68,7 @@ class ScaleResult:
 def remove_scale_data() -> None:
     """Deletes every synthetic pilot (and all that hangs off it)."""
     pilots = Pilot.objects.filter(name__startswith=SCALE_PREFIX)
+    ForumSeries.objects.filter(pilot__in=pilots).delete()
     QAReturn.objects.filter(team__organisation__pilot__in=pilots).delete()
     Team.objects.filter(organisation__pilot__in=pilots).delete()
     LocalAuthority.objects.filter(zone__pilot__in=pilots).delete()
@@ -70,7 +80,16 @@ def remove_scale_data() -> None:
 def build_scale(spec: ScaleSpec) -> ScaleResult:
     rng = random.Random(spec.seed)
     result = ScaleResult()
-    totals = {"las": 0, "teams": 0, "returns": 0, "indicator_scores": 0, "principle_scores": 0}
+    totals = {
+        "las": 0,
+        "teams": 0,
+        "returns": 0,
+        "indicator_scores": 0,
+        "principle_scores": 0,
+        "forum_sessions": 0,
+        "challenges": 0,
+        "actions": 0,
+    }
     today = timezone.localdate()
     for p in range(1, spec.pilots + 1):
         pilot = Pilot.objects.create(name=f"{SCALE_PREFIX} {p}", slug=f"scale-pilot-{p}")
@@ -106,6 +125,10 @@ def build_scale(spec: ScaleSpec) -> ScaleResult:
         manager, _ = User.objects.get_or_create(username=f"scale-manager-{p}")
         RoleAssignment.objects.create(user=manager, role=Role.PILOT_MANAGER, pilot=pilot)
         counts = _build_returns(rng, pilot, version, teams, spec.quarters, today)
+        sessions = spec.forum_sessions // spec.pilots + (
+            1 if p <= spec.forum_sessions % spec.pilots else 0
+        )
+        counts.update(_build_forums(rng, pilot, las, orgs, sessions, today))
         for key, value in counts.items():
             totals[key] += value
         totals["las"] += len(las)
@@ -197,3 +220,73 @@ def _build_returns(rng, pilot, version, teams, quarter_count, today) -> dict[str
         counts["indicator_scores"] += len(indicator_rows)
         counts["principle_scores"] += len(principle_rows)
     return counts
+
+
+CHALLENGES = [
+    "Landlords ask for a guarantor before offering a tenancy",
+    "Support is closed when people stop answering calls",
+    "Rent arrears letters go to support workers to enforce",
+    "People are not offered a choice of area",
+    "Waiting lists for detox are the only route into housing",
+    "Caseloads above seven people per worker in winter",
+    "Plans are written in professional language, not the person's words",
+    "Hospital discharge happens without telling the team",
+]
+THEMES = ["Landlords", "Caseloads", "Engagement", "Choice", "Hospital discharge", "Training"]
+
+
+def _build_forums(rng, pilot, las, orgs, sessions, today) -> dict[str, int]:
+    if not sessions:
+        return {"forum_sessions": 0, "challenges": 0, "actions": 0}
+    themes = Theme.objects.bulk_create(Theme(pilot=pilot, name=name) for name in THEMES)
+    series = ForumSeries.objects.create(pilot=pilot, title="Synthetic series")
+    rows = ForumSession.objects.bulk_create(
+        ForumSession(
+            series=series,
+            date=today - datetime.timedelta(days=7 * i),
+            principle_code=f"P{i % 7 + 1}",
+            status=SessionStatus.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        for i in range(sessions)
+    )
+    challenges = Challenge.objects.bulk_create(
+        Challenge(
+            session=session,
+            text=f"{rng.choice(CHALLENGES)} ({rng.randint(1, 40)})",
+            principle_code=session.principle_code,
+        )
+        for session in rows
+        for _ in range(3)
+    )
+    Challenge.local_authorities.through.objects.bulk_create(
+        Challenge.local_authorities.through(challenge_id=c.pk, localauthority_id=la.pk)
+        for c in challenges
+        for la in rng.sample(las, min(2, len(las)))
+    )
+    Challenge.organisations.through.objects.bulk_create(
+        Challenge.organisations.through(challenge_id=c.pk, organisation_id=rng.choice(orgs).pk)
+        for c in challenges
+    )
+    Challenge.themes.through.objects.bulk_create(
+        Challenge.themes.through(challenge_id=c.pk, theme_id=rng.choice(themes).pk)
+        for c in challenges
+    )
+    GoodPractice.objects.bulk_create(
+        GoodPractice(
+            session=s, text="Weekly joint visits with the landlord", principle_code=s.principle_code
+        )
+        for s in rows
+    )
+    actions = Action.objects.bulk_create(
+        Action(
+            session=c.session,
+            what="Raise it at the partnership board",
+            owner=rng.choice(orgs).name,
+            due_date=today + datetime.timedelta(days=rng.randint(-60, 60)),
+            challenge=c,
+            principle_code=c.principle_code,
+        )
+        for c in challenges[::3]
+    )
+    return {"forum_sessions": len(rows), "challenges": len(challenges), "actions": len(actions)}

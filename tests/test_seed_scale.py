@@ -1,6 +1,7 @@
 from django.core.management import call_command
 
 from fidelity.models import IndicatorScore, PrincipleScore, QAReturn
+from forums.models import Challenge, ForumSession
 from partners.models import LocalAuthority, Pilot, Team
 
 
@@ -13,13 +14,15 @@ def _snapshot():
 
 
 def test_seed_scale_builds_the_requested_size(db):
-    call_command("seed_scale", pilots=2, las=3, teams_per_la=2, quarters=4, sessions=0)
+    call_command("seed_scale", pilots=2, las=3, teams_per_la=2, quarters=4, sessions=5)
     assert Pilot.objects.filter(name__startswith="Scale pilot").count() == 2
     assert LocalAuthority.objects.count() == 6
     assert Team.objects.count() == 12
     assert QAReturn.objects.count() == 12 * 4
     assert IndicatorScore.objects.count() == 12 * 4 * 30
     assert PrincipleScore.objects.count() == 12 * 4 * 7
+    assert ForumSession.objects.count() == 5
+    assert Challenge.objects.filter(local_authorities__isnull=False).distinct().count() == 15
 
 
 def test_seed_scale_is_deterministic_and_replaces_its_own_data(db):
