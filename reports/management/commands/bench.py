@@ -70,6 +70,8 @@ class Command(BaseCommand):
         self.options = options
         # As in production: no query log kept for every statement.
         settings.DEBUG = False
+        # Report PDFs built by the benchmark go to a scratch folder, not the app's media.
+        settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-media-")
         self.emit(
             "machine",
             platform.platform(),
