@@ -1,0 +1,40 @@
+"""The heat map's cells, built in Python: a large heat map has hundreds of them, and an
+{% include %} per cell made it the slowest part of the dashboard."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+def cell_text(cell) -> str:
+    if cell.score is None:
+        return "no score"
+    text = f"{cell.score}, {cell.band_name}"
+    if cell.change is not None:
+        text += f", change {cell.change:+.2f}"
+    return text
+
+
+@register.simple_tag
+def heat_cell(cell, link: str, row_name: str, column: str) -> str:
+    """A <td> with the score and the band name, colour never the only signal, linking down."""
+    if cell.score is None:
+        shown = format_html(
+            '<span class="cell-score">–</span> <span class="cell-band">no score</span>'
+        )
+    else:
+        shown = format_html(
+            '<span class="cell-score">{}</span> <span class="cell-band">{}</span>',
+            cell.score,
+            cell.band_name,
+        )
+    return format_html(
+        '<td class="{}"><a href="{}" aria-label="{}, {}: {}">{}</a></td>',
+        cell.css_class,
+        link,
+        row_name,
+        column,
+        cell_text(cell),
+        shown,
+    )
