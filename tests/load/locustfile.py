@@ -13,8 +13,9 @@ import itertools
 import os
 import re
 import threading
+from html.parser import HTMLParser
 
-from locust import HttpUser, constant, task
+from locust import HttpUser, between, constant, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "housing-first-demo")
 MANAGER = os.environ.get("LOAD_MANAGER", "manager")
@@ -51,3 +52,157 @@ class TrivialUser(HttpUser):
     @task
     def healthz(self) -> None:
         self.client.get("/healthz", name="healthz")
+
+
+class FormReader(HTMLParser):
+    """The fields of the first form with a given id or action, as a browser would post them."""
+
+    def __init__(self, form_match: str) -> None:
+        super().__init__()
+        self.form_match = form_match
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self.options: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = self.form_match in (a.get("id", ""), a.get("action", ""))
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button"):
+            if a.get("type") in ("radio", "checkbox") and "checked" not in a:
+                return
+            self.fields.append((name, a.get("value", "")))
+        elif tag == "select" and name:
+            self._select = name
+            self.options[name] = []
+        elif tag == "option" and self._select:
+            if a.get("value"):
+                self.options[self._select].append(a["value"])
+            if "selected" in a:
+                self.fields.append((self._select, a.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self.fields.append((self._textarea, self._text))
+            self._textarea = None
+
+
+def read_form(html: str, form_match: str) -> FormReader:
+    reader = FormReader(form_match)
+    reader.feed(html)
+    return reader
+
+
+class MixedManager(HttpUser):
+    """A pilot manager: mostly dashboard views (filtered too), sometimes a report request."""
+
+    weight = 2
+    wait_time = between(0.5, 2)
+
+    def on_start(self) -> None:
+        sign_in(self, MANAGER)
+
+    @task(6)
+    def dashboard(self) -> None:
+        self.client.get("/dashboard/", name="dashboard")
+
+    @task(2)
+    def dashboard_filtered(self) -> None:
+        page = self.client.get("/dashboard/", name="dashboard").text
+        zones = read_form(page, "/dashboard/").options.get("zone", [])
+        if zones:
+            self.client.get(
+                f"/dashboard/?zone={zones[0]}",
+                headers={"HX-Request": "true"},
+                name="dashboard (filtered, htmx)",
+            )
+
+    @task(1)
+    def request_report(self) -> None:
+        page = self.client.get("/reports/", name="reports page").text
+        form = read_form(page, "/reports/request/")
+        scopes = form.options.get("scope", [])
+        fields = dict(form.fields)
+        if not scopes or "csrfmiddlewaretoken" not in fields:
+            return
+        fields["scope"] = scopes[0]
+        self.client.post(
+            "/reports/request/",
+            fields,
+            headers={"Referer": self.host + "/reports/"},
+            name="request a report",
+        )
+
+
+class MixedTeamLeader(HttpUser):
+    """A team leader saving this quarter's draft return again and again."""
+
+    weight = 3
+    wait_time = between(0.5, 2)
+
+    def on_start(self) -> None:
+        with _leaders_lock:
+            self.username = next(LEADERS)
+        sign_in(self, self.username)
+        self.edit_url = None
+
+    def _find_draft(self) -> None:
+        """This quarter's draft: the newest return if it is still editable, else a new one."""
+        page = self.client.get("/returns/", name="returns list").text
+        newest = re.search(r'href="(/returns/\d+/)"', page)
+        if newest:
+            edit = self.client.get(newest.group(1) + "edit/", name="return form")
+            if edit.url.endswith("/edit/") and read_form(edit.text, "return-form").fields:
+                self.edit_url = newest.group(1) + "edit/"
+                return
+        fields = dict(read_form(page, "/returns/start/").fields)
+        if "csrfmiddlewaretoken" in fields:
+            started = self.client.post(
+                "/returns/start/",
+                fields,
+                headers={"Referer": self.host + "/returns/"},
+                name="start a return",
+            )
+            if started.url.endswith("/edit/"):
+                self.edit_url = started.url.removeprefix(self.host)
+
+    @task
+    def save_draft(self) -> None:
+        if self.edit_url is None:
+            self._find_draft()
+            if self.edit_url is None:
+                return
+        page = self.client.get(self.edit_url, name="return form").text
+        fields = read_form(page, "return-form").fields
+        if not fields:
+            self.edit_url = None
+            return
+        with self.client.post(
+            self.edit_url,
+            [*fields, ("save", "1")],
+            headers={"Referer": self.host + self.edit_url},
+            name="save draft",
+            catch_response=True,
+        ) as response:
+            # Two people saving one draft at once: the second is told what changed (a correct
+            # answer, not an error); anything else but a page or a redirect is a failure.
+            if response.status_code in (200, 302):
+                response.success()
+            else:
+                response.failure(f"status {response.status_code}")
