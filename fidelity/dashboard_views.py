@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from partners import access
-from partners.models import LocalAuthority, Organisation, Pilot, Team
+from partners.audit import record_event
+from partners.models import LocalAuthority, Organisation, Pilot, SecurityEventKind, Team
 
 from . import charts, dashboard_exports
 from .dashboard import (
@@ -266,6 +267,9 @@ def dashboard_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse
     )
     table = dashboard_exports.panel_table(panel, data)
     filename = f"{pilot.slug}-{quarter.slug}-{panel}"
+    record_event(
+        kind=SecurityEventKind.EXPORT, request=request, detail=f"Dashboard {filename}.{fmt}"
+    )
     if fmt == "csv":
         return dashboard_exports.csv_response(table, filename)
     return dashboard_exports.xlsx_response(table, filename)

@@ -18,8 +18,14 @@ from django.utils import timezone
 from partners.models import Pilot, Role, RoleAssignment, Team, User
 
 from .models import (
+    ActionStatus,
     ActivityKind,
+    ImprovementAction,
+    Indicator,
     IndicatorScore,
+    PeerReview,
+    PeerReviewScore,
+    PeerReviewStatus,
     PilotFramework,
     QAActivity,
     QAReturn,
@@ -61,7 +67,8 @@ def seed(pilot: Pilot) -> str:
     PilotFramework.objects.get_or_create(
         pilot=pilot, defaults={"version": current_framework_version(pilot=pilot)}
     )
-    return _seed_returns(pilot)
+    done = [_seed_returns(pilot), _seed_improvement_actions(pilot), _seed_peer_reviews(pilot)]
+    return "; ".join(part for part in done if part)
 
 
 @transaction.atomic
@@ -244,3 +251,137 @@ def _past_return(pilot, team, quarter, rng, base, step, status, late, leader, ma
 def _draft(pilot, team, quarter, rng, base, leader) -> None:
     qa_return = _new_return(pilot, team, quarter, leader, status=ReturnStatus.DRAFT)
     _scores(qa_return, rng, base, PAST_QUARTERS, blank_share=0.5)
+
+
+ACTIONS = [
+    "Review this with the team in supervision and agree a change in practice",
+    "Case file audit focused on this indicator next quarter",
+    "Ask the co-production panel to look at this in their next visit",
+]
+
+
+@transaction.atomic
+def _seed_improvement_actions(pilot: Pilot) -> str:
+    """An action (or, now and then, a reason for none) on every low score of the past returns,
+    each later return saying how the earlier open actions stand, as the team would."""
+    from .selectors import improvement_actions_carried
+
+    created = 0
+    returns = QAReturn.objects.filter(
+        team__organisation__pilot=pilot,
+        status__in=[ReturnStatus.SUBMITTED, ReturnStatus.APPROVED],
+    ).order_by("quarter_index", "team__name")
+    for qa_return in returns:
+        for action in improvement_actions_carried(qa_return=qa_return):
+            if action.updated_on_id == qa_return.pk:
+                continue
+            rng = random.Random(f"{SEED}:update:{action.pk}:{qa_return.pk}")
+            action.status = rng.choice([ActionStatus.DONE, ActionStatus.IN_PROGRESS])
+            action.update_note = (
+                "Agreed in supervision; practice changed."
+                if action.status == ActionStatus.DONE
+                else "Started; reviewed at the monthly team meeting."
+            )
+            action.updated_on = qa_return
+            action.save()
+        low = qa_return.scores.filter(score__lte=2, not_assessed=False).select_related(
+            "indicator__principle"
+        )
+        for row in low:
+            if ImprovementAction.objects.filter(
+                qa_return=qa_return, indicator=row.indicator
+            ).exists():
+                continue
+            rng = random.Random(f"{SEED}:action:{qa_return.pk}:{row.indicator.code}")
+            no_action = rng.random() < 0.1
+            ImprovementAction.objects.create(
+                qa_return=qa_return,
+                team=qa_return.team,
+                indicator=row.indicator,
+                principle_code=row.indicator.principle.code,
+                no_action=no_action,
+                no_action_reason="Change already agreed with commissioners." if no_action else "",
+                what="" if no_action else rng.choice(ACTIONS),
+                owner="" if no_action else rng.choice(["Team leader", "Senior worker"]),
+                target_quarter_index=None
+                if no_action
+                else qa_return.quarter_index + rng.randint(0, 1),
+            )
+            created += 1
+    return f"{created} demo improvement actions added" if created else ""
+
+
+# (reviewer username, team place, peer score offset): some agree, some a point or more apart.
+PEER_REVIEWS = [
+    ("reviewer-1", "Bolton", 0),
+    ("reviewer-1", "Manchester", -1),
+    ("reviewer-2", "Oldham", 0),
+    ("reviewer-2", "Trafford", 1),
+]
+
+
+@transaction.atomic
+def _seed_peer_reviews(pilot: Pilot) -> str:
+    manager = (
+        User.objects.filter(
+            role_assignments__pilot=pilot, role_assignments__role=Role.PILOT_MANAGER
+        )
+        .order_by("pk")
+        .first()
+    )
+    quarter = Quarter.containing(timezone.localdate(), pilot.quarter_convention).previous()
+    created = 0
+    for username, place, offset in PEER_REVIEWS:
+        reviewer = User.objects.filter(
+            username=username, role_assignments__pilot=pilot, role_assignments__role=Role.REVIEWER
+        ).first()
+        team = Team.objects.filter(organisation__pilot=pilot, name=f"Housing First {place}").first()
+        if manager is None or reviewer is None or team is None:
+            continue
+        if PeerReview.objects.filter(
+            team=team, year=quarter.year, quarter=quarter.number, reviewer=reviewer
+        ).exists():
+            continue
+        own = QAReturn.objects.filter(team=team, quarter_index=quarter.index).first()
+        own_scores = {s.indicator_id: s.score for s in own.scores.all()} if own else {}
+        review = PeerReview.objects.create(
+            team=team,
+            framework_version=current_framework_version(pilot=pilot),
+            year=quarter.year,
+            quarter=quarter.number,
+            reviewer=reviewer,
+            assigned_by=manager,
+            client_interviews=True,
+            case_files=True,
+            status=PeerReviewStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        rows = []
+        for indicator in Indicator.objects.filter(principle__version=review.framework_version):
+            base_score = own_scores.get(indicator.pk) or 3
+            # Offsets fall mostly on two principles, so the gap shows up per principle.
+            shift = offset if indicator.principle.code in ("P2", "P5") else 0
+            rows.append(
+                PeerReviewScore(
+                    review=review,
+                    indicator=indicator,
+                    score=max(1, min(4, base_score + shift)),
+                    evidence="Spoke with two people supported and read three plans.",
+                )
+            )
+        PeerReviewScore.objects.bulk_create(rows)
+        created += 1
+    # One review still to do, so reviewer-1 has something on their list.
+    reviewer = User.objects.filter(username="reviewer-1").first()
+    team = Team.objects.filter(organisation__pilot=pilot, name="Housing First Wigan").first()
+    if (
+        manager
+        and reviewer
+        and team
+        and not PeerReview.objects.filter(team=team, reviewer=reviewer).exists()
+    ):
+        from .services import peer_review_assign
+
+        peer_review_assign(team=team, quarter=quarter, reviewer=reviewer, user=manager)
+        created += 1
+    return f"{created} demo peer reviews added" if created else ""

@@ -11,6 +11,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from . import validation
 from .models import CASELOAD_FIELDS, ActivityKind, Indicator, IndicatorScore, QAActivity, QAReturn
@@ -42,6 +43,10 @@ class CaseloadForm(forms.Form):
                 field.error_messages["invalid"] = "Enter a number, such as 3.5."
                 field.widget.attrs["step"] = "0.01"
             field.widget.attrs["inputmode"] = "decimal" if name == "staff_fte" else "numeric"
+            if name != "staff_fte":  # past the database's integer range would be a 500
+                field.validators.append(
+                    MaxValueValidator(1_000_000, "Enter a number up to 1000000.")
+                )
             self.fields[name] = field
         self.helper = _no_form_tag()
 

@@ -370,3 +370,161 @@ class PrincipleScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.qa_return} {self.principle_code}: {self.score}"
+
+
+# --- Closing the loop: improvement actions and peer review ---------------------------------------
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class ImprovementAction(models.Model):
+    """What a team will change about an indicator it scored 1 or 2, or why it will change nothing.
+
+    Raised on one return (`qa_return`); open actions are carried into the team's next returns,
+    where the team says how each stands (`updated_on`, the return it was last updated on).
+    """
+
+    qa_return = models.ForeignKey(
+        QAReturn, on_delete=models.CASCADE, related_name="improvement_actions"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="improvement_actions")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    principle_code = models.CharField(max_length=10)
+    no_action = models.BooleanField(default=False)
+    no_action_reason = models.TextField(blank=True, max_length=2000)
+    what = models.TextField("What will change", blank=True, max_length=2000)
+    owner = models.CharField("Who owns it", max_length=200, blank=True)
+    target_quarter_index = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    update_note = models.TextField(
+        blank=True, max_length=2000, help_text="Progress so far, or why the action was dropped."
+    )
+    updated_on = models.ForeignKey(
+        QAReturn,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_actions",
+        help_text="The later return on which the team last said how this action stands.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["principle_code", "indicator__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["qa_return", "indicator"], name="one_action_per_indicator_per_return"
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.indicator.code}: {self.what or 'no action'}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.no_action and self.status in OPEN_ACTION_STATUSES
+
+    @property
+    def target_quarter(self) -> Quarter | None:
+        if self.target_quarter_index is None:
+            return None
+        return Quarter.from_index(
+            self.target_quarter_index, self.team.organisation.pilot.quarter_convention
+        )
+
+    def is_overdue(self, current_index: int) -> bool:
+        """Open after its target quarter has ended."""
+        return (
+            self.is_open
+            and self.target_quarter_index is not None
+            and self.target_quarter_index < current_index
+        )
+
+
+class PeerReviewStatus(models.TextChoices):
+    ASSIGNED = "assigned", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class PeerReview(models.Model):
+    """A co-production panel member's review of one team in one quarter, on the same scale."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="peer_reviews")
+    framework_version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    quarter_index = models.PositiveIntegerField(editable=False)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="peer_reviews"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=PeerReviewStatus.choices, default=PeerReviewStatus.ASSIGNED
+    )
+    client_interviews = models.BooleanField("Client interviews", default=False)
+    case_files = models.BooleanField("Reading case files", default=False)
+    observation = models.BooleanField("Observation", default=False)
+    summary = models.TextField("Anything else to say", blank=True, max_length=3000)
+    created = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-quarter_index", "team__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "year", "quarter", "reviewer"], name="one_peer_review_per_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Peer review of {self.team} {self.quarter_value.label}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.quarter_index = self.year * 4 + self.quarter - 1
+        super().save(*args, **kwargs)
+
+    @property
+    def quarter_value(self) -> Quarter:
+        return Quarter(self.year, self.quarter, self.team.organisation.pilot.quarter_convention)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == PeerReviewStatus.SUBMITTED
+
+
+class PeerReviewScore(models.Model):
+    """The reviewer's score for one indicator chosen for the review."""
+
+    review = models.ForeignKey(PeerReview, on_delete=models.CASCADE, related_name="scores")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    not_assessed = models.BooleanField(default=False)
+    evidence = models.TextField(blank=True, max_length=3000)
+
+    class Meta:
+        ordering = ["indicator__principle__position", "indicator__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "indicator"], name="one_peer_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.score if self.score is not None else '-'}"

@@ -7,18 +7,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Max, QuerySet
+from django.db.models import Avg, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partners import access
 from partners.models import Pilot, Team, User
 
-from . import scoring
+from . import peer_review, scoring, validation
 from .framework_data import NAME as DEFAULT_FRAMEWORK
 from .models import (
+    OPEN_ACTION_STATUSES,
     FrameworkVersion,
+    ImprovementAction,
     IndicatorScore,
+    PeerReview,
+    PeerReviewScore,
+    PeerReviewStatus,
     PilotFramework,
     PrincipleScore,
     QAActivity,
@@ -315,3 +320,206 @@ def return_history(*, qa_return: QAReturn) -> list[HistoryEntry]:
                 )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+# --- Improvement actions -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LowScore:
+    """An indicator scored 1 or 2 on a return, with its plan so far (if any)."""
+
+    row: IndicatorScore
+    action: ImprovementAction | None
+
+
+def improvement_low_scores(*, qa_return: QAReturn) -> list[LowScore]:
+    """The return's indicators that need an improvement action or a reason for none."""
+    actions = {a.indicator_id: a for a in qa_return.improvement_actions.all()}
+    return [
+        LowScore(row=row, action=actions.get(row.indicator_id))
+        for row in qa_return.scores.select_related("indicator__principle")
+        if validation.needs_action(row.score, row.not_assessed)
+    ]
+
+
+def improvement_actions_carried(*, qa_return: QAReturn) -> QuerySet[ImprovementAction]:
+    """The team's actions from earlier returns still open when this return was opened, and those
+    already updated on it: each must be updated on this return before it is submitted."""
+    still_open = Q(no_action=False, status__in=OPEN_ACTION_STATUSES) & (
+        Q(updated_on__isnull=True) | Q(updated_on__quarter_index__lt=qa_return.quarter_index)
+    )
+    return (
+        ImprovementAction.objects.filter(
+            team_id=qa_return.team_id, qa_return__quarter_index__lt=qa_return.quarter_index
+        )
+        .filter(still_open | Q(updated_on=qa_return))
+        .select_related("indicator", "qa_return", "team__organisation__pilot")
+        .order_by("qa_return__quarter_index", "principle_code", "indicator__position")
+    )
+
+
+def improvement_actions_visible_to(*, user: User) -> QuerySet[ImprovementAction]:
+    """Actions of the teams this person may see (their own team; a manager's whole pilot)."""
+    return ImprovementAction.objects.filter(
+        team__in=access.teams_visible_to(user).values("id")
+    ).select_related("team__organisation__pilot", "indicator", "qa_return")
+
+
+def improvement_actions_open(*, pilot: Pilot) -> QuerySet[ImprovementAction]:
+    return ImprovementAction.objects.filter(
+        team__organisation__pilot=pilot,
+        no_action=False,
+        status__in=OPEN_ACTION_STATUSES,
+        qa_return__status__in=[ReturnStatus.SUBMITTED, ReturnStatus.APPROVED],
+    ).select_related("team__organisation__pilot", "indicator", "qa_return")
+
+
+def improvement_actions_overdue(
+    *, pilot: Pilot, today: datetime.date
+) -> QuerySet[ImprovementAction]:
+    """Open actions whose target quarter ended before `today`'s quarter (for reminders)."""
+    current = Quarter.containing(today, pilot.quarter_convention)
+    return improvement_actions_open(pilot=pilot).filter(target_quarter_index__lt=current.index)
+
+
+@dataclass(frozen=True)
+class ActionCount:
+    open: int = 0
+    overdue: int = 0
+
+
+@dataclass(frozen=True)
+class ImprovementSummary:
+    """Open and overdue actions per principle (rows) and local authority (columns)."""
+
+    principles: list[tuple[str, str]]
+    local_authorities: list[Any]
+    cells: dict[tuple[str, int], ActionCount]
+    totals: dict[str, ActionCount]
+
+
+def improvement_summary(*, pilot: Pilot, today: datetime.date) -> ImprovementSummary:
+    from partners.models import LocalAuthority
+
+    current = Quarter.containing(today, pilot.quarter_convention).index
+    version = current_framework_version(pilot=pilot)
+    principles = list(version.principles.values_list("code", "title"))
+    las = list(LocalAuthority.objects.filter(zone__pilot=pilot).order_by("name"))
+    counts: dict[tuple[str, int], list[int]] = {}
+    totals: dict[str, list[int]] = {}
+    actions = list(
+        improvement_actions_open(pilot=pilot).prefetch_related("team__local_authorities")
+    )
+    for action in actions:
+        overdue = int(
+            action.target_quarter_index is not None and action.target_quarter_index < current
+        )
+        total = totals.setdefault(action.principle_code, [0, 0])
+        total[0] += 1
+        total[1] += overdue
+        for la in action.team.local_authorities.all():
+            cell = counts.setdefault((action.principle_code, la.pk), [0, 0])
+            cell[0] += 1
+            cell[1] += overdue
+    return ImprovementSummary(
+        principles=principles,
+        local_authorities=las,
+        cells={k: ActionCount(*v) for k, v in counts.items()},
+        totals={k: ActionCount(*v) for k, v in totals.items()},
+    )
+
+
+# --- Peer review -------------------------------------------------------------------------------
+
+
+def peer_reviews_visible_to(*, user: User) -> QuerySet[PeerReview]:
+    """A reviewer: only the reviews assigned to them; a manager: every review in their pilots."""
+    if not user.is_authenticated:
+        return PeerReview.objects.none()
+    return PeerReview.objects.filter(
+        Q(reviewer=user) | Q(team__organisation__pilot__in=access.pilots_managed_by(user))
+    ).select_related("team__organisation__pilot", "reviewer", "framework_version")
+
+
+def get_peer_review_for_user(*, user: User, pk: int) -> PeerReview:
+    return get_object_or_404(peer_reviews_visible_to(user=user), pk=pk)
+
+
+@dataclass(frozen=True)
+class PrincipleGap:
+    """A principle's self-assessed score beside the peer score; a gap of a point or more is
+    flagged as worth a conversation."""
+
+    code: str
+    title: str
+    self_score: Decimal | None
+    peer_score: Decimal | None
+    gap: Decimal | None
+    flagged: bool
+
+
+def peer_gaps(
+    *, team: Team, quarter_index: int, self_scores: dict[str, Decimal | None] | None = None
+) -> list[PrincipleGap]:
+    """Per principle, the team's published self-assessment for the quarter beside the mean of the
+    submitted peer reviews' scores. Empty when no peer review of the quarter is submitted."""
+    peer_rows = list(
+        PeerReviewScore.objects.filter(
+            review__team=team,
+            review__quarter_index=quarter_index,
+            review__status=PeerReviewStatus.SUBMITTED,
+            not_assessed=False,
+            score__isnull=False,
+        ).values_list("indicator__principle__code", "score")
+    )
+    if not peer_rows:
+        return []
+    if self_scores is None:
+        self_scores = dict(
+            PrincipleScore.objects.filter(
+                team=team,
+                quarter_index=quarter_index,
+                qa_return__status__in=[ReturnStatus.SUBMITTED, ReturnStatus.APPROVED],
+            ).values_list("principle_code", "score")
+        )
+    by_code: dict[str, list[int]] = {}
+    for code, score in peer_rows:
+        by_code.setdefault(code, []).append(score)
+    version = current_framework_version(pilot=team.organisation.pilot)
+    result = []
+    for code, title in version.principles.values_list("code", "title"):
+        mine = self_scores.get(code)
+        peer = scoring.principle_score(by_code.get(code, []))
+        gap = peer_review.gap(mine, peer)
+        result.append(
+            PrincipleGap(
+                code=code,
+                title=title,
+                self_score=mine,
+                peer_score=peer,
+                gap=gap,
+                flagged=peer_review.is_flagged(gap),
+            )
+        )
+    return result
+
+
+def improvement_actions_for_principles(
+    *, pilot: Pilot, principle_codes: list[str], teams: QuerySet[Team], up_to_quarter_index: int
+) -> dict[str, list[ImprovementAction]]:
+    """Open improvement actions raised up to a quarter on the given principles, by principle
+    (for the quarterly report's lowest principles)."""
+    result: dict[str, list[ImprovementAction]] = {code: [] for code in principle_codes}
+    actions = (
+        improvement_actions_open(pilot=pilot)
+        .filter(
+            principle_code__in=principle_codes,
+            team__in=teams,
+            qa_return__quarter_index__lte=up_to_quarter_index,
+        )
+        .order_by("principle_code", "team__name", "indicator__position")
+    )
+    for action in actions:
+        result[action.principle_code].append(action)
+    return result

@@ -15,13 +15,17 @@ from django.utils import timezone
 from partners import access
 from partners.models import Pilot, Team, User
 
-from . import scoring, validation
+from . import scoring, selectors, validation
 from .models import (
     CASELOAD_FIELDS,
     Band,
     FrameworkVersion,
+    ImprovementAction,
     Indicator,
     IndicatorScore,
+    PeerReview,
+    PeerReviewScore,
+    PeerReviewStatus,
     PilotFramework,
     Principle,
     PrincipleScore,
@@ -456,6 +460,36 @@ def return_submit_errors(*, qa_return: QAReturn) -> dict[str, str]:
             errors[f"indicator {row.indicator.code} {field}"] = message
     figures = {name: getattr(qa_return, name) for name in CASELOAD_FIELDS}
     errors.update(validation.caseload_errors(figures))
+    errors.update(improvement_plan_errors(qa_return=qa_return))
+    return errors
+
+
+def improvement_plan_errors(*, qa_return: QAReturn) -> dict[str, str]:
+    """Low scores without an action or a reason, and carried actions not yet updated."""
+    errors = {}
+    for low in selectors.improvement_low_scores(qa_return=qa_return):
+        a = low.action
+        problems = validation.plan_errors(
+            no_action=bool(a and a.no_action),
+            reason=a.no_action_reason if a else "",
+            what=a.what if a else "",
+            owner=a.owner if a else "",
+            target=a.target_quarter_index if a else None,
+        )
+        if problems:
+            errors[f"improvement {low.row.indicator.code}"] = (
+                f"Indicator {low.row.indicator.code} scored {low.row.score}: add an improvement "
+                "action (what will change, who owns it, by when) or say why no action is needed."
+            )
+    for action in selectors.improvement_actions_carried(qa_return=qa_return):
+        if action.updated_on_id != qa_return.pk or validation.update_errors(
+            status=action.status, note=action.update_note
+        ):
+            errors[f"carried action {action.pk}"] = (
+                f"Say how the action on indicator {action.indicator.code} from "
+                f"{action.qa_return.quarter_value.label} stands: done, in progress, or dropped "
+                "with a reason."
+            )
     return errors
 
 
@@ -548,3 +582,173 @@ def return_reopen(*, qa_return: QAReturn, user: User, reason: str) -> QAReturn:
     if not reason.strip():
         raise WorkflowError("Give a reason for reopening the approved return.")
     return _move(locked, user, ReturnStatus.RETURNED, reason.strip(), approved_at=None)
+
+
+# --- Improvement plans -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def improvement_plan_save(
+    *,
+    qa_return: QAReturn,
+    user: User,
+    plans: Mapping[int, Mapping[str, Any]],
+    updates: Mapping[int, Mapping[str, Any]] = {},  # noqa: B006 (read only)
+) -> QAReturn:
+    """Saves the return's improvement plan as far as it is filled in.
+
+    `plans` maps an indicator id (scored 1 or 2 on this return) to no_action, no_action_reason,
+    what, owner and target (a quarter index); `updates` maps the id of an action carried from an
+    earlier return to its status (in_progress, done, dropped) and update_note.
+    """
+    locked = QAReturn.objects.select_for_update().select_related("team").get(pk=qa_return.pk)
+    _require_team_leader(user, locked.team)
+    if not locked.is_editable:
+        raise WorkflowError(not_editable_message(locked))
+    low = {
+        item.row.indicator_id: item for item in selectors.improvement_low_scores(qa_return=locked)
+    }
+    for indicator_id, plan in plans.items():
+        item = low.get(indicator_id)
+        if item is None:
+            continue  # the score is no longer low; its plan is not needed
+        action = item.action or ImprovementAction(
+            qa_return=locked,
+            team=locked.team,
+            indicator=item.row.indicator,
+            principle_code=item.row.indicator.principle.code,
+        )
+        no_action = bool(plan.get("no_action"))
+        action.no_action = no_action
+        action.no_action_reason = (plan.get("no_action_reason") or "") if no_action else ""
+        action.what = "" if no_action else plan.get("what") or ""
+        action.owner = "" if no_action else plan.get("owner") or ""
+        action.target_quarter_index = None if no_action else plan.get("target")
+        action._history_user = user
+        action.save()
+    carried = {a.pk: a for a in selectors.improvement_actions_carried(qa_return=locked)}
+    for action_id, update in updates.items():
+        action = carried.get(action_id)
+        status = update.get("status") or ""
+        if action is None or not status:
+            continue
+        action.status = status
+        action.update_note = update.get("update_note") or ""
+        action.updated_on = locked
+        action._history_user = user
+        action.save()
+    # Raise the lock version so a return form opened before this change does not overwrite it.
+    locked.lock_version += 1
+    locked._history_user = user
+    locked.save()
+    return locked
+
+
+# --- Peer review -------------------------------------------------------------------------------
+
+
+class PeerReviewError(WorkflowError):
+    """A peer review move that is not allowed. The message is for users."""
+
+
+@transaction.atomic
+def peer_review_assign(
+    *,
+    team: Team,
+    quarter: Quarter,
+    reviewer: User,
+    user: User,
+    indicator_ids: Sequence[int] = (),
+) -> PeerReview:
+    """A pilot manager asks a co-production reviewer to review a team for a quarter, on all of
+    the framework's indicators or those chosen."""
+    pilot = team.organisation.pilot
+    if not access.is_pilot_manager(user, pilot.pk):
+        raise PeerReviewError("Only a manager of this pilot can assign peer reviews.")
+    if not access.reviewers_of(pilot).filter(pk=reviewer.pk).exists():
+        raise PeerReviewError("That person is not on this pilot's co-production panel.")
+    if PeerReview.objects.filter(
+        team=team, year=quarter.year, quarter=quarter.number, reviewer=reviewer
+    ).exists():
+        raise PeerReviewError(f"{reviewer} already reviews {team} for {quarter.label}.")
+    version = current_framework_version(pilot=pilot)
+    indicators = Indicator.objects.filter(principle__version=version)
+    if indicator_ids:
+        indicators = indicators.filter(pk__in=indicator_ids)
+    review = PeerReview(
+        team=team,
+        framework_version=version,
+        year=quarter.year,
+        quarter=quarter.number,
+        reviewer=reviewer,
+        assigned_by=user,
+    )
+    review._history_user = user
+    review.save()
+    PeerReviewScore.objects.bulk_create(
+        PeerReviewScore(review=review, indicator=indicator) for indicator in indicators
+    )
+    return review
+
+
+def _require_reviewer(review: PeerReview, user: User) -> None:
+    if review.reviewer_id != user.pk:
+        raise PeerReviewError("Only the reviewer it was assigned to can fill in this review.")
+    if review.is_submitted:
+        raise PeerReviewError("This review has been submitted, so it cannot be changed.")
+
+
+@transaction.atomic
+def peer_review_save(
+    *,
+    review: PeerReview,
+    user: User,
+    scores: Mapping[int, Mapping[str, Any]] = {},  # noqa: B006 (read only)
+    methods: Mapping[str, Any] = {},  # noqa: B006 (read only)
+) -> PeerReview:
+    """Saves one step of the review: `scores` maps an indicator id to score, not_assessed and
+    evidence; `methods` sets client_interviews, case_files, observation and summary."""
+    locked = PeerReview.objects.select_for_update().get(pk=review.pk)
+    _require_reviewer(locked, user)
+    for row in locked.scores.filter(indicator_id__in=list(scores)):
+        mine = scores[row.indicator_id]
+        not_assessed = bool(mine.get("not_assessed"))
+        row.not_assessed = not_assessed
+        row.score = None if not_assessed else mine.get("score")
+        row.evidence = mine.get("evidence") or ""
+        row.save()
+    for name in ("client_interviews", "case_files", "observation", "summary"):
+        if name in methods:
+            setattr(locked, name, methods[name])
+    if locked.status == PeerReviewStatus.ASSIGNED:
+        locked.status = PeerReviewStatus.IN_PROGRESS
+    locked._history_user = user
+    locked.save()
+    return locked
+
+
+def peer_review_submit_errors(*, review: PeerReview) -> dict[str, str]:
+    errors = {}
+    rows = list(review.scores.select_related("indicator"))
+    for row in rows:
+        if row.score is None and not row.not_assessed:
+            errors[row.indicator.code] = (
+                f"Indicator {row.indicator.code}: choose a score, or 'I could not tell'."
+            )
+    if rows and all(row.not_assessed for row in rows):
+        errors["scores"] = "Score at least one indicator before you send the review."
+    return errors
+
+
+@transaction.atomic
+def peer_review_submit(*, review: PeerReview, user: User) -> PeerReview:
+    locked = PeerReview.objects.select_for_update().get(pk=review.pk)
+    _require_reviewer(locked, user)
+    errors = peer_review_submit_errors(review=locked)
+    if errors:
+        raise SubmitError(errors)
+    locked.status = PeerReviewStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked._history_user = user
+    locked.save()
+    return locked

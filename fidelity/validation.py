@@ -87,3 +87,40 @@ def caseload_warning(figures: Mapping[str, Any], target: Decimal) -> str | None:
             f"{target}. You can still submit; say why in the evidence for the caseload indicator."
         )
     return None
+
+
+# --- Improvement plans -------------------------------------------------------------------------
+
+# Indicators scored at or below this need an improvement action or a reason for none.
+LOW_SCORE = 2
+
+
+def needs_action(score: int | None, not_assessed: bool = False) -> bool:
+    return not not_assessed and score is not None and score <= LOW_SCORE
+
+
+def plan_errors(
+    *, no_action: bool, reason: str, what: str, owner: str, target: int | None
+) -> dict[str, str]:
+    """Errors for the plan of one low-scored indicator: an action in full, or a reason for none."""
+    if no_action:
+        if not (reason or "").strip():
+            return {"no_action_reason": "Say why no action is needed."}
+        return {}
+    errors = {}
+    if not (what or "").strip():
+        errors["what"] = "Say what will change, or choose 'no action' and say why."
+    if not (owner or "").strip():
+        errors["owner"] = "Say who owns this action (a role is fine, not a client's name)."
+    if target is None:
+        errors["target"] = "Choose the quarter by which it should be done."
+    return errors
+
+
+def update_errors(*, status: str, note: str) -> dict[str, str]:
+    """Errors for the update of a carried action: done, in progress, or dropped with a reason."""
+    if status not in ("done", "in_progress", "dropped"):
+        return {"status": "Say whether this action is done, in progress or dropped."}
+    if status == "dropped" and not (note or "").strip():
+        return {"update_note": "Say why the action was dropped."}
+    return {}

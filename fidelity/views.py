@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from partners import access
+from partners.audit import record_event
+from partners.models import SecurityEventKind
 
 from . import exports, selectors, services
 from .forms import (
@@ -144,6 +146,13 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approve_form": ApproveForm(prefix="approve"),
             "send_back_form": CommentForm(prefix="send_back"),
             "reopen_form": ReopenForm(prefix="reopen"),
+            "raised": qa_return.improvement_actions.select_related(
+                "indicator", "team__organisation__pilot"
+            ),
+            "carried": selectors.improvement_actions_carried(qa_return=qa_return),
+            "peer_gaps": selectors.peer_gaps(
+                team=qa_return.team, quarter_index=qa_return.quarter_index
+            ),
         },
     )
 
@@ -162,6 +171,7 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activities = qa_return.activities.all()
     conflict = None
     submit_errors = 0
+    improvement_errors: list[str] = []
     if request.method == "POST":
         caseload = CaseloadForm(request.POST, prefix="caseload")
         scores = ScoreFormSet(request.POST, prefix="score", rows=rows, scale=scale)
@@ -197,6 +207,9 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if not submit_errors:
                     try:
                         services.return_submit(qa_return=qa_return, user=request.user)
+                    except services.SubmitError as error:
+                        improvement_errors = list(error.errors.values())
+                        messages.error(request, str(error))
                     except services.WorkflowError as error:
                         messages.error(request, str(error))
                     else:
@@ -243,6 +256,8 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if not caseload.is_bound or caseload.is_valid()
             else None,
             "comment": selectors.return_comment_to_answer(qa_return=qa_return),
+            "improvement_errors": improvement_errors,
+            "improvement_todo": services.improvement_plan_errors(qa_return=qa_return),
         },
         status=200,
     )
@@ -356,6 +371,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def return_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     qa_return = selectors.get_return_for_user(user=request.user, pk=pk)
     filename = f"return-{qa_return.team.name}-{qa_return.quarter_value.slug}".replace(" ", "-")
+    if fmt in ("csv", "xlsx"):
+        record_event(
+            kind=SecurityEventKind.EXPORT, request=request, detail=f"Return {qa_return.pk} ({fmt})"
+        )
     if fmt == "csv":
         response = HttpResponse(exports.return_csv(qa_return), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -432,5 +451,12 @@ def home_panel(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "fidelity/_home_panel.html",
-        {"team_items": team_items, "manager_items": manager_items},
+        {
+            "team_items": team_items,
+            "manager_items": manager_items,
+            "review_items": selectors.peer_reviews_visible_to(user=user)
+            .filter(reviewer=user)
+            .exclude(status="submitted")
+            .order_by("quarter_index", "team__name"),
+        },
     )

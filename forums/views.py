@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fidelity.quarters import Quarter
 from partners.access import pilots_facilitated_by, pilots_visible_to
+from partners.audit import record_event
+from partners.models import SecurityEventKind
 
 from . import exports, selectors, services, similarity
 from .filters import ChallengeFilter
@@ -302,7 +304,10 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 
 def summary_csv(request: HttpRequest) -> HttpResponse:
-    _, _, sections = _summary(request)
+    pilot, _, sections = _summary(request)
+    record_event(
+        kind=SecurityEventKind.EXPORT, request=request, detail=f"Forum summary CSV ({pilot})"
+    )
     response = HttpResponse(exports.summary_csv(sections), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="forum-challenge-summary.csv"'
     return response
@@ -310,6 +315,9 @@ def summary_csv(request: HttpRequest) -> HttpResponse:
 
 def summary_pdf(request: HttpRequest) -> HttpResponse:
     pilot, filters, sections = _summary(request)
+    record_event(
+        kind=SecurityEventKind.EXPORT, request=request, detail=f"Forum summary PDF ({pilot})"
+    )
     html = render_to_string(
         "forums/summary_pdf.html",
         {

@@ -123,3 +123,17 @@ def roles_of(user: User) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(user.role_assignments.values_list("role", flat=True))
+
+
+def pilots_reviewed_by(user: User) -> QuerySet[Pilot]:
+    """Pilots on whose co-production panel this person sits (peer reviewers)."""
+    if not user.is_authenticated:
+        return Pilot.objects.none()
+    return Pilot.objects.filter(id__in=_role_pilot_ids(user, Role.REVIEWER))
+
+
+def reviewers_of(pilot: Pilot) -> QuerySet[User]:
+    """The pilot's co-production panel: people a manager may assign a peer review to."""
+    return User.objects.filter(
+        role_assignments__pilot=pilot, role_assignments__role=Role.REVIEWER, is_active=True
+    ).distinct()

@@ -123,6 +123,16 @@ def seed_structure(*, password: str) -> DemoPilot:
         email="facilitator@example.org",
     )
     _role(facilitator, Role.FACILITATOR, pilot)
+    for number in (1, 2):
+        reviewer = _user(
+            f"reviewer-{number}",
+            password,
+            created,
+            first_name="Peer reviewer",
+            last_name=str(number),
+            email=f"reviewer-{number}@example.org",
+        )
+        _role(reviewer, Role.REVIEWER, pilot)
     for la_name, la in las.items():
         team, team_created = Team.objects.get_or_create(
             organisation=organisations[TEAM_PROVIDERS[la_name]],

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import QuarterlySet, Report, ReportVersion
+from .models import QuarterlySet, Reminder, ReminderSettings, Report, ReportVersion
 
 
 class ReportVersionInline(admin.TabularInline):
@@ -49,3 +49,35 @@ class ReportAdmin(admin.ModelAdmin):
 class QuarterlySetAdmin(admin.ModelAdmin):
     list_display = ["pilot", "year", "quarter", "requested_at"]
     readonly_fields = ["pilot", "year", "quarter", "requested_at"]
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(admin.ModelAdmin):
+    list_display = ["pilot", "days_before", "days_after_overdue", "digest_enabled", "updated"]
+    readonly_fields = ["updated", "updated_by"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "recipient", "pilot", "subject", "sent_at"]
+    list_filter = ["kind", "pilot", "date"]
+    search_fields = ["recipient__username", "subject", "subject_key"]
+    readonly_fields = [
+        "recipient",
+        "pilot",
+        "kind",
+        "subject_key",
+        "date",
+        "team",
+        "subject",
+        "body",
+        "created",
+        "sent_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

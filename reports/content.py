@@ -19,7 +19,7 @@ from django.db.models import Avg, Count, Q, Sum
 from fidelity import dashboard, scoring
 from fidelity.models import END_REASONS, IndicatorScore, QAReturn
 from fidelity.quarters import Quarter
-from fidelity.selectors import current_framework_version
+from fidelity.selectors import current_framework_version, improvement_actions_for_principles
 from forums.selectors import actions_for_principles, challenges_for_principles
 
 from .models import Report, ScopeKind
@@ -250,6 +250,31 @@ def _challenges(report: Report, quarter: Quarter, lowest: list[dict]) -> list[di
     return result
 
 
+def _with_improvement_actions(
+    report: Report, scope: dashboard.Scope, quarter: Quarter, lowest: list[dict]
+) -> list[dict]:
+    """Adds the teams' open improvement actions on each of the lowest principles."""
+    actions = improvement_actions_for_principles(
+        pilot=report.pilot,
+        principle_codes=[p["code"] for p in lowest],
+        teams=scope.team_queryset(report.pilot),
+        up_to_quarter_index=quarter.index,
+    )
+    for p in lowest:
+        p["improvement_actions"] = [
+            {
+                "team": a.team.name,
+                "indicator": f"{a.indicator.code} {a.indicator.text}",
+                "what": a.what,
+                "owner": a.owner,
+                "target": a.target_quarter.label if a.target_quarter else None,
+                "status": a.get_status_display(),
+            }
+            for a in actions[p["code"]]
+        ]
+    return lowest
+
+
 def report_content(report: Report, *, today: datetime.date) -> dict:
     pilot = report.pilot
     quarter = report.quarter_value
@@ -305,6 +330,8 @@ def report_content(report: Report, *, today: datetime.date) -> dict:
         "submissions": _submissions(
             dashboard.submission_status(pilot=pilot, quarter=quarter, scope=scope, today=today)
         ),
-        "lowest": _challenges(report, quarter, lowest),
+        "lowest": _with_improvement_actions(
+            report, scope, quarter, _challenges(report, quarter, lowest)
+        ),
         "indicators": _indicators(report, scope, quarter, framework),
     }

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from fidelity.quarters import Quarter
 from partners.models import Pilot
 
-from . import services
+from . import reminders_services, services
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
@@ -44,3 +45,15 @@ def request_due_quarter_sets() -> int:
 def sweep_reports() -> int:
     """Every few minutes (Celery beat): re-send reports lost by the broker or a dead worker."""
     return services.reports_sweep()
+
+
+@shared_task
+def send_reminders() -> int:
+    """Daily (Celery beat): team leaders' deadline and overdue reminders; safe to run again."""
+    return reminders_services.reminders_send(today=timezone.localdate()).sent
+
+
+@shared_task
+def send_digests() -> int:
+    """Mondays (Celery beat): the pilot managers' weekly digest; safe to run again."""
+    return reminders_services.digests_send(today=timezone.localdate()).sent

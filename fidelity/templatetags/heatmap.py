@@ -3,8 +3,11 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+NO_SCORE = mark_safe('<span class="cell-score">–</span> <span class="cell-band">no score</span>')
 
 
 def cell_text(cell) -> str:

@@ -192,11 +192,11 @@ def test_manager_reopens_an_approved_return_with_a_reason(world, approved):
 
 def test_reopened_return_gets_its_scores_computed_again_when_resubmitted(world, approved):
     reopened = return_reopen(qa_return=approved, user=world.manager, reason="Recheck")
-    fill_return(reopened, world.lead_bolton, value=2)
+    fill_return(reopened, world.lead_bolton, value=4)
     return_submit(qa_return=reopened, user=world.lead_bolton)
     assert set(
         PrincipleScore.objects.filter(qa_return=approved).values_list("score", flat=True)
-    ) == {2}
+    ) == {4}
 
 
 def test_reopening_needs_a_reason(world, approved):

@@ -1,0 +1,140 @@
+"""Reads for reminders and digests: returns not yet in, what a pilot manager's digest holds,
+who gets which email, and the reminders a person may see (only their own)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from fidelity.models import ImprovementAction, QAReturn, ReturnStatus
+from fidelity.quarters import Quarter
+from fidelity.selectors import improvement_actions_overdue
+from forums.models import Action, ActionStatus
+from partners.models import Pilot, Role, RoleAssignment, Team, User
+
+from . import reminders
+from .models import Reminder, ReminderSettings
+
+
+def reminder_settings_for(*, pilot: Pilot) -> ReminderSettings:
+    """The pilot's settings, or the defaults (unsaved) when nobody has changed them."""
+    return ReminderSettings.objects.filter(pilot=pilot).first() or ReminderSettings(pilot=pilot)
+
+
+def returns_not_in(*, pilot: Pilot, today: datetime.date) -> list[reminders.ReturnDue]:
+    """Every active team's return that is not in: drafts and returns sent back (any quarter),
+    and, for this quarter and the one before, teams that have not started theirs."""
+    current = Quarter.containing(today, pilot.quarter_convention)
+    recent = [current.previous(), current]
+    teams = list(Team.objects.filter(organisation__pilot=pilot, is_active=True).order_by("name"))
+    started = set(
+        QAReturn.objects.filter(
+            team__in=teams, quarter_index__in=[q.index for q in recent]
+        ).values_list("team_id", "quarter_index")
+    )
+    result = [
+        reminders.ReturnDue(
+            team_id=r.team_id,
+            team_name=r.team.name,
+            quarter_index=r.quarter_index,
+            quarter_label=Quarter.from_index(r.quarter_index, pilot.quarter_convention).label,
+            deadline=r.deadline,
+            status=r.status,
+        )
+        for r in QAReturn.objects.filter(
+            team__in=teams, status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED]
+        ).select_related("team")
+    ]
+    for quarter in recent:
+        for team in teams:
+            if (team.pk, quarter.index) not in started:
+                result.append(
+                    reminders.ReturnDue(
+                        team_id=team.pk,
+                        team_name=team.name,
+                        quarter_index=quarter.index,
+                        quarter_label=quarter.label,
+                        deadline=quarter.deadline(pilot.return_deadline_days),
+                        status="not_started",
+                    )
+                )
+    return sorted(result, key=lambda r: (r.deadline, r.team_name))
+
+
+def team_leaders(*, team_id: int) -> list[User]:
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(role=Role.TEAM_LEADER, team_id=team_id)
+        .select_related("user")
+        .order_by("user__username")
+    ]
+
+
+def pilot_managers(*, pilot: Pilot) -> list[User]:
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(role=Role.PILOT_MANAGER, pilot=pilot)
+        .select_related("user")
+        .order_by("user__username")
+    ]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a pilot manager's weekly digest lists."""
+
+    pilot: Pilot
+    today: datetime.date
+    overdue_returns: list[reminders.ReturnDue] = field(default_factory=list)
+    waiting_for_review: list[QAReturn] = field(default_factory=list)
+    overdue_improvement_actions: list[ImprovementAction] = field(default_factory=list)
+    overdue_forum_actions: list[Action] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.overdue_returns
+            or self.waiting_for_review
+            or self.overdue_improvement_actions
+            or self.overdue_forum_actions
+        )
+
+
+def pilot_digest(*, pilot: Pilot, today: datetime.date) -> Digest:
+    return Digest(
+        pilot=pilot,
+        today=today,
+        overdue_returns=[
+            r for r in returns_not_in(pilot=pilot, today=today) if r.is_overdue(today)
+        ],
+        waiting_for_review=list(
+            QAReturn.objects.filter(team__organisation__pilot=pilot, status=ReturnStatus.SUBMITTED)
+            .select_related("team__organisation__pilot")
+            .order_by("submitted_at", "pk")
+        ),
+        overdue_improvement_actions=list(
+            improvement_actions_overdue(pilot=pilot, today=today).order_by(
+                "target_quarter_index", "team__name", "pk"
+            )
+        ),
+        overdue_forum_actions=list(
+            Action.objects.filter(session__series__pilot=pilot, due_date__lt=today)
+            .exclude(status=ActionStatus.DONE)
+            .select_related("session")
+            .order_by("due_date", "pk")
+        ),
+    )
+
+
+def reminders_of(user: User) -> QuerySet[Reminder]:
+    """The reminders sent to this person: nobody sees anyone else's."""
+    if not user.is_authenticated:
+        return Reminder.objects.none()
+    return Reminder.objects.filter(recipient=user).select_related("pilot", "team")
+
+
+def get_reminder_for_user(user: User, pk: int) -> Reminder:
+    return get_object_or_404(reminders_of(user), pk=pk)

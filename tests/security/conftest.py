@@ -1,0 +1,135 @@
+"""A world for the security tests: the shared two-pilot world, plus the roles it lacks (a
+co-production reviewer, an administrator) and one object of each kind in each pilot."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+
+from fidelity.models import QAReturn, ReturnStatus
+from forums.models import Action, Challenge, ForumSession
+from forums.services import action_add
+from partners.models import Pilot, Role, User
+from reports.models import Reminder, ReminderKind, Report, ReportStatus, ScopeKind
+from tests import factories
+from tests.fidelity.factories import make_return, use_default_framework
+from tests.forums.factories import make_session, raise_challenge
+
+
+@dataclass
+class SecurityWorld:
+    world: object
+    reviewer: User
+    administrator: User
+    draft_return: QAReturn
+    submitted_return: QAReturn
+    other_return: QAReturn
+    draft_session: ForumSession
+    published_session: ForumSession
+    other_session: ForumSession
+    challenge: Challenge
+    other_challenge: Challenge
+    action: Action
+    other_action: Action
+    report: Report
+    other_report: Report
+    reminder: Reminder
+    other_reminder: Reminder
+
+    def __getattr__(self, name):
+        return getattr(self.world, name)
+
+    def users(self) -> dict[str, User | None]:
+        """Each role the matrix checks, by the name its columns use."""
+        return {
+            "anonymous": None,
+            "own_leader": self.world.lead_bolton,
+            "other_leader": self.world.lead_wigan,
+            "facilitator": self.world.facilitator,
+            "reviewer": self.reviewer,
+            "manager": self.world.manager,
+            "other_manager": self.world.other_manager,
+            "administrator": self.administrator,
+        }
+
+
+def _report(pilot: Pilot, user: User) -> Report:
+    report = Report.objects.create(
+        pilot=pilot,
+        scope_kind=ScopeKind.PILOT,
+        scope_key=f"pilot:{pilot.pk}",
+        year=2026,
+        quarter=1,
+        quarter_index=2026 * 4,
+        status=ReportStatus.READY,
+        requested_by=user,
+    )
+    version = report.versions.create(number=1, fingerprint="0" * 64, content={}, page_count=1)
+    version.pdf.save("report.pdf", ContentFile(b"%PDF-1.4 invented"), save=True)
+    report.current_version = version
+    report.save()
+    return report
+
+
+def _reminder(user: User, pilot: Pilot) -> Reminder:
+    return Reminder.objects.create(
+        recipient=user,
+        pilot=pilot,
+        kind=ReminderKind.choices[0][0],
+        subject_key=f"digest:{pilot.pk}",
+        date=datetime.date(2026, 7, 1),
+        subject="Invented reminder",
+        body="Invented body",
+    )
+
+
+@pytest.fixture
+def secure_world(world) -> SecurityWorld:
+    use_default_framework(world.pilot)
+    use_default_framework(world.other_pilot)
+    reviewer = factories.UserFactory(username="reviewer")
+    factories.assign(reviewer, Role.REVIEWER, world.pilot)
+    administrator = factories.UserFactory(
+        username="administrator", is_superuser=True, is_staff=True
+    )
+    published = make_session(world.pilot, principle_code="P1")
+    draft = make_session(world.pilot, principle_code="P2", published=False)
+    other_session = make_session(world.other_pilot, principle_code="P1")
+    challenge = raise_challenge(published, "Invented challenge", world.bolton)
+    other_challenge = raise_challenge(other_session, "Far away challenge")
+    action = action_add(
+        session=published,
+        what="Invented action",
+        owner="Red Rose Support",
+        due_date=datetime.date(2026, 10, 31),
+        challenge=challenge,
+    )
+    other_action = action_add(
+        session=other_session,
+        what="Far away action",
+        owner="Far Away Trust",
+        due_date=datetime.date(2026, 10, 31),
+        challenge=other_challenge,
+    )
+    return SecurityWorld(
+        world=world,
+        reviewer=reviewer,
+        administrator=administrator,
+        draft_return=make_return(world.bolton_team, 2026, 2, status=ReturnStatus.DRAFT),
+        submitted_return=make_return(world.bolton_team, 2026, 1),
+        other_return=make_return(world.other_team, 2026, 1),
+        draft_session=draft,
+        published_session=published,
+        other_session=other_session,
+        challenge=challenge,
+        other_challenge=other_challenge,
+        action=action,
+        other_action=other_action,
+        report=_report(world.pilot, world.manager),
+        other_report=_report(world.other_pilot, world.other_manager),
+        reminder=_reminder(world.lead_bolton, world.pilot),
+        other_reminder=_reminder(world.lead_other, world.other_pilot),
+    )

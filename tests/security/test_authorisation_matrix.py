@@ -1,0 +1,258 @@
+"""Who may open what: every URL in the configuration, asked by every role.
+
+EXPECTATIONS has one row per URL name: the method, the URL's arguments for an object in the test
+pilot (Bolton's team where a team matters), the arguments for the same kind of object in another
+pilot (None when the URL takes no object), and the status each role gets for the test pilot's
+object. Everyone in the test pilot gets 404 for the other pilot's object. A URL added to the
+configuration without a row fails `test_every_url_has_a_row_in_the_matrix`.
+
+To add a row: copy a similar one; `expect(...)` starts from "anonymous 302 to sign in, everyone
+else 404" and takes the roles that get something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from .matrix import ROLES, status_of, url_names
+
+PILOT_ROLES = ["own_leader", "other_leader", "facilitator", "reviewer", "manager"]
+
+
+def expect(default: int = 404, anonymous: int = 302, **roles: int) -> dict[str, int]:
+    table = {role: default for role in ROLES}
+    table["anonymous"] = anonymous
+    table.update(roles)
+    return table
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int) -> dict[str, int]:
+    return expect(default=status)
+
+
+@dataclass
+class Row:
+    expected: dict[str, int]
+    own: Callable = lambda w: {}
+    other: Callable | None = None
+    method: str = "GET"
+    data: dict = field(default_factory=dict)
+
+
+def pk(attr: str) -> Callable:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+EXPECTATIONS: dict[str, Row] = {
+    "home": Row(expect(default=200)),
+    "healthz": Row(everyone(200)),
+    "login": Row(everyone(200)),
+    "logout": Row(everyone(302), method="POST"),
+    "password_change": Row(signed_in(200)),
+    "password_change_done": Row(signed_in(200)),
+    "password_reset": Row(everyone(200)),
+    "password_reset_done": Row(everyone(200)),
+    "password_reset_confirm": Row(
+        everyone(200), own=lambda w: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "password_reset_complete": Row(everyone(200)),
+    "admin:index": Row(expect(default=302, administrator=200)),
+    "partners:team_list": Row(signed_in(200)),
+    "partners:team_detail": Row(
+        expect(own_leader=200, manager=200),
+        own=lambda w: {"pk": w.bolton_team.pk},
+        other=lambda w: {"pk": w.other_team.pk},
+    ),
+    "fidelity:return_list": Row(
+        expect(own_leader=200, other_leader=200, manager=200, other_manager=200)
+    ),
+    "fidelity:return_start": Row(expect(), method="POST"),
+    "fidelity:review_list": Row(expect(manager=200, other_manager=200)),
+    "fidelity:home_panel": Row(signed_in(200)),
+    "fidelity:team_returns": Row(
+        expect(own_leader=200, manager=200),
+        own=lambda w: {"team_pk": w.bolton_team.pk},
+        other=lambda w: {"team_pk": w.other_team.pk},
+    ),
+    "fidelity:return_detail": Row(
+        expect(own_leader=200, manager=200), own=pk("submitted_return"), other=pk("other_return")
+    ),
+    "fidelity:return_edit": Row(
+        expect(own_leader=200, manager=302), own=pk("draft_return"), other=pk("other_return")
+    ),
+    "fidelity:return_review": Row(
+        expect(own_leader=302, manager=302),
+        own=pk("submitted_return"),
+        other=pk("other_return"),
+        method="POST",
+        data={"action": "approve"},
+    ),
+    "fidelity:return_export": Row(
+        expect(own_leader=200, manager=200),
+        own=lambda w: {"pk": w.submitted_return.pk, "fmt": "csv"},
+        other=lambda w: {"pk": w.other_return.pk, "fmt": "csv"},
+    ),
+    "fidelity:dashboard": Row(expect(manager=200, other_manager=200)),
+    "fidelity:dashboard_export": Row(
+        expect(manager=200, other_manager=200), own=lambda w: {"panel": "headline", "fmt": "csv"}
+    ),
+    "fidelity:team_dashboard_home": Row(expect(own_leader=302, other_leader=302)),
+    "fidelity:team_dashboard": Row(
+        expect(own_leader=200, manager=200),
+        own=lambda w: {"pk": w.bolton_team.pk},
+        other=lambda w: {"pk": w.other_team.pk},
+    ),
+    "fidelity:la_dashboard": Row(
+        expect(manager=200),
+        own=lambda w: {"pk": w.bolton.pk},
+        other=lambda w: {"pk": w.other_team.local_authorities.get().pk},
+    ),
+    "fidelity:spreadsheet_index": Row(
+        expect(own_leader=200, other_leader=200, manager=200, other_manager=200)
+    ),
+    "fidelity:spreadsheet_bulk": Row(expect(manager=200, other_manager=200)),
+    "fidelity:spreadsheet_template": Row(
+        expect(own_leader=200, manager=200),
+        own=lambda w: {"team_pk": w.bolton_team.pk, "quarter": "2026-q2"},
+        other=lambda w: {"team_pk": w.other_team.pk, "quarter": "2026-q1"},
+    ),
+    "fidelity:spreadsheet_upload": Row(
+        expect(own_leader=200),
+        own=lambda w: {"team_pk": w.bolton_team.pk, "quarter": "2026-q2"},
+        other=lambda w: {"team_pk": w.other_team.pk, "quarter": "2026-q1"},
+    ),
+    "fidelity:spreadsheet_preview": Row(
+        expect(own_leader=302),
+        own=lambda w: {"team_pk": w.bolton_team.pk, "quarter": "2026-q2"},
+        other=lambda w: {"team_pk": w.other_team.pk, "quarter": "2026-q1"},
+    ),
+    "fidelity:spreadsheet_confirm": Row(
+        expect(own_leader=302),
+        own=lambda w: {"team_pk": w.bolton_team.pk, "quarter": "2026-q2"},
+        other=lambda w: {"team_pk": w.other_team.pk, "quarter": "2026-q1"},
+        method="POST",
+    ),
+    "fidelity:return_improvement": Row(
+        expect(), own=pk("submitted_return"), other=pk("other_return")
+    ),
+    "fidelity:improvement_list": Row(expect(manager=200, other_manager=200)),
+    "fidelity:improvement_export": Row(
+        expect(manager=200, other_manager=200), own=lambda w: {"fmt": "csv"}
+    ),
+    "fidelity:improvement_panel": Row(expect(manager=200, other_manager=200)),
+    "fidelity:peer_review_list": Row(expect(reviewer=200, manager=200, other_manager=200)),
+    "fidelity:peer_review_assign": Row(expect(manager=200, other_manager=200)),
+    # No peer review in this world yet: an unknown id answers 404 to everyone.
+    "fidelity:peer_review_detail": Row(expect(), own=lambda w: {"pk": 999999}),
+    "fidelity:peer_review_step": Row(expect(), own=lambda w: {"pk": 999999, "step": 1}),
+    "fidelity:peer_review_submit": Row(expect(), own=lambda w: {"pk": 999999}, method="POST"),
+    "fidelity:team_peer_gaps": Row(
+        expect(own_leader=200, manager=200),
+        own=lambda w: {"team_pk": w.bolton_team.pk},
+        other=lambda w: {"team_pk": w.other_team.pk},
+    ),
+    "fidelity:pilot_peer_gaps": Row(expect(manager=200, other_manager=200)),
+    "forums:index": Row(expect(default=200, administrator=404)),
+    "forums:home_panel": Row(signed_in(200)),
+    "forums:series_create": Row(expect(facilitator=200, manager=200, other_manager=200)),
+    "forums:session_create": Row(expect(facilitator=200, manager=200, other_manager=200)),
+    "forums:session_detail": Row(
+        expect(default=200, other_manager=404, administrator=404),
+        own=pk("published_session"),
+        other=pk("other_session"),
+    ),
+    "forums:session_publish": Row(
+        expect(facilitator=302, manager=302),
+        own=pk("draft_session"),
+        other=pk("other_session"),
+        method="POST",
+    ),
+    "forums:note_add": Row(
+        expect(facilitator=422, manager=422),
+        own=lambda w: {"pk": w.published_session.pk, "kind": "challenge"},
+        other=lambda w: {"pk": w.other_session.pk, "kind": "challenge"},
+        method="POST",
+    ),
+    "forums:note_delete": Row(
+        expect(facilitator=302, manager=302),
+        own=lambda w: {"pk": w.published_session.pk, "kind": "action", "note_pk": w.action.pk},
+        other=lambda w: {"pk": w.other_session.pk, "kind": "action", "note_pk": w.other_action.pk},
+        method="POST",
+    ),
+    "forums:theme_options": Row(expect(facilitator=200, manager=200, other_manager=200)),
+    "forums:cross_la": Row(expect(facilitator=200, manager=200, other_manager=200)),
+    "forums:shared_confirm": Row(
+        expect(facilitator=302, manager=302, other_manager=302), method="POST"
+    ),
+    "forums:summary": Row(expect(default=200, administrator=404)),
+    "forums:summary_csv": Row(expect(default=200, administrator=404)),
+    "forums:summary_pdf": Row(expect(default=200, administrator=404)),
+    "forums:principle_challenges": Row(
+        expect(default=200, administrator=404), own=lambda w: {"code": "P1"}
+    ),
+    "forums:actions": Row(expect(default=200, administrator=404)),
+    "forums:action_status": Row(
+        expect(facilitator=302, manager=302),
+        own=pk("action"),
+        other=pk("other_action"),
+        method="POST",
+    ),
+    "reports:index": Row(signed_in(200)),
+    "reports:request": Row(expect(manager=400, other_manager=400), method="POST"),
+    "reports:home_panel": Row(signed_in(200)),
+    "reports:reminders": Row(signed_in(200)),
+    "reports:reminder_detail": Row(
+        expect(own_leader=200), own=pk("reminder"), other=pk("other_reminder")
+    ),
+    "reports:reminder_settings": Row(
+        expect(manager=200),
+        own=lambda w: {"pilot_pk": w.pilot.pk},
+        other=lambda w: {"pilot_pk": w.other_pilot.pk},
+    ),
+    "reports:detail": Row(expect(manager=200), own=pk("report"), other=pk("other_report")),
+    "reports:progress": Row(expect(manager=200), own=pk("report"), other=pk("other_report")),
+    "reports:retry": Row(
+        expect(manager=302), own=pk("report"), other=pk("other_report"), method="POST"
+    ),
+    "reports:download": Row(expect(manager=200), own=pk("report"), other=pk("other_report")),
+    "reports:download_version": Row(
+        expect(manager=200),
+        own=lambda w: {"pk": w.report.pk, "number": 1},
+        other=lambda w: {"pk": w.other_report.pk, "number": 1},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_each_role_gets_the_expected_answer(secure_world, name):
+    row = EXPECTATIONS[name]
+    users = secure_world.users()
+    got = {
+        role: status_of(users[role], row.method, name, row.own(secure_world), row.data)
+        for role in ROLES
+    }
+    assert got == row.expected
+
+
+@pytest.mark.parametrize("name", sorted(n for n, row in EXPECTATIONS.items() if row.other))
+def test_nobody_in_the_pilot_reaches_another_pilots_object(secure_world, name):
+    row = EXPECTATIONS[name]
+    users = secure_world.users()
+    got = {
+        role: status_of(users[role], row.method, name, row.other(secure_world), row.data)
+        for role in ["anonymous", *PILOT_ROLES]
+    }
+    assert got == {"anonymous": 302, **dict.fromkeys(PILOT_ROLES, 404)}
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    names = {n for n in url_names() if not n.startswith("admin:")} | {"admin:index"}
+    assert sorted(names - set(EXPECTATIONS)) == []
+    assert sorted(set(EXPECTATIONS) - names) == []
