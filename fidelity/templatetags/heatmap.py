@@ -23,9 +23,7 @@ def cell_text(cell) -> str:
 def heat_cell(cell, link: str, row_name: str, column: str) -> str:
     """A <td> with the score and the band name, colour never the only signal, linking down."""
     if cell.score is None:
-        shown = format_html(
-            '<span class="cell-score">–</span> <span class="cell-band">no score</span>'
-        )
+        shown = NO_SCORE
     else:
         shown = format_html(
             '<span class="cell-score">{}</span> <span class="cell-band">{}</span>',
