@@ -126,6 +126,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "partners.audit.axes_username"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -67,3 +67,10 @@ def connect() -> None:
     from axes.signals import user_locked_out
 
     user_locked_out.connect(_on_locked_out, dispatch_uid="partners.audit.locked_out")
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The username django-axes records, cut to what a username can be: a 1,000-character
+    string typed at the login page must get the usual answer, not overflow axes' table."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(value)[: User._meta.get_field("username").max_length]

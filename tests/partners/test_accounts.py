@@ -67,3 +67,11 @@ def test_password_change_rejects_a_short_password_next_to_the_field(client, worl
 @pytest.mark.parametrize("path", ["/accounts/signup/", "/accounts/register/"])
 def test_there_is_no_self_sign_up(client, db, path):
     assert client.get(path).status_code in (302, 404)
+
+
+def test_an_absurdly_long_username_gets_the_usual_answer(client, world):
+    response = _login(client, "x" * 1000, "not-the-password")
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode() or (
+        "at most 150 characters" in response.content.decode()
+    )
