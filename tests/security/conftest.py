@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.base import ContentFile
 
-from fidelity.models import QAReturn, ReturnStatus
+from fidelity.models import PeerReview, QAReturn, ReturnStatus
+from fidelity.quarters import Quarter
+from fidelity.services import peer_review_assign
 from forums.models import Action, Challenge, ForumSession
 from forums.services import action_add
 from partners.models import Pilot, Role, User
@@ -38,6 +40,8 @@ class SecurityWorld:
     other_report: Report
     reminder: Reminder
     other_reminder: Reminder
+    peer_review: PeerReview
+    other_peer_review: PeerReview
 
     def __getattr__(self, name):
         return getattr(self.world, name)
@@ -86,12 +90,19 @@ def _reminder(user: User, pilot: Pilot) -> Reminder:
     )
 
 
+def _peer_review(team, reviewer: User, manager: User) -> PeerReview:
+    quarter = Quarter(2026, 1, team.organisation.pilot.quarter_convention)
+    return peer_review_assign(team=team, quarter=quarter, reviewer=reviewer, user=manager)
+
+
 @pytest.fixture
 def secure_world(world) -> SecurityWorld:
     use_default_framework(world.pilot)
     use_default_framework(world.other_pilot)
     reviewer = factories.UserFactory(username="reviewer")
     factories.assign(reviewer, Role.REVIEWER, world.pilot)
+    other_reviewer = factories.UserFactory(username="far-away-reviewer")
+    factories.assign(other_reviewer, Role.REVIEWER, world.other_pilot)
     administrator = factories.UserFactory(
         username="administrator", is_superuser=True, is_staff=True
     )
@@ -132,4 +143,6 @@ def secure_world(world) -> SecurityWorld:
         other_report=_report(world.other_pilot, world.other_manager),
         reminder=_reminder(world.lead_bolton, world.pilot),
         other_reminder=_reminder(world.lead_other, world.other_pilot),
+        peer_review=_peer_review(world.bolton_team, reviewer, world.manager),
+        other_peer_review=_peer_review(world.other_team, other_reviewer, world.other_manager),
     )

@@ -139,8 +139,9 @@ EXPECTATIONS: dict[str, Row] = {
         other=lambda w: {"team_pk": w.other_team.pk, "quarter": "2026-q1"},
         method="POST",
     ),
+    # The improvement plan is written while the return can still be changed.
     "fidelity:return_improvement": Row(
-        expect(), own=pk("submitted_return"), other=pk("other_return")
+        expect(own_leader=200), own=pk("draft_return"), other=pk("other_return")
     ),
     "fidelity:improvement_list": Row(expect(manager=200, other_manager=200)),
     "fidelity:improvement_export": Row(
@@ -149,10 +150,21 @@ EXPECTATIONS: dict[str, Row] = {
     "fidelity:improvement_panel": Row(expect(manager=200, other_manager=200)),
     "fidelity:peer_review_list": Row(expect(reviewer=200, manager=200, other_manager=200)),
     "fidelity:peer_review_assign": Row(expect(manager=200, other_manager=200)),
-    # No peer review in this world yet: an unknown id answers 404 to everyone.
-    "fidelity:peer_review_detail": Row(expect(), own=lambda w: {"pk": 999999}),
-    "fidelity:peer_review_step": Row(expect(), own=lambda w: {"pk": 999999, "step": 1}),
-    "fidelity:peer_review_submit": Row(expect(), own=lambda w: {"pk": 999999}, method="POST"),
+    # A review is the reviewer's to fill in and its pilot's managers' to read.
+    "fidelity:peer_review_detail": Row(
+        expect(reviewer=200, manager=200), own=pk("peer_review"), other=pk("other_peer_review")
+    ),
+    "fidelity:peer_review_step": Row(
+        expect(reviewer=200),
+        own=lambda w: {"pk": w.peer_review.pk, "step": 1},
+        other=lambda w: {"pk": w.other_peer_review.pk, "step": 1},
+    ),
+    "fidelity:peer_review_submit": Row(
+        expect(reviewer=302),
+        own=pk("peer_review"),
+        other=pk("other_peer_review"),
+        method="POST",
+    ),
     "fidelity:team_peer_gaps": Row(
         expect(own_leader=200, manager=200),
         own=lambda w: {"team_pk": w.bolton_team.pk},
