@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class FidelityConfig(AppConfig):
     name = "fidelity"
+
+    def ready(self) -> None:
+        from . import data_version
+
+        data_version.connect()

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 
 from partners import access
 from partners.audit import record_event
-from partners.models import LocalAuthority, Organisation, Pilot, SecurityEventKind, Team
+from partners.models import LocalAuthority, Organisation, Pilot, SecurityEventKind
 
 from . import charts, dashboard_exports
 from .dashboard import (
@@ -38,16 +38,6 @@ from .filters import DashboardFilter
 from .models import PilotFramework, PrincipleScore, QAReturn, ReturnStatus, ReturnTransition
 from .quarters import Quarter
 
-# Per pilot, the newest change to its returns and teams: part of the dashboard's cache key.
-_pilot_returns = (
-    QAReturn.objects.filter(team__organisation__pilot=OuterRef("pk"))
-    .order_by()
-    .values("team__organisation__pilot")
-)
-_pilot_teams = (
-    Team.objects.filter(organisation__pilot=OuterRef("pk")).order_by().values("organisation__pilot")
-)
-
 
 def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
     """The pilot this manager asked for (?pilot=), or their first; 404 for anyone else."""
@@ -60,10 +50,7 @@ def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
             ),
             first_index=Subquery(first_scored.values("quarter_index")[:1]),
             last_index=Subquery(first_scored.reverse().values("quarter_index")[:1]),
-            returns_changed=Subquery(_pilot_returns.annotate(at=Max("updated")).values("at")[:1]),
-            returns_count=Subquery(_pilot_returns.annotate(n=Count("pk")).values("n")[:1]),
-            teams_changed=Subquery(_pilot_teams.annotate(m=Max("pk")).values("m")[:1]),
-            teams_count=Subquery(_pilot_teams.annotate(n=Count("pk")).values("n")[:1]),
+            data_number=F("data_version__number"),
         )
         .order_by("name")
     )
@@ -133,10 +120,11 @@ def _trend_table(trends: Trends, link_for=None) -> list:
 def dashboard(request: HttpRequest) -> HttpResponse:
     pilot, pilots = _managed_pilot(request)
     cache_key = _panels_cache_key(pilot, pilots, request)
-    cached = cache.get(cache_key)
+    cached = cache.get(cache_key) if cache_key else None
     if cached is None:
         cached = _render_dashboard(pilot, pilots, request)
-        cache.set(cache_key, cached, settings.DASHBOARD_CACHE_SECONDS)
+        if cache_key:
+            cache.set(cache_key, cached, settings.DASHBOARD_CACHE_SECONDS)
     # Both parts are our own rendered templates, kept as plain strings in the cache.
     if request.htmx and not request.htmx.history_restore_request:
         return HttpResponse(mark_safe(cached["panels"]))  # noqa: S308
@@ -169,20 +157,21 @@ def _render_dashboard(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -
     return {"panels": str(panels), "body": str(body)}
 
 
-def _panels_cache_key(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -> str:
+def _panels_cache_key(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -> str | None:
     """The panels depend only on the pilot's data, the filters and today's date (overdue).
 
-    Any saved change to a return or a team of the pilot changes the key, so a cached page is
-    never stale; other changes (names, say) show within DASHBOARD_CACHE_SECONDS.
+    The pilot's data version (fidelity.data_version) changes with every saved return, team or
+    LA of the pilot, so a cached page is never stale; changes it does not follow (a principle's
+    wording, say) show within DASHBOARD_CACHE_SECONDS. None (not cached) for a pilot without a
+    data version.
     """
+    if pilot.data_number is None:
+        return None
     parts = [
         pilot.pk,
+        pilot.data_number,
         len(pilots) > 1,
         pilot.version_id,
-        pilot.returns_changed,
-        pilot.returns_count,
-        pilot.teams_changed,
-        pilot.teams_count,
         timezone.localdate(),
         sorted(request.GET.lists()),
     ]

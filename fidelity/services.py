@@ -16,6 +16,7 @@ from partners import access
 from partners.models import Pilot, Team, User
 
 from . import scoring, selectors, validation
+from .data_version import pilot_data_changed
 from .models import (
     CASELOAD_FIELDS,
     Band,
@@ -73,6 +74,7 @@ def return_store_scores(*, qa_return: QAReturn) -> None:
     PrincipleScore.objects.bulk_create(rows)
     qa_return.overall_score = scoring.overall_score(r.score for r in rows)
     QAReturn.objects.filter(pk=qa_return.pk).update(overall_score=qa_return.overall_score)
+    pilot_data_changed(pilot_id)
 
 
 # --- Errors views show as messages -------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.core import serializers
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
+from fidelity.data_version import pilot_data_changed
 from partners.models import Pilot, User
 
 BACKUP_APPS = ["partners", "fidelity", "forums", "reports"]
@@ -129,6 +130,7 @@ def pilot_import(*, data: str, using: str = DEFAULT_DB_ALIAS) -> int:
                 saved += 1
         connection.check_constraints()
         _reset_sequences(using, {type(o.object) for o in objects})
+        pilot_data_changed(pilot.pk)
     return saved
 
 

@@ -1,9 +1,17 @@
-"""The dashboard's panels are cached, but a saved change to a return shows at once."""
+"""The dashboard's panels are cached, but a saved change to the pilot's data shows at once.
 
+The cache key holds the pilot's data version, which moves after each commit that touches the
+pilot's returns, teams, LAs, zones or organisations (fidelity.data_version). Tests run inside a
+transaction that never commits, so they run the after-commit callbacks by hand.
+"""
+
+import pytest
 from django.urls import reverse
 
-from fidelity.models import ReturnStatus
+from fidelity.models import PilotDataVersion, ReturnStatus
 from fidelity.services import return_store_scores
+from partners.models import Pilot
+from tests import factories
 
 from .factories import make_return, use_default_framework
 
@@ -13,6 +21,10 @@ def _dashboard(client):
     return page.split('<div id="dashboard-panels">', 1)[1]
 
 
+def _number(pilot: Pilot) -> int:
+    return PilotDataVersion.objects.get(pilot=pilot).number
+
+
 def test_a_repeated_dashboard_request_is_served_from_the_cache(
     client, world, django_assert_max_num_queries
 ):
@@ -20,20 +32,80 @@ def test_a_repeated_dashboard_request_is_served_from_the_cache(
     make_return(world.bolton_team, 2026, 2, fill=3)
     client.force_login(world.manager)
     first = _dashboard(client)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         assert _dashboard(client) == first
 
 
-def test_a_submitted_return_shows_at_once_despite_the_cache(client, world):
+def test_a_submitted_return_shows_at_once_despite_the_cache(
+    client, world, django_capture_on_commit_callbacks
+):
     use_default_framework(world.pilot)
     make_return(world.bolton_team, 2026, 2, fill=3)
     draft = make_return(world.wigan_team, 2026, 2, fill=1, status=ReturnStatus.DRAFT)
     client.force_login(world.manager)
     assert "Wigan" in _dashboard(client)
     before = _dashboard(client)
-    draft.status = ReturnStatus.SUBMITTED
-    draft.save()
-    return_store_scores(qa_return=draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = ReturnStatus.SUBMITTED
+        draft.save()
+        return_store_scores(qa_return=draft)
     after = _dashboard(client)
     assert after != before
     assert "2.00" in after
+
+
+def test_a_renamed_local_authority_shows_at_once(client, world, django_capture_on_commit_callbacks):
+    use_default_framework(world.pilot)
+    make_return(world.bolton_team, 2026, 2, fill=3)
+    client.force_login(world.manager)
+    assert "Bolton" in _dashboard(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.bolton.name = "Boltonshire"
+        world.bolton.save()
+    assert "Boltonshire" in _dashboard(client)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda w: make_return(w.bolton_team, 2026, 2, fill=2), id="return opened"),
+        pytest.param(lambda w: w.bolton_team.local_authorities.add(w.wigan), id="team serves LA"),
+        pytest.param(lambda w: w.wigan_team.local_authorities.clear(), id="team leaves its LAs"),
+        pytest.param(lambda w: w.wigan.teams.remove(w.wigan_team), id="LA loses a team"),
+        pytest.param(
+            lambda w: factories.TeamFactory(organisation=w.bolton_team.organisation),
+            id="team added",
+        ),
+        pytest.param(lambda w: w.bury_team.delete(), id="team deleted"),
+        pytest.param(lambda w: factories.ZoneFactory(pilot=w.pilot), id="zone added"),
+    ],
+)
+def test_each_change_to_the_pilots_data_moves_its_version_and_no_other(
+    world, django_capture_on_commit_callbacks, change
+):
+    use_default_framework(world.pilot)
+    before, other_before = _number(world.pilot), _number(world.other_pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        change(world)
+    assert _number(world.pilot) != before
+    assert _number(world.other_pilot) == other_before
+
+
+def test_nothing_moves_until_the_transaction_commits(world, django_capture_on_commit_callbacks):
+    before = _number(world.pilot)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        world.bolton.save()
+    assert _number(world.pilot) == before
+    assert len(callbacks) == 1
+
+
+def test_a_pilot_without_a_data_version_is_shown_but_never_cached(client, world):
+    use_default_framework(world.pilot)
+    make_return(world.bolton_team, 2026, 2, fill=3)
+    PilotDataVersion.objects.filter(pilot=world.pilot).delete()
+    client.force_login(world.manager)
+    first = _dashboard(client)
+    assert "Bolton" in first
+    world.bolton.name = "Boltonshire"
+    world.bolton.save()  # no commit in a test: only an uncached page can show this
+    assert "Boltonshire" in _dashboard(client)
