@@ -41,11 +41,8 @@ class Command(BaseCommand):
         if demo.users_created:
             self.stdout.write(f"Created users: {', '.join(demo.users_created)}")
         self.stdout.write(
-            "Demo logins: admin, manager, facilitator, lead-bolton ... lead-wigan "
-            "(one team leader per local authority)."
+            "Demo logins: admin, manager, facilitator, reviewer-1, reviewer-2, lead-bolton ... "
+            "lead-wigan (one team leader per local authority)."
         )
-        source = "DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "the default"
-        self.stdout.write(
-            f"Password for new demo users ({source}; default {settings.DEMO_PASSWORD_DEFAULT!r}): "
-            f"{password}"
-        )
+        source = "from DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "the default"
+        self.stdout.write(f"Password for new demo users ({source}): {password}")
