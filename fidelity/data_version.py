@@ -43,8 +43,6 @@ def pilot_data_changed(pilot_id: int | None) -> None:
 
 
 def _pilot_of(instance: Model) -> int | None:
-    if isinstance(instance, Pilot):
-        return instance.pk
     if isinstance(instance, (Zone, Organisation, PilotFramework)):
         return instance.pilot_id
     if isinstance(instance, LocalAuthority):
@@ -64,12 +62,16 @@ def _changed(sender, instance: Model, raw: bool = False, **kwargs) -> None:
     pilot_data_changed(_pilot_of(instance))
 
 
-def _pilot_created(sender, instance: Pilot, created: bool, raw: bool = False, **kwargs) -> None:
-    if created and not raw:
+def _pilot_saved(sender, instance: Pilot, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    if created:
         # At once, not after commit: the first dashboard of a new pilot can then be cached.
         PilotDataVersion.objects.get_or_create(
             pilot_id=instance.pk, defaults={"number": _fresh_number()}
         )
+    else:
+        pilot_data_changed(instance.pk)
 
 
 def _teams_moved(sender, instance: Model, action: str, **kwargs) -> None:
@@ -79,8 +81,7 @@ def _teams_moved(sender, instance: Model, action: str, **kwargs) -> None:
 
 
 def connect() -> None:
-    signals.post_save.connect(_pilot_created, sender=Pilot, dispatch_uid="pilot-data-created")
-    signals.post_save.connect(_changed, sender=Pilot, dispatch_uid="pilot-data-pilot-save")
+    signals.post_save.connect(_pilot_saved, sender=Pilot, dispatch_uid="pilot-data-pilot-save")
     for model in (Zone, LocalAuthority, Organisation, Team, QAReturn, PilotFramework):
         uid = f"pilot-data-{model._meta.label_lower}"
         signals.post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
