@@ -34,7 +34,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from fidelity.models import QAReturn, ReturnStatus  # noqa: E402
+from fidelity.returns.models import QAReturn, ReturnStatus  # noqa: E402
 from partners.models import Role, RoleAssignment  # noqa: E402
 from reports.forms import ReportRequestForm  # noqa: E402
 from reports.models import Report, ReportStatus  # noqa: E402

@@ -9,25 +9,25 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .models import (
+from fidelity.frameworks.models import (
     Band,
     Framework,
     FrameworkVersion,
     Indicator,
     PilotFramework,
     Principle,
-    QAReturn,
-    ReturnTransition,
     ScaleLevel,
 )
+from fidelity.frameworks.selectors import framework_version_in_use
+from fidelity.frameworks.services import framework_revise
+from fidelity.returns.models import QAReturn, ReturnTransition
 
 
 class _LockedWhenInUse:
     """Inlines that cannot change once returns use the version."""
 
     def _in_use(self, obj) -> bool:
-        return obj is not None and services.framework_version_in_use(version=obj)
+        return obj is not None and framework_version_in_use(version=obj)
 
     def has_change_permission(self, request, obj=None):
         return not self._in_use(obj) and super().has_change_permission(request, obj)
@@ -82,17 +82,17 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
 
     @admin.display(boolean=True, description="Used by returns")
     def in_use(self, obj: FrameworkVersion) -> bool:
-        return services.framework_version_in_use(version=obj)
+        return framework_version_in_use(version=obj)
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and services.framework_version_in_use(version=obj):
+        if obj is not None and framework_version_in_use(version=obj):
             return ["framework", "number", "notes", "caseload_target_per_fte"]
         return ["number"] if obj is not None else []
 
     @admin.action(description="Make a new version from the selected versions (for editing)")
     def make_new_version(self, request: HttpRequest, queryset) -> None:
         for version in queryset:
-            new = services.framework_revise(
+            new = framework_revise(
                 version=version, notes=f"Revised from version {version.number} in the admin."
             )
             self.message_user(request, f"{version}: edit {new}.", messages.SUCCESS)
@@ -133,10 +133,10 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Indicator, form, change: bool) -> None:
         version = obj.principle.version
-        if not change or not services.framework_version_in_use(version=version):
+        if not change or not framework_version_in_use(version=version):
             super().save_model(request, obj, form, change)
             return
-        new = services.framework_revise(
+        new = framework_revise(
             version=version,
             notes=f"Indicator {obj.code} reworded in the admin.",
             indicator_changes={obj.code: {"text": obj.text, "guidance": obj.guidance}},

@@ -5,6 +5,6 @@ class FidelityConfig(AppConfig):
     name = "fidelity"
 
     def ready(self) -> None:
-        from . import data_version
+        from fidelity.dashboards import data_version
 
         data_version.connect()

@@ -15,26 +15,21 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from partners.models import Pilot, Role, RoleAssignment, Team, User
-
-from .models import (
-    ActionStatus,
+from fidelity.frameworks.models import Indicator, PilotFramework
+from fidelity.frameworks.selectors import current_framework_version
+from fidelity.improvement.models import ActionStatus, ImprovementAction
+from fidelity.peer_review.models import PeerReview, PeerReviewScore, PeerReviewStatus
+from fidelity.returns.models import (
     ActivityKind,
-    ImprovementAction,
-    Indicator,
     IndicatorScore,
-    PeerReview,
-    PeerReviewScore,
-    PeerReviewStatus,
-    PilotFramework,
     QAActivity,
     QAReturn,
     ReturnStatus,
     ReturnTransition,
 )
-from .quarters import Quarter
-from .selectors import current_framework_version
-from .services import return_store_scores
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.services import return_store_scores
+from partners.models import Pilot, Role, RoleAssignment, Team, User
 
 SEED = 2026
 PAST_QUARTERS = 6
@@ -264,7 +259,7 @@ ACTIONS = [
 def _seed_improvement_actions(pilot: Pilot) -> str:
     """An action (or, now and then, a reason for none) on every low score of the past returns,
     each later return saying how the earlier open actions stand, as the team would."""
-    from .selectors import improvement_actions_carried
+    from fidelity.improvement.selectors import improvement_actions_carried
 
     created = 0
     returns = QAReturn.objects.filter(
@@ -380,7 +375,7 @@ def _seed_peer_reviews(pilot: Pilot) -> str:
         and team
         and not PeerReview.objects.filter(team=team, reviewer=reviewer).exists()
     ):
-        from .services import peer_review_assign
+        from fidelity.peer_review.services import peer_review_assign
 
         peer_review_assign(team=team, quarter=quarter, reviewer=reviewer, user=manager)
         created += 1

@@ -17,7 +17,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from fidelity.selectors import current_framework_version, pilot_principle_headlines
+from fidelity.dashboards.selectors import pilot_principle_headlines
+from fidelity.frameworks.selectors import current_framework_version
 from partners.access import pilots_facilitated_by, pilots_visible_to
 from partners.models import Pilot, User
 

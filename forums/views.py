@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from fidelity.quarters import Quarter
+from fidelity.returns.quarters import Quarter
 from partners.access import pilots_facilitated_by, pilots_visible_to
 from partners.audit import record_event
 from partners.models import SecurityEventKind

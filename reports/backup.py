@@ -21,7 +21,7 @@ from django.core import serializers
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
-from fidelity.data_version import pilot_data_changed
+from fidelity.dashboards.data_version import pilot_data_changed
 from partners.models import Pilot, User
 
 BACKUP_APPS = ["partners", "fidelity", "forums", "reports"]

@@ -1,6 +1,6 @@
 """The data a report is built from, as a plain JSON-safe dict.
 
-Figures come from the dashboard's selectors (fidelity/dashboard.py), so a report and the dashboard
+Figures come from the dashboard's selectors (fidelity/dashboards/), so a report and the dashboard
 never disagree; forum challenges come from forums/selectors.py. Scores are strings ("3.25") or
 None, never floats, so the canonical JSON, and with it the fingerprint, is stable: the same data
 gives the same fingerprint. The only date-dependent figure is whether a missing return is
@@ -16,10 +16,33 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
 
-from fidelity import dashboard, scoring
-from fidelity.models import END_REASONS, IndicatorScore, QAReturn
-from fidelity.quarters import Quarter
-from fidelity.selectors import current_framework_version, improvement_actions_for_principles
+from fidelity.dashboards import figures
+from fidelity.dashboards.caseload import (
+    CaseloadSummary,
+    DataQuality,
+    SubmissionStatus,
+    caseload_summary,
+    data_quality,
+    submission_status,
+)
+from fidelity.dashboards.figures import (
+    COUNTED,
+    WHOLE_PILOT,
+    FrameworkInfo,
+    Headline,
+    Heatmap,
+    Scope,
+    ScoreCell,
+    Trends,
+    dashboard_headline,
+    framework_info,
+    principle_trends,
+)
+from fidelity.frameworks import scoring
+from fidelity.frameworks.selectors import current_framework_version
+from fidelity.improvement.selectors import improvement_actions_for_principles
+from fidelity.returns.models import END_REASONS, IndicatorScore, QAReturn
+from fidelity.returns.quarters import Quarter
 from forums.selectors import actions_for_principles, challenges_for_principles
 
 from .models import Report, ScopeKind
@@ -44,7 +67,7 @@ def _signed(value: Decimal | None) -> str | None:
     return f"+{value}" if value > 0 else str(value)
 
 
-def _cell(cell: dashboard.ScoreCell) -> dict:
+def _cell(cell: ScoreCell) -> dict:
     return {
         "score": _text(cell.score),
         "band": cell.band,
@@ -53,20 +76,20 @@ def _cell(cell: dashboard.ScoreCell) -> dict:
     }
 
 
-def report_scope(report: Report) -> dashboard.Scope:
+def report_scope(report: Report) -> Scope:
     return {
-        ScopeKind.PILOT: dashboard.WHOLE_PILOT,
-        ScopeKind.ZONE: dashboard.Scope(zones=(report.zone_id,)),
-        ScopeKind.LOCAL_AUTHORITY: dashboard.Scope(local_authorities=(report.local_authority_id,)),
-        ScopeKind.ORGANISATION: dashboard.Scope(organisations=(report.organisation_id,)),
+        ScopeKind.PILOT: WHOLE_PILOT,
+        ScopeKind.ZONE: Scope(zones=(report.zone_id,)),
+        ScopeKind.LOCAL_AUTHORITY: Scope(local_authorities=(report.local_authority_id,)),
+        ScopeKind.ORGANISATION: Scope(organisations=(report.organisation_id,)),
     }[report.scope_kind]
 
 
-def _headlines(headline: dashboard.Headline) -> list[dict]:
+def _headlines(headline: Headline) -> list[dict]:
     return [{"code": p.code, "title": p.title, **_cell(p.cell)} for p in headline.principles]
 
 
-def _heatmap(heatmap: dashboard.Heatmap) -> dict:
+def _heatmap(heatmap: Heatmap) -> dict:
     return {
         "principles": [p.code for p in heatmap.principles],
         "rows": [
@@ -81,7 +104,7 @@ def _heatmap(heatmap: dashboard.Heatmap) -> dict:
     }
 
 
-def _trends(trends: dashboard.Trends) -> dict:
+def _trends(trends: Trends) -> dict:
     return {
         "quarters": [q.label for q in trends.quarters],
         "overall": [_text(v) for v in trends.overall],
@@ -92,20 +115,18 @@ def _trends(trends: dashboard.Trends) -> dict:
     }
 
 
-def _end_reasons(report: Report, scope: dashboard.Scope, quarter: Quarter) -> list[dict]:
+def _end_reasons(report: Report, scope: Scope, quarter: Quarter) -> list[dict]:
     totals = QAReturn.objects.filter(
         team_id__in=scope.team_queryset(report.pilot).values("id"),
         quarter_index=quarter.index,
-        status__in=dashboard.COUNTED,
+        status__in=COUNTED,
     ).aggregate(**{name: Sum(name) for name, _ in END_REASONS})
     return [
         {"name": name, "label": label, "value": totals[name] or 0} for name, label in END_REASONS
     ]
 
 
-def _caseload(
-    summary: dashboard.CaseloadSummary, quality: dashboard.DataQuality, reasons: list[dict]
-) -> dict:
+def _caseload(summary: CaseloadSummary, quality: DataQuality, reasons: list[dict]) -> dict:
     return {
         "returns_counted": summary.returns_counted,
         "figures": [
@@ -132,7 +153,7 @@ def _caseload(
     }
 
 
-def _submissions(status: dashboard.SubmissionStatus) -> dict:
+def _submissions(status: SubmissionStatus) -> dict:
     return {
         "deadline": status.deadline.isoformat(),
         "approved": status.approved,
@@ -156,14 +177,14 @@ def _submissions(status: dashboard.SubmissionStatus) -> dict:
 
 
 def _indicators(
-    report: Report, scope: dashboard.Scope, quarter: Quarter, framework: dashboard.FrameworkInfo
+    report: Report, scope: Scope, quarter: Quarter, framework: FrameworkInfo
 ) -> list[dict]:
     """Every indicator of the pilot's framework with its mean score over the counted returns."""
     rows = (
         IndicatorScore.objects.filter(
             qa_return__team_id__in=scope.team_queryset(report.pilot).values("id"),
             qa_return__quarter_index=quarter.index,
-            qa_return__status__in=dashboard.COUNTED,
+            qa_return__status__in=COUNTED,
         )
         .values("indicator__principle__code", "indicator__code")
         .annotate(
@@ -251,7 +272,7 @@ def _challenges(report: Report, quarter: Quarter, lowest: list[dict]) -> list[di
 
 
 def _with_improvement_actions(
-    report: Report, scope: dashboard.Scope, quarter: Quarter, lowest: list[dict]
+    report: Report, scope: Scope, quarter: Quarter, lowest: list[dict]
 ) -> list[dict]:
     """Adds the teams' open improvement actions on each of the lowest principles."""
     actions = improvement_actions_for_principles(
@@ -279,10 +300,8 @@ def report_content(report: Report, *, today: datetime.date) -> dict:
     pilot = report.pilot
     quarter = report.quarter_value
     scope = report_scope(report)
-    framework = dashboard.framework_info(pilot=pilot)
-    headline = dashboard.dashboard_headline(
-        pilot=pilot, quarter=quarter, scope=scope, framework=framework
-    )
+    framework = framework_info(pilot=pilot)
+    headline = dashboard_headline(pilot=pilot, quarter=quarter, scope=scope, framework=framework)
     headlines = _headlines(headline)
     lowest = lowest_principles(headlines)
     return {
@@ -307,12 +326,10 @@ def report_content(report: Report, *, today: datetime.date) -> dict:
         "teams_scored": headline.teams_scored,
         "headlines": headlines,
         "heatmap": _heatmap(
-            dashboard.heatmap(
-                pilot=pilot, quarter=quarter, by="la", scope=scope, framework=framework
-            )
+            figures.heatmap(pilot=pilot, quarter=quarter, by="la", scope=scope, framework=framework)
         ),
         "trends": _trends(
-            dashboard.principle_trends(
+            principle_trends(
                 pilot=pilot,
                 quarter=quarter,
                 quarters=TREND_QUARTERS,
@@ -321,14 +338,12 @@ def report_content(report: Report, *, today: datetime.date) -> dict:
             )
         ),
         "caseload": _caseload(
-            dashboard.caseload_summary(
-                pilot=pilot, quarter=quarter, scope=scope, framework=framework
-            ),
-            dashboard.data_quality(pilot=pilot, quarter=quarter, scope=scope),
+            caseload_summary(pilot=pilot, quarter=quarter, scope=scope, framework=framework),
+            data_quality(pilot=pilot, quarter=quarter, scope=scope),
             _end_reasons(report, scope, quarter),
         ),
         "submissions": _submissions(
-            dashboard.submission_status(pilot=pilot, quarter=quarter, scope=scope, today=today)
+            submission_status(pilot=pilot, quarter=quarter, scope=scope, today=today)
         ),
         "lowest": _with_improvement_actions(
             report, scope, quarter, _challenges(report, quarter, lowest)

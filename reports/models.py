@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from fidelity.quarters import Quarter
+from fidelity.returns.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Pilot, Team, Zone
 
 from . import reminders

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from fidelity.models import ImprovementAction, QAReturn, ReturnStatus
-from fidelity.quarters import Quarter
-from fidelity.selectors import improvement_actions_overdue
+from fidelity.improvement.models import ImprovementAction
+from fidelity.improvement.selectors import improvement_actions_overdue
+from fidelity.returns.models import QAReturn, ReturnStatus
+from fidelity.returns.quarters import Quarter
 from forums.models import Action, ActionStatus
 from partners.models import Pilot, Role, RoleAssignment, Team, User
 

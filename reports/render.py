@@ -15,7 +15,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from weasyprint import HTML, URLFetcher
 
-from fidelity import charts
+from fidelity.dashboards import charts
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "reports"
 

@@ -13,16 +13,11 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from fidelity import scoring
-from fidelity.models import (
-    IndicatorScore,
-    PilotFramework,
-    PrincipleScore,
-    QAReturn,
-    ReturnStatus,
-)
-from fidelity.quarters import Quarter
-from fidelity.selectors import current_framework_version
+from fidelity.frameworks import scoring
+from fidelity.frameworks.models import PilotFramework
+from fidelity.frameworks.selectors import current_framework_version
+from fidelity.returns.models import IndicatorScore, PrincipleScore, QAReturn, ReturnStatus
+from fidelity.returns.quarters import Quarter
 from forums.models import (
     Action,
     Challenge,

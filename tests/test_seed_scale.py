@@ -1,6 +1,6 @@
 from django.core.management import call_command
 
-from fidelity.models import IndicatorScore, PrincipleScore, QAReturn
+from fidelity.returns.models import IndicatorScore, PrincipleScore, QAReturn
 from forums.models import Challenge, ForumSession
 from partners.models import LocalAuthority, Pilot, Team
 

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load_default_framework(apps, schema_editor):
-    from fidelity import framework_data
+    from fidelity.frameworks import framework_data
 
     framework_data.load(apps)
 

@@ -9,8 +9,8 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from fidelity import framework_data
-from fidelity.models import QAReturn, ReturnStatus
+from fidelity.frameworks import framework_data
+from fidelity.returns.models import QAReturn, ReturnStatus
 from partners.models import Team
 from tests.fidelity.factories import make_return, use_default_framework
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from fidelity import demo as fidelity_demo
-from fidelity import framework_data
+from fidelity.frameworks import framework_data
 from forums import demo as forums_demo
 
 CHALLENGE = "Landlords ask for a guarantor before offering a tenancy"

@@ -6,11 +6,11 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
-from fidelity import framework_data
-from fidelity.models import Indicator
-from fidelity.quarters import Quarter
-from fidelity.selectors import current_framework_version
-from fidelity.services import peer_review_assign
+from fidelity.frameworks import framework_data
+from fidelity.frameworks.models import Indicator
+from fidelity.frameworks.selectors import current_framework_version
+from fidelity.peer_review.services import peer_review_assign
+from fidelity.returns.quarters import Quarter
 from partners.models import Team, User
 from tests.fidelity.factories import make_return, use_default_framework
 

@@ -4,7 +4,7 @@ from django.apps import apps as django_apps
 from playwright.sync_api import expect
 
 from fidelity import demo as fidelity_demo
-from fidelity import framework_data
+from fidelity.frameworks import framework_data
 from forums import demo as forums_demo
 from reports import demo as reports_demo
 from reports.models import ReminderSettings

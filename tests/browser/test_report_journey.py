@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from config.celery import app as celery_app
 from fidelity import demo as fidelity_demo
-from fidelity import framework_data
+from fidelity.frameworks import framework_data
 from forums import demo as forums_demo
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
-from fidelity import framework_data
+from fidelity.frameworks import framework_data
 
 
 @pytest.fixture

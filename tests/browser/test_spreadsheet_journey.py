@@ -7,8 +7,8 @@ from django.apps import apps
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from fidelity import framework_data
-from fidelity.models import QAReturn, ReturnStatus
+from fidelity.frameworks import framework_data
+from fidelity.returns.models import QAReturn, ReturnStatus
 from tests.fidelity.spreadsheet_files import fill
 
 

@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 
 from django.utils import timezone
 
-from fidelity.models import IndicatorScore, PilotFramework, QAReturn, ReturnStatus
-from fidelity.quarters import Quarter
-from fidelity.selectors import current_framework_version
-from fidelity.services import return_store_scores
+from fidelity.frameworks.models import PilotFramework
+from fidelity.frameworks.selectors import current_framework_version
+from fidelity.returns.models import IndicatorScore, QAReturn, ReturnStatus
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.services import return_store_scores
 from partners.models import Pilot, Team
 
 
@@ -105,7 +106,7 @@ def score_values(qa_return: QAReturn, value: int | None = 3, **overrides) -> dic
 
 def fill_return(qa_return: QAReturn, user, value: int | None = 3, **figures) -> QAReturn:
     """Saves a complete draft through the service, as the form would."""
-    from fidelity.services import return_save_draft
+    from fidelity.returns.services import return_save_draft
 
     return return_save_draft(
         qa_return=qa_return,

@@ -8,8 +8,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from fidelity import spreadsheet_services
-from fidelity.quarters import Quarter
+from fidelity.returns.quarters import Quarter
+from fidelity.spreadsheets import services as spreadsheet_services
 from partners.models import Team
 
 from .factories import GOOD_FIGURES

@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from fidelity.charts import Series, line_chart
+from fidelity.dashboards.charts import Series, line_chart
 
 QUARTERS = ["2026-27 Q1", "2026-27 Q2", "2026-27 Q3"]
 

@@ -1,15 +1,16 @@
 """The dashboard's panels are cached, but a saved change to the pilot's data shows at once.
 
 The cache key holds the pilot's data version, which moves after each commit that touches the
-pilot's returns, teams, LAs, zones or organisations (fidelity.data_version). Tests run inside a
+pilot's returns, teams, LAs, zones or organisations (fidelity.dashboards.data_version). Tests run inside a
 transaction that never commits, so they run the after-commit callbacks by hand.
 """
 
 import pytest
 from django.urls import reverse
 
-from fidelity.models import PilotDataVersion, ReturnStatus
-from fidelity.services import return_store_scores
+from fidelity.dashboards.models import PilotDataVersion
+from fidelity.returns.models import ReturnStatus
+from fidelity.returns.services import return_store_scores
 from partners.models import Pilot
 from tests import factories
 

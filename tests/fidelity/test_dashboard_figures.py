@@ -5,18 +5,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from fidelity.dashboard import (
+from fidelity.dashboards.caseload import caseload_summary, data_quality, submission_status
+from fidelity.dashboards.figures import (
     Scope,
-    caseload_summary,
     dashboard_headline,
-    data_quality,
     drift_alerts,
     heatmap,
     principle_trends,
-    submission_status,
 )
-from fidelity.models import QAReturn, ReturnStatus
-from fidelity.quarters import Quarter
+from fidelity.returns.models import QAReturn, ReturnStatus
+from fidelity.returns.quarters import Quarter
 from tests import factories
 
 from .factories import make_return, use_default_framework

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from fidelity.models import ReturnStatus
+from fidelity.returns.models import ReturnStatus
 from tests import factories
 
 from .factories import make_return, use_default_framework

@@ -4,10 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from fidelity.models import FrameworkVersion, Indicator, PilotFramework
-from fidelity.quarters import Quarter
-from fidelity.selectors import current_framework_version
-from fidelity.services import framework_revise, return_open
+from fidelity.frameworks.models import FrameworkVersion, Indicator, PilotFramework
+from fidelity.frameworks.selectors import current_framework_version
+from fidelity.frameworks.services import framework_revise
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.services import return_open
 
 from .factories import make_return, use_default_framework
 

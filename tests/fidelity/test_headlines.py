@@ -1,8 +1,8 @@
 from decimal import Decimal
 
-from fidelity.models import ReturnStatus
-from fidelity.quarters import Quarter
-from fidelity.selectors import latest_scored_quarter, pilot_principle_headlines
+from fidelity.dashboards.selectors import latest_scored_quarter, pilot_principle_headlines
+from fidelity.returns.models import ReturnStatus
+from fidelity.returns.quarters import Quarter
 
 from .factories import make_return, use_default_framework
 

@@ -3,8 +3,10 @@
 import pytest
 from django.core.management import call_command
 
-from fidelity.models import ImprovementAction, IndicatorScore, PeerReview
-from fidelity.selectors import peer_gaps
+from fidelity.improvement.models import ImprovementAction
+from fidelity.peer_review.models import PeerReview
+from fidelity.peer_review.selectors import peer_gaps
+from fidelity.returns.models import IndicatorScore
 from partners.models import Role, User
 
 

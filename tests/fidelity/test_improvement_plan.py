@@ -2,16 +2,12 @@
 
 import pytest
 
-from fidelity.models import ActionStatus, ImprovementAction
-from fidelity.quarters import Quarter
-from fidelity.selectors import improvement_actions_carried, improvement_actions_overdue
-from fidelity.services import (
-    SubmitError,
-    improvement_plan_save,
-    return_open,
-    return_save_draft,
-    return_submit,
-)
+from fidelity.errors import SubmitError
+from fidelity.improvement.models import ActionStatus, ImprovementAction
+from fidelity.improvement.selectors import improvement_actions_carried, improvement_actions_overdue
+from fidelity.improvement.services import improvement_plan_save
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.services import return_open, return_save_draft, return_submit
 
 from .factories import GOOD_FIGURES, page_text, score_values, use_default_framework
 

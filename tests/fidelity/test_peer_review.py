@@ -4,17 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from fidelity.models import PeerReviewStatus
-from fidelity.peer_review import gap, is_flagged
-from fidelity.quarters import Quarter
-from fidelity.selectors import peer_gaps
-from fidelity.services import (
-    SubmitError,
-    WorkflowError,
-    peer_review_assign,
-    peer_review_save,
-    peer_review_submit,
-)
+from fidelity.errors import SubmitError, WorkflowError
+from fidelity.peer_review.gaps import gap, is_flagged
+from fidelity.peer_review.models import PeerReviewStatus
+from fidelity.peer_review.selectors import peer_gaps
+from fidelity.peer_review.services import peer_review_assign, peer_review_save, peer_review_submit
+from fidelity.returns.quarters import Quarter
 from partners.models import Role
 from tests import factories as base
 
@@ -94,7 +89,7 @@ def test_a_draft_return_gives_no_self_score_to_compare(world, reviewer):
 
 def test_a_review_can_cover_only_the_chosen_indicators(world, reviewer):
     use_default_framework(world.pilot)
-    from fidelity.models import Indicator
+    from fidelity.frameworks.models import Indicator
 
     chosen = list(Indicator.objects.filter(code__in=["1.1", "5.2"]).values_list("pk", flat=True))
     review = _assign(world, reviewer, indicator_ids=chosen)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from fidelity.quarters import CALENDAR, FINANCIAL, Quarter
+from fidelity.returns.quarters import CALENDAR, FINANCIAL, Quarter
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 import pytest
 
-from fidelity.models import ReturnStatus
-from fidelity.selectors import returns_visible_to
+from fidelity.returns.models import ReturnStatus
+from fidelity.returns.selectors import returns_visible_to
 
 from .factories import make_return, use_default_framework
 

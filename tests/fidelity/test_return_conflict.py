@@ -2,8 +2,8 @@
 
 import pytest
 
-from fidelity.quarters import Quarter
-from fidelity.services import ConflictError, return_open, return_save_draft
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.services import ConflictError, return_open, return_save_draft
 from tests import factories as base
 
 from .factories import GOOD_FIGURES, form_data, score_values, use_default_framework

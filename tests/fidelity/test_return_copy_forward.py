@@ -2,9 +2,10 @@
 
 import pytest
 
-from fidelity.models import QAActivity, ReturnStatus
-from fidelity.quarters import Quarter
-from fidelity.services import WorkflowError, return_copy_forward, return_open
+from fidelity.errors import WorkflowError
+from fidelity.returns.models import QAActivity, ReturnStatus
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.services import return_copy_forward, return_open
 
 from .factories import make_return, use_default_framework
 

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from fidelity.exports import safe_cell
-from fidelity.models import IndicatorScore
+from fidelity.returns.exports import safe_cell
+from fidelity.returns.models import IndicatorScore
 
 from .factories import make_return, use_default_framework
 

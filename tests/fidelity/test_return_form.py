@@ -3,9 +3,9 @@ with each problem next to its field and nothing typed lost."""
 
 import pytest
 
-from fidelity.models import QAActivity, ReturnStatus
-from fidelity.quarters import Quarter
-from fidelity.services import return_open
+from fidelity.returns.models import QAActivity, ReturnStatus
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.services import return_open
 
 from .factories import form_data, page_text, use_default_framework
 

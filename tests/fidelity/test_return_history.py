@@ -2,9 +2,9 @@
 
 import pytest
 
-from fidelity.quarters import Quarter
-from fidelity.selectors import return_history
-from fidelity.services import (
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.selectors import return_history
+from fidelity.returns.services import (
     return_open,
     return_reopen,
     return_save_draft,
@@ -55,7 +55,7 @@ def test_status_changes_are_in_the_history_with_who_made_them(world, returned):
 
 def test_reopening_is_in_the_history(world, returned):
     fill_return(returned, world.lead_bolton)
-    from fidelity.services import return_approve
+    from fidelity.returns.services import return_approve
 
     approved = return_approve(
         qa_return=return_submit(qa_return=returned, user=world.lead_bolton), user=world.manager

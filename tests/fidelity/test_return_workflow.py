@@ -4,11 +4,10 @@ import datetime
 
 import pytest
 
-from fidelity.models import PrincipleScore, ReturnStatus, ReturnTransition
-from fidelity.quarters import Quarter
-from fidelity.services import (
-    SubmitError,
-    WorkflowError,
+from fidelity.errors import SubmitError, WorkflowError
+from fidelity.returns.models import PrincipleScore, ReturnStatus, ReturnTransition
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.services import (
     return_approve,
     return_open,
     return_reopen,

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from fidelity.models import ReturnStatus
-from fidelity.quarters import Quarter
-from fidelity.selectors import quarter_return_statuses
+from fidelity.returns.models import ReturnStatus
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.selectors import quarter_return_statuses
 
 from .factories import fill_return, make_return, page_text, use_default_framework
 
@@ -99,7 +99,7 @@ def test_approving_a_draft_from_the_review_screen_is_refused_with_a_message(clie
 
 def test_home_panel_tells_a_team_leader_this_quarters_status_and_comment(client, world):
     use_default_framework(world.pilot)
-    from fidelity.services import return_open, return_send_back, return_submit
+    from fidelity.returns.services import return_open, return_send_back, return_submit
 
     current = Quarter.containing(timezone.localdate(), world.pilot.quarter_convention)
     draft = return_open(team=world.bolton_team, quarter=current, user=world.lead_bolton)

@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from fidelity import scoring
-from fidelity.scoring import BandRule
+from fidelity.frameworks import scoring
+from fidelity.frameworks.scoring import BandRule
 
 BANDS = [
     BandRule("high", D("3.5")),

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from fidelity import selectors
-from fidelity.models import PrincipleScore, QAReturn, ReturnStatus
+from fidelity.returns.models import PrincipleScore, QAReturn, ReturnStatus
+from fidelity.returns.selectors import quarter_of_today
 
 from .factories import make_return, page_text
 from .spreadsheet_files import fill, score_row, template, upload
@@ -18,7 +18,7 @@ URL = reverse("fidelity:spreadsheet_bulk")
 
 @pytest.fixture
 def past(world):
-    current = selectors.quarter_of_today(pilot=world.pilot)
+    current = quarter_of_today(pilot=world.pilot)
     return current.previous(), current.previous().previous()
 
 
@@ -96,7 +96,7 @@ def test_the_same_team_and_quarter_twice_in_one_import_is_refused(manager, world
 
 
 def test_the_current_quarter_is_not_imported(manager, world):
-    current = selectors.quarter_of_today(pilot=world.pilot)
+    current = quarter_of_today(pilot=world.pilot)
     text = page_text(_import(manager, upload(fill(template(world.bolton_team, current)))))
     assert f"{current.label} is not a past quarter." in text
     assert not QAReturn.objects.exists()

@@ -7,15 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from fidelity import selectors, spreadsheet, spreadsheet_services
+from fidelity.frameworks.selectors import current_framework_version
+from fidelity.returns.selectors import quarter_of_today
+from fidelity.spreadsheets import services as spreadsheet_services
+from fidelity.spreadsheets import workbook as spreadsheet
 
 from .spreadsheet_files import figure_row, fill, template
 
 
 @pytest.fixture
 def case(world):
-    quarter = selectors.quarter_of_today(pilot=world.pilot)
-    version = selectors.current_framework_version(pilot=world.pilot)
+    quarter = quarter_of_today(pilot=world.pilot)
+    version = current_framework_version(pilot=world.pilot)
     spec = spreadsheet_services.template_spec(
         team=world.bolton_team, quarter=quarter, version=version
     )

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from fidelity import selectors, services
-from fidelity.models import QAReturn, ReturnStatus
+from fidelity.returns.models import QAReturn, ReturnStatus
+from fidelity.returns.selectors import quarter_of_today
+from fidelity.returns.services import return_open, return_save_draft
 
 from .factories import fill_return, make_return, page_text, score_values
 from .spreadsheet_files import figure_row, fill, score_row, template, upload
@@ -19,7 +20,7 @@ from .spreadsheet_files import figure_row, fill, score_row, template, upload
 
 @pytest.fixture
 def quarter(world):
-    return selectors.quarter_of_today(pilot=world.pilot)
+    return quarter_of_today(pilot=world.pilot)
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_template_holds_the_team_quarter_indicators_scale_dropdown_and_caseload(
 
 
 def test_template_is_filled_in_with_the_draft_so_far(leader, world, quarter):
-    draft = services.return_open(team=world.bolton_team, quarter=quarter, user=world.lead_bolton)
+    draft = return_open(team=world.bolton_team, quarter=quarter, user=world.lead_bolton)
     fill_return(draft, world.lead_bolton, value=2)
     workbook = template(world.bolton_team, quarter)
     assert workbook["Scores"]["C7"].value == 2
@@ -137,7 +138,7 @@ def test_every_problem_is_listed_at_once(leader, world, quarter):
 
 
 def test_one_wrong_cell_saves_nothing_of_the_file(leader, world, quarter):
-    draft = services.return_open(team=world.bolton_team, quarter=quarter, user=world.lead_bolton)
+    draft = return_open(team=world.bolton_team, quarter=quarter, user=world.lead_bolton)
     fill_return(draft, world.lead_bolton, value=2)
     draft.refresh_from_db()
     workbook = fill(template(world.bolton_team, quarter), score=4, people_supported=30)
@@ -219,9 +220,9 @@ def test_another_quarters_file_is_refused(leader, world, quarter):
 
 
 def test_confirm_is_refused_when_the_draft_changed_after_the_preview(leader, world, quarter):
-    draft = services.return_open(team=world.bolton_team, quarter=quarter, user=world.lead_bolton)
+    draft = return_open(team=world.bolton_team, quarter=quarter, user=world.lead_bolton)
     _upload(leader, world, quarter, fill(template(world.bolton_team, quarter), score=4))
-    services.return_save_draft(
+    return_save_draft(
         qa_return=draft,
         user=world.lead_bolton,
         lock_version=draft.lock_version,

@@ -13,8 +13,8 @@ from django.apps import apps as django_apps
 from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
-from fidelity import framework_data
-from fidelity.models import ReturnStatus
+from fidelity.frameworks import framework_data
+from fidelity.returns.models import ReturnStatus
 from forums.services import action_add
 from tests.fidelity.factories import make_return, use_default_framework
 from tests.forums.factories import make_session, raise_challenge

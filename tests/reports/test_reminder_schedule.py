@@ -7,8 +7,8 @@ from django.apps import apps as django_apps
 from django.core import mail
 from django_celery_beat.models import PeriodicTask
 
-from fidelity import framework_data
-from fidelity.models import ReturnStatus
+from fidelity.frameworks import framework_data
+from fidelity.returns.models import ReturnStatus
 from reports import demo, tasks
 from reports.models import Reminder
 from tests.fidelity.factories import make_return, use_default_framework

@@ -6,9 +6,10 @@ import pytest
 from django.apps import apps as django_apps
 from django.core import mail
 
-from fidelity import framework_data
-from fidelity.models import ImprovementAction, ReturnStatus
-from fidelity.quarters import Quarter
+from fidelity.frameworks import framework_data
+from fidelity.improvement.models import ImprovementAction
+from fidelity.returns.models import ReturnStatus
+from fidelity.returns.quarters import Quarter
 from forums.services import action_add
 from reports.models import Reminder, ReminderKind, ReminderSettings
 from reports.reminders_services import digests_send, reminders_send

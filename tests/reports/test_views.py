@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fidelity.quarters import Quarter
+from fidelity.returns.quarters import Quarter
 from reports.models import Report, ReportStatus
 from reports.services import report_request
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from fidelity.models import IndicatorScore, QAReturn
+from fidelity.returns.models import IndicatorScore, QAReturn
 from forums.models import Challenge
 from partners.models import Pilot, Team
 from reports.backup import pilot_delete, pilot_models

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from fidelity.models import IndicatorScore
+from fidelity.returns.models import IndicatorScore
 from partners.models import SecurityEvent, SecurityEventKind
 from tests.forums.factories import raise_challenge
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fidelity.forms import ApproveForm, CommentForm, ReopenForm
+from fidelity.returns.forms import ApproveForm, CommentForm, ReopenForm
 from forums.forms import ActionStatusForm, ConfirmSharedForm, SeriesForm, SessionForm
 from forums.views import NOTE_KINDS
 from reports.reminders_forms import ReminderSettingsForm

@@ -112,7 +112,12 @@ class Command(BaseCommand):
 
     def bench_return(self, pilot: Pilot, size: str) -> None:
         """Opening, saving (every indicator and figure) and submitting this quarter's return."""
-        from fidelity.services import current_quarter, return_open, return_save_draft, return_submit
+        from fidelity.returns.services import (
+            current_quarter,
+            return_open,
+            return_save_draft,
+            return_submit,
+        )
 
         quarter = current_quarter(pilot=pilot)
         teams = list(Team.objects.filter(organisation__pilot=pilot).order_by("pk")[:10])
@@ -169,7 +174,7 @@ class Command(BaseCommand):
 
     def bench_pdf(self, pilot: Pilot, size: str) -> None:
         """The pilot report built end to end, next to WeasyPrint alone on the same HTML."""
-        from fidelity.services import current_quarter
+        from fidelity.returns.services import current_quarter
         from reports.render import render_pdf
         from reports.services import report_build, report_request
 
@@ -218,7 +223,7 @@ class Command(BaseCommand):
 
     def bench_report_set(self, pilot: Pilot, size: str) -> None:
         """The quarter's full set for a pilot shaped like the first customer's, with N processes."""
-        from fidelity.services import current_quarter
+        from fidelity.returns.services import current_quarter
         from reports.services import report_set_request
 
         workers = self.options["workers"]

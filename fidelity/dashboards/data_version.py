@@ -1,0 +1,92 @@
+"""Keeps each pilot's data version (fidelity.dashboards.models.PilotDataVersion) moving with its data.
+
+Any save or delete of a row the dashboard reads (the pilot's zones, LAs, organisations, teams,
+returns, framework choice) changes the number once the transaction commits: after the commit,
+so that a reader never sees the new number with the old data, and in its own one-row UPDATE, so
+that saving a return never waits on another team's transaction. Bulk writes that send no
+signals call `pilot_data_changed` themselves.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model, signals
+
+from fidelity.dashboards.models import PilotDataVersion
+from fidelity.frameworks.models import PilotFramework
+from fidelity.returns.models import QAReturn
+from partners.models import LocalAuthority, Organisation, Pilot, Team, Zone
+
+
+def _fresh_number() -> int:
+    # Random, so a pilot created with the primary key of a deleted one (SQLite reuses them)
+    # never meets the deleted pilot's cached pages.
+    return secrets.randbits(62)
+
+
+def _bump(pilot_id: int) -> None:
+    if PilotDataVersion.objects.filter(pilot_id=pilot_id).update(number=F("number") + 1):
+        return
+    try:
+        with transaction.atomic():
+            PilotDataVersion.objects.create(pilot_id=pilot_id, number=_fresh_number())
+    except IntegrityError:
+        # Created meanwhile by another request, or the pilot is gone.
+        PilotDataVersion.objects.filter(pilot_id=pilot_id).update(number=F("number") + 1)
+
+
+def pilot_data_changed(pilot_id: int | None) -> None:
+    """The pilot's figures may have changed: cached dashboards of it are rebuilt after commit."""
+    if pilot_id is not None:
+        transaction.on_commit(lambda: _bump(pilot_id))
+
+
+def _pilot_of(instance: Model) -> int | None:
+    if isinstance(instance, (Zone, Organisation, PilotFramework)):
+        return instance.pilot_id
+    if isinstance(instance, LocalAuthority):
+        return Zone.objects.filter(pk=instance.zone_id).values_list("pilot_id", flat=True).first()
+    if isinstance(instance, Team):
+        organisations = Organisation.objects.filter(pk=instance.organisation_id)
+        return organisations.values_list("pilot_id", flat=True).first()
+    if isinstance(instance, QAReturn):
+        teams = Team.objects.filter(pk=instance.team_id)
+        return teams.values_list("organisation__pilot_id", flat=True).first()
+    return None
+
+
+def _changed(sender, instance: Model, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return  # loaddata and pilot_import bring their own version row, or bump afterwards
+    pilot_data_changed(_pilot_of(instance))
+
+
+def _pilot_saved(sender, instance: Pilot, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    if created:
+        # At once, not after commit: the first dashboard of a new pilot can then be cached.
+        PilotDataVersion.objects.get_or_create(
+            pilot_id=instance.pk, defaults={"number": _fresh_number()}
+        )
+    else:
+        pilot_data_changed(instance.pk)
+
+
+def _teams_moved(sender, instance: Model, action: str, **kwargs) -> None:
+    # `instance` is the team, or the LA when the change was made from the LA's side.
+    if action.startswith("post_"):
+        pilot_data_changed(_pilot_of(instance))
+
+
+def connect() -> None:
+    signals.post_save.connect(_pilot_saved, sender=Pilot, dispatch_uid="pilot-data-pilot-save")
+    for model in (Zone, LocalAuthority, Organisation, Team, QAReturn, PilotFramework):
+        uid = f"pilot-data-{model._meta.label_lower}"
+        signals.post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        signals.post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    signals.m2m_changed.connect(
+        _teams_moved, sender=Team.local_authorities.through, dispatch_uid="pilot-data-team-las"
+    )

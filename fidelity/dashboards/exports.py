@@ -1,0 +1,150 @@
+"""The data behind each dashboard panel as CSV or XLSX, with the dashboard's filters applied.
+
+Text cells that a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage
+return) are prefixed with an apostrophe. Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+from fidelity.dashboards.figures import Heatmap
+from fidelity.dashboards.selectors import PilotDashboard
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+PANELS = {
+    "headline": "Headline scores",
+    "heatmap-la": "Scores by local authority",
+    "heatmap-zone": "Scores by zone",
+    "heatmap-organisation": "Scores by organisation",
+    "trends": "Principle trends",
+    "caseload": "Caseload",
+    "data-quality": "Data quality",
+    "status": "Returns status",
+    "drift": "Drift alerts",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+def neutralise(value):
+    """A cell as written: text that could run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _heatmap_table(title: str, heatmap: Heatmap) -> Table:
+    headers = [heatmap.label, "Overall", "Overall band", "Overall change"]
+    for p in heatmap.principles:
+        headers += [p.code, f"{p.code} band", f"{p.code} change"]
+    rows = []
+    for row in heatmap.rows:
+        line = [row.name, row.overall.score, row.overall.band_name, row.overall.change]
+        for c in row.cells:
+            line += [c.cell.score, c.cell.band_name, c.cell.change]
+        rows.append(line)
+    return Table(title, headers, rows)
+
+
+def panel_table(panel: str, data: PilotDashboard) -> Table:
+    title = f"{PANELS[panel]}, {data.quarter.label}"
+    if panel == "headline":
+        rows = [
+            [
+                "Overall",
+                "",
+                data.headline.overall.score,
+                data.headline.overall.band_name,
+                data.headline.overall.change,
+            ]
+        ]
+        rows += [
+            [p.code, p.title, p.cell.score, p.cell.band_name, p.cell.change]
+            for p in data.headline.principles
+        ]
+        return Table(title, ["Principle", "Title", "Score", "Band", "Change"], rows)
+    if panel.startswith("heatmap-"):
+        by = {"heatmap-la": "la", "heatmap-zone": "zone", "heatmap-organisation": "organisation"}
+        return _heatmap_table(title, data.heatmaps[by[panel]])
+    if panel == "trends":
+        headers = ["Quarter", "Overall", *[s.code for s in data.trends.series]]
+        rows = [
+            [q.label, data.trends.overall[i], *[s.points[i] for s in data.trends.series]]
+            for i, q in enumerate(data.trends.quarters)
+        ]
+        return Table(title, headers, rows)
+    if panel == "caseload":
+        rows = [[f.label, f.value, f.previous, f.change, f.unit] for f in data.caseload.figures]
+        return Table(title, ["Figure", "This quarter", "Previous quarter", "Change", "Unit"], rows)
+    if panel == "data-quality":
+        dq = data.data_quality
+        rows = [
+            ["Tenancies ended", dq.tenancies_ended],
+            ["Ended for an unknown reason", dq.ended_unknown],
+            ["Unknown-outcome share (%)", dq.unknown_share],
+            ["Indicators not assessed", dq.indicators_not_assessed],
+            ["Indicators in submitted returns", dq.indicators_total],
+            ["Not-assessed share (%)", dq.not_assessed_share],
+            ["Late returns", dq.late_returns],
+        ]
+        return Table(title, ["Figure", "Value"], rows)
+    if panel == "status":
+        rows = [
+            [
+                t.team_name,
+                t.organisation,
+                t.status_label,
+                "yes" if t.overdue else "no",
+                "yes" if t.late else "no",
+                t.overall_score,
+            ]
+            for t in data.status.teams
+        ]
+        headers = ["Team", "Organisation", "Status", "Overdue", "Late", "Overall score"]
+        return Table(title, headers, rows)
+    rows = [[a.level, a.name, a.code, a.title, *a.scores] for a in data.drift]
+    quarters = [q.label for q in data.quarter.back(3)]
+    return Table(title, ["Level", "Name", "Principle", "Title", *quarters], rows)
+
+
+def csv_response(table: Table, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow([neutralise(v) for v in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(table: Table, filename: str) -> HttpResponse:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.title[:31].replace(",", "")
+    sheet.append([neutralise(h) for h in table.headers])
+    for row in table.rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else neutralise(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

@@ -1,0 +1,94 @@
+"""The dashboard's filters: zones, local authorities, organisations and a quarter range.
+
+All choices come from lists the view has already loaded, so building, validating and rendering
+the form costs no query. Its `.qs` is the pilot's teams in scope; `scope()` gives the same
+selection as ids for the dashboard selectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import django_filters
+from django import forms
+
+from fidelity.dashboards.figures import Scope
+from fidelity.returns.quarters import Quarter
+from partners.models import LocalAuthority, Organisation, Pilot, Team
+
+
+class DashboardFilter(django_filters.FilterSet):
+    quarter = django_filters.ChoiceFilter(
+        label="Quarter", method="keep_all", empty_label="Latest scored"
+    )
+    since = django_filters.ChoiceFilter(
+        label="Trends from", method="keep_all", empty_label="Last 8 quarters"
+    )
+    zone = django_filters.MultipleChoiceFilter(
+        label="Zones", field_name="local_authorities__zone", distinct=True
+    )
+    la = django_filters.MultipleChoiceFilter(
+        label="Local authorities", field_name="local_authorities", distinct=True
+    )
+    organisation = django_filters.MultipleChoiceFilter(
+        label="Organisations", field_name="organisation"
+    )
+
+    class Meta:
+        model = Team
+        fields: list[str] = []
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        pilot: Pilot,
+        local_authorities: Sequence[LocalAuthority],
+        organisations: Sequence[Organisation],
+        quarters: Sequence[Quarter],
+    ) -> None:
+        super().__init__(data, queryset=Team.objects.filter(organisation__pilot=pilot))
+        self.quarters = {q.slug: q for q in quarters}
+        zones = {la.zone_id: la.zone.name for la in local_authorities}
+        quarter_choices = [(q.slug, q.label) for q in quarters]
+        fields = self.form.fields
+        fields["quarter"].choices = [("", "Latest scored"), *quarter_choices]
+        fields["since"].choices = [("", "Last 8 quarters"), *quarter_choices]
+        fields["zone"].choices = sorted(
+            ((str(pk), name) for pk, name in zones.items()), key=lambda c: c[1]
+        )
+        fields["la"].choices = [(str(la.pk), la.name) for la in local_authorities]
+        fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+        for name in ("zone", "la", "organisation"):
+            fields[name].widget = forms.SelectMultiple(
+                choices=fields[name].choices,
+                attrs={"class": "form-select", "size": min(6, max(2, len(fields[name].choices)))},
+            )
+        for name in ("quarter", "since"):
+            fields[name].widget.attrs["class"] = "form-select"
+
+    def keep_all(self, queryset, name, value):
+        """Quarters choose what the panels show, not which teams are in scope."""
+        return queryset
+
+    @property
+    def cleaned(self) -> dict:
+        """The valid part of the input: a bad value is reported and ignored, the rest kept."""
+        self.form.is_valid()
+        return getattr(self.form, "cleaned_data", {})
+
+    def scope(self) -> Scope:
+        data = self.cleaned
+
+        def ids(name: str) -> tuple[int, ...]:
+            return tuple(sorted(int(v) for v in data.get(name) or ()))
+
+        return Scope(
+            zones=ids("zone"), local_authorities=ids("la"), organisations=ids("organisation")
+        )
+
+    def quarter_value(self, default: Quarter) -> Quarter:
+        return self.quarters.get(self.cleaned.get("quarter") or "", default)
+
+    def since_value(self) -> Quarter | None:
+        return self.quarters.get(self.cleaned.get("since") or "")

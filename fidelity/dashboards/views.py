@@ -1,0 +1,415 @@
+"""Dashboard pages: the pilot dashboard (managers), LA drill-down, team dashboard, exports.
+
+Views parse the request, fetch what the user may see through partners.access (404 otherwise),
+call the dashboard selectors and render. The filter form updates the panels in place with htmx
+and keeps its state in the URL, so any view of the dashboard can be bookmarked and shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from fidelity.dashboards import charts
+from fidelity.dashboards import exports as dashboard_exports
+from fidelity.dashboards.figures import Scope, Trends, framework_info
+from fidelity.dashboards.filters import DashboardFilter
+from fidelity.dashboards.selectors import pilot_dashboard
+from fidelity.dashboards.selectors import team_dashboard as team_dashboard_data
+from fidelity.frameworks.models import PilotFramework
+from fidelity.returns.models import PrincipleScore, QAReturn, ReturnStatus, ReturnTransition
+from fidelity.returns.quarters import Quarter
+from partners import access
+from partners.audit import record_event
+from partners.models import LocalAuthority, Organisation, Pilot, SecurityEventKind
+
+
+def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
+    """The pilot this manager asked for (?pilot=), or their first; 404 for anyone else."""
+    first_scored = PrincipleScore.objects.filter(pilot=OuterRef("pk")).order_by("quarter_index")
+    pilots = list(
+        access.pilots_managed_by(request.user)
+        .annotate(
+            version_id=Subquery(
+                PilotFramework.objects.filter(pilot=OuterRef("pk")).values("version_id")[:1]
+            ),
+            first_index=Subquery(first_scored.values("quarter_index")[:1]),
+            last_index=Subquery(first_scored.reverse().values("quarter_index")[:1]),
+            data_number=F("data_version__number"),
+        )
+        .order_by("name")
+    )
+    wanted = request.GET.get("pilot")
+    if wanted:
+        chosen = next((p for p in pilots if str(p.pk) == wanted), None)
+    else:
+        chosen = pilots[0] if pilots else None
+    if chosen is None:
+        raise Http404("No such pilot.")
+    return chosen, pilots
+
+
+def _quarter_range(pilot: Pilot) -> tuple[Quarter, list[Quarter]]:
+    """The default quarter (latest scored, else the last one ended) and the choices, newest first."""
+    convention = pilot.quarter_convention
+    last_ended = Quarter.containing(timezone.localdate(), convention).previous()
+    default = (
+        Quarter.from_index(pilot.last_index, convention)
+        if pilot.last_index is not None
+        else last_ended
+    )
+    first = min(pilot.first_index or default.index, default.index - 7)
+    last = max(default.index, last_ended.index)
+    return default, [Quarter.from_index(i, convention) for i in range(last, first - 1, -1)]
+
+
+def _first_shown(pilot: Pilot, quarter: Quarter) -> Quarter:
+    """Trends start eight quarters back, or at the pilot's first scored quarter if later."""
+    earliest = quarter.back(8)[0].index
+    if pilot.first_index is not None:
+        earliest = max(earliest, min(pilot.first_index, quarter.index - 1))
+    return Quarter.from_index(earliest, pilot.quarter_convention)
+
+
+def _query(params: dict) -> str:
+    return urlencode([(k, v) for k, v in params.items() if v not in (None, "")], doseq=True)
+
+
+def _trend_chart(trends: Trends, *, chart_id: str, title: str):
+    quarters = [q.label for q in trends.quarters]
+    series = [charts.Series(label=s.code, values=s.points) for s in trends.series]
+    return charts.line_chart(
+        series,
+        quarters,
+        chart_id=chart_id,
+        title=title,
+        description=(
+            f"Mean score of each principle, 1 to 4, from {quarters[0]} to {quarters[-1]}. "
+            "The same figures are in the table that follows."
+        ),
+    )
+
+
+def _trend_table(trends: Trends, link_for=None) -> list:
+    """Rows for the table behind a trend chart: ((quarter, link), overall, principle values)."""
+    return [
+        (
+            (q, link_for(q) if link_for else None),
+            trends.overall[i],
+            [s.points[i] for s in trends.series],
+        )
+        for i, q in enumerate(trends.quarters)
+    ]
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    pilot, pilots = _managed_pilot(request)
+    cache_key = _panels_cache_key(pilot, pilots, request)
+    cached = cache.get(cache_key) if cache_key else None
+    if cached is None:
+        cached = _render_dashboard(pilot, pilots, request)
+        if cache_key:
+            cache.set(cache_key, cached, settings.DASHBOARD_CACHE_SECONDS)
+    # Both parts are our own rendered templates, kept as plain strings in the cache.
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(mark_safe(cached["panels"]))  # noqa: S308
+    body = mark_safe(cached["body"])  # noqa: S308
+    return render(request, "fidelity/dashboard.html", {"pilot": pilot, "body": body})
+
+
+def _render_dashboard(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -> dict[str, str]:
+    """The filter form and the panels, as HTML: what the cache keeps."""
+    local_authorities = list(
+        LocalAuthority.objects.filter(zone__pilot=pilot).select_related("zone").order_by("name")
+    )
+    organisations = list(Organisation.objects.filter(pilot=pilot).order_by("name"))
+    default_quarter, quarters = _quarter_range(pilot)
+    filters = DashboardFilter(
+        request.GET or None,
+        pilot=pilot,
+        local_authorities=local_authorities,
+        organisations=organisations,
+        quarters=quarters,
+    )
+    scope = filters.scope()
+    quarter = filters.quarter_value(default_quarter)
+    since = filters.since_value() or _first_shown(pilot, quarter)
+    panels = _render_panels(pilot, pilots, filters, scope, quarter, since)
+    body = render_to_string(
+        "fidelity/_dashboard_body.html",
+        {"pilot": pilot, "pilots": pilots, "filters": filters, "panels": panels},
+    )
+    return {"panels": str(panels), "body": str(body)}
+
+
+def _panels_cache_key(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -> str | None:
+    """The panels depend only on the pilot's data, the filters and today's date (overdue).
+
+    The pilot's data version (fidelity.dashboards.data_version) changes with every saved return, team or
+    LA of the pilot, so a cached page is never stale; changes it does not follow (a principle's
+    wording, say) show within DASHBOARD_CACHE_SECONDS. None (not cached) for a pilot without a
+    data version.
+    """
+    if pilot.data_number is None:
+        return None
+    parts = [
+        pilot.pk,
+        pilot.data_number,
+        len(pilots) > 1,
+        pilot.version_id,
+        timezone.localdate(),
+        sorted(request.GET.lists()),
+    ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"fidelity:dashboard-panels:{digest}"
+
+
+def _render_panels(pilot, pilots, filters, scope, quarter, since) -> str:
+    framework = framework_info(pilot=pilot, version_id=pilot.version_id)
+    data = pilot_dashboard(
+        pilot=pilot, quarter=quarter, scope=scope, framework=framework, since=since
+    )
+    params = {
+        "pilot": pilot.pk if len(pilots) > 1 else None,
+        "quarter": quarter.slug,
+        "since": filters.since_value().slug if filters.since_value() else None,
+        "zone": list(scope.zones),
+        "la": list(scope.local_authorities),
+        "organisation": list(scope.organisations),
+    }
+    filter_query = _query(params)
+    base = reverse("fidelity:dashboard")
+
+    def quarter_link(q: Quarter) -> str:
+        return f"{base}?{_query({**params, 'quarter': q.slug})}"
+
+    links = {
+        "la": lambda pk: reverse("fidelity:la_dashboard", args=[pk]) + f"?quarter={quarter.slug}",
+        "team": lambda pk: (
+            reverse("fidelity:team_dashboard", args=[pk]) + f"?quarter={quarter.slug}"
+        ),
+        "zone": lambda pk: f"{base}?{_query({**params, 'la': None, 'zone': [pk]})}",
+        "organisation": lambda pk: f"{base}?{_query({**params, 'organisation': [pk]})}",
+    }
+    context = {
+        "pilot": pilot,
+        "pilots": pilots,
+        "filters": filters,
+        "data": data,
+        "scope": scope,
+        "quarter": quarter,
+        "framework": framework,
+        "filter_query": filter_query,
+        "trend_chart": _trend_chart(
+            data.trends,
+            chart_id="pilot-trend-chart",
+            title=f"Principle scores over time, {pilot.name}",
+        ),
+        "trend_table": _trend_table(data.trends, quarter_link),
+        "heatmap_rows": {
+            by: [(row, links[by](row.pk)) for row in heatmap.rows]
+            for by, heatmap in data.heatmaps.items()
+        },
+        "drift_rows": [(alert, links[alert.by](alert.pk)) for alert in data.drift],
+        "export_panels": dashboard_exports.PANELS,
+        "filter_errors": filters.form.errors if filters.is_bound else {},
+    }
+    return render_to_string("fidelity/_dashboard_panels.html", context)
+
+
+def dashboard_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse:
+    if panel not in dashboard_exports.PANELS or fmt not in ("csv", "xlsx"):
+        raise Http404("No such export.")
+    pilot, _ = _managed_pilot(request)
+    default_quarter, quarters = _quarter_range(pilot)
+    filters = DashboardFilter(
+        request.GET or None,
+        pilot=pilot,
+        local_authorities=list(
+            LocalAuthority.objects.filter(zone__pilot=pilot).select_related("zone")
+        ),
+        organisations=list(Organisation.objects.filter(pilot=pilot)),
+        quarters=quarters,
+    )
+    quarter = filters.quarter_value(default_quarter)
+    data = pilot_dashboard(
+        pilot=pilot,
+        quarter=quarter,
+        scope=filters.scope(),
+        framework=framework_info(pilot=pilot, version_id=pilot.version_id),
+        since=filters.since_value() or _first_shown(pilot, quarter),
+    )
+    table = dashboard_exports.panel_table(panel, data)
+    filename = f"{pilot.slug}-{quarter.slug}-{panel}"
+    record_event(
+        kind=SecurityEventKind.EXPORT, request=request, detail=f"Dashboard {filename}.{fmt}"
+    )
+    if fmt == "csv":
+        return dashboard_exports.csv_response(table, filename)
+    return dashboard_exports.xlsx_response(table, filename)
+
+
+def la_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Drill-down: one local authority's teams, scores and returns (the pilot's managers only)."""
+    la = get_object_or_404(
+        LocalAuthority.objects.filter(
+            zone__pilot__in=access.pilots_managed_by(request.user)
+        ).select_related("zone__pilot"),
+        pk=pk,
+    )
+    pilot = la.zone.pilot
+    default_quarter, quarters = _quarter_range_for(pilot)
+    quarter = _quarter_from(request, quarters, default_quarter)
+    framework = framework_info(pilot=pilot)
+    data = pilot_dashboard(
+        pilot=pilot,
+        quarter=quarter,
+        scope=Scope(local_authorities=(la.pk,)),
+        framework=framework,
+        since=_first_shown(pilot, quarter),
+    )
+    return render(
+        request,
+        "fidelity/la_dashboard.html",
+        {
+            "la": la,
+            "pilot": pilot,
+            "quarter": quarter,
+            "quarters": quarters,
+            "data": data,
+            "trend_chart": _trend_chart(
+                data.trends,
+                chart_id="la-trend-chart",
+                title=f"Principle scores over time, {la.name}",
+            ),
+            "trend_table": _trend_table(data.trends),
+            "team_rows": [
+                (
+                    row,
+                    reverse("fidelity:team_dashboard", args=[row.pk]) + f"?quarter={quarter.slug}",
+                )
+                for row in data.heatmaps["team"].rows
+            ],
+            "framework": framework,
+        },
+    )
+
+
+def _quarter_range_for(pilot: Pilot) -> tuple[Quarter, list[Quarter]]:
+    scored = PrincipleScore.objects.filter(pilot=pilot).aggregate(
+        first=Min("quarter_index"), last=Max("quarter_index")
+    )
+    pilot.first_index, pilot.last_index = scored["first"], scored["last"]
+    return _quarter_range(pilot)
+
+
+def _quarter_from(request: HttpRequest, quarters: list[Quarter], default: Quarter) -> Quarter:
+    """The ?quarter= asked for if it is one of the choices offered, else the default."""
+    wanted = request.GET.get("quarter", "")
+    return next((q for q in quarters if q.slug == wanted), default)
+
+
+def team_dashboard_home(request: HttpRequest) -> HttpResponse:
+    """A team leader's way in: straight to their team, or a choice if they lead several."""
+    teams = list(access.teams_led_by(request.user).select_related("organisation"))
+    if not teams:
+        raise Http404("You do not lead a team.")
+    if len(teams) == 1:
+        return redirect("fidelity:team_dashboard", pk=teams[0].pk)
+    return render(request, "fidelity/team_dashboard_choice.html", {"teams": teams})
+
+
+def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team's scores, trends and caseload against the pilot average, and what to do next."""
+    team = access.get_team_for_user(request.user, pk)
+    pilot = team.organisation.pilot
+    default_quarter, quarters = _quarter_range_for(pilot)
+    quarter = _quarter_from(request, quarters, default_quarter)
+    data = team_dashboard_data(
+        pilot=pilot, team=team, quarter=quarter, since=_first_shown(pilot, quarter)
+    )
+    today = timezone.localdate()
+    due_quarter = Quarter.containing(today, pilot.quarter_convention).previous()
+    # One query: the return due now, and every return sent back with the reviewer's reason.
+    to_act_on = list(
+        QAReturn.objects.filter(team=team)
+        .filter(Q(quarter_index=due_quarter.index) | Q(status=ReturnStatus.RETURNED))
+        .annotate(
+            reason=Subquery(
+                ReturnTransition.objects.filter(
+                    qa_return=OuterRef("pk"), to_status=ReturnStatus.RETURNED
+                )
+                .order_by("-at", "-pk")
+                .values("comment")[:1]
+            )
+        )
+        .order_by("-quarter_index")
+    )
+    due_return = next((r for r in to_act_on if r.quarter_index == due_quarter.index), None)
+    sent_back = [r for r in to_act_on if r.status == ReturnStatus.RETURNED]
+    for qa_return in sent_back:
+        qa_return.quarter_label = Quarter.from_index(
+            qa_return.quarter_index, pilot.quarter_convention
+        ).label
+    series = [
+        charts.Series(label=team.name, values=data.trends.overall),
+        charts.Series(label="Pilot average", values=data.pilot_trends.overall),
+    ]
+    labels = [q.label for q in data.trends.quarters]
+    chart = charts.line_chart(
+        series,
+        labels,
+        chart_id="team-trend-chart",
+        title=f"Overall score over time: {team.name} and the pilot average",
+        description=(
+            f"Overall fidelity score, 1 to 4, from {labels[0]} to {labels[-1]}, for the team and "
+            "for the pilot average. The same figures are in the table that follows."
+        ),
+    )
+    rows = [
+        (mine, theirs)
+        for mine, theirs in zip(
+            data.headline.principles, data.pilot_headline.principles, strict=True
+        )
+    ]
+    return render(
+        request,
+        "fidelity/team_dashboard.html",
+        {
+            "team": team,
+            "pilot": pilot,
+            "quarter": quarter,
+            "quarters": quarters,
+            "data": data,
+            "rows": rows,
+            "trend_rows": list(
+                zip(
+                    data.trends.quarters,
+                    data.trends.overall,
+                    data.pilot_trends.overall,
+                    strict=True,
+                )
+            ),
+            "caseload_rows": list(
+                zip(data.caseload.figures, data.pilot_caseload.figures, strict=True)
+            ),
+            "trend_chart": chart,
+            "due_quarter": due_quarter,
+            "due_deadline": due_quarter.deadline(pilot.return_deadline_days),
+            "due_return": due_return,
+            "due_overdue": (due_return is None or due_return.is_editable)
+            and today > due_quarter.deadline(pilot.return_deadline_days),
+            "sent_back": sent_back,
+            "is_leader": access.teams_led_by(request.user).filter(pk=team.pk).exists(),
+        },
+    )

@@ -1,0 +1,122 @@
+"""Fidelity frameworks, versioned: principles, indicators, a scale and bands belong to one
+`FrameworkVersion`. A return keeps the version it was scored on, so editing a framework that
+returns already use makes a new version (see `frameworks.services.framework_revise`).
+Nothing here assumes seven principles or a 1 to 4 scale: those are framework data.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from partners.models import Pilot
+
+
+class Framework(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FrameworkVersion(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+    notes = models.TextField(blank=True, help_text="What changed in this version.")
+    caseload_target_per_fte = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("7.0"),
+        help_text="People per full-time worker above which a caseload is flagged.",
+    )
+
+    class Meta:
+        ordering = ["framework", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="framework_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework.name} v{self.number}"
+
+
+class PilotFramework(models.Model):
+    """The framework version a pilot's new returns are scored on."""
+
+    pilot = models.OneToOneField(Pilot, on_delete=models.CASCADE, related_name="framework_choice")
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.pilot}: {self.version}"
+
+
+class Principle(models.Model):
+    version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="principles"
+    )
+    code = models.CharField(
+        max_length=10, help_text="Stable across versions (e.g. P1), so trends can follow it."
+    )
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="principle_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class Indicator(models.Model):
+    principle = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(max_length=10)
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=400)
+    guidance = models.TextField(blank=True, help_text="What evidence shows this indicator.")
+
+    class Meta:
+        ordering = ["principle__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["principle", "code"], name="indicator_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+
+class ScaleLevel(models.Model):
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="scale")
+    value = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["version", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "value"], name="scale_value_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value}: {self.label}"
+
+
+class Band(models.Model):
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="bands")
+    name = models.CharField(max_length=50)
+    slug = models.SlugField(max_length=50, help_text="Used for styling: high, good, fair, low.")
+    minimum = models.DecimalField(max_digits=4, decimal_places=2)
+
+    class Meta:
+        ordering = ["version", "-minimum"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "slug"], name="band_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (from {self.minimum})"

@@ -1,0 +1,100 @@
+"""Writes on frameworks: an edit to a version that returns use makes a new version."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+
+from fidelity.errors import WorkflowError
+from fidelity.frameworks.models import (
+    Band,
+    FrameworkVersion,
+    Indicator,
+    PilotFramework,
+    Principle,
+    ScaleLevel,
+)
+from fidelity.frameworks.selectors import framework_version_in_use
+
+
+@transaction.atomic
+def framework_revise(
+    *,
+    version: FrameworkVersion,
+    notes: str,
+    indicator_changes: Mapping[str, Mapping[str, str]] | None = None,
+    new_indicators: Sequence[tuple[str, str]] = (),
+    caseload_target_per_fte: Decimal | None = None,
+) -> FrameworkVersion:
+    """Applies an edit to a framework version; if returns already use it, to a copy instead.
+
+    `indicator_changes` maps an indicator code to new field values (text, guidance);
+    `new_indicators` adds (principle code, text) pairs. Returns already made keep the version they
+    were scored on; pilots that used the old version move to the new one.
+    """
+    target = version
+    if framework_version_in_use(version=version):
+        target = _framework_copy(version=version, notes=notes)
+        PilotFramework.objects.filter(version=version).update(version=target)
+    elif notes:
+        target.notes = notes
+    if caseload_target_per_fte is not None:
+        target.caseload_target_per_fte = caseload_target_per_fte
+    target.save()
+    indicators = {i.code: i for i in Indicator.objects.filter(principle__version=target)}
+    for code, fields in (indicator_changes or {}).items():
+        if code not in indicators:
+            raise WorkflowError(f"There is no indicator {code} in this framework.")
+        indicator = indicators[code]
+        for name in ("text", "guidance"):
+            if name in fields:
+                setattr(indicator, name, fields[name])
+        indicator.save()
+    for principle_code, text in new_indicators:
+        principle = target.principles.get(code=principle_code)
+        position = (principle.indicators.aggregate(m=Max("position"))["m"] or 0) + 1
+        Indicator.objects.create(
+            principle=principle,
+            code=f"{principle.position}.{position}",
+            position=position,
+            text=text,
+        )
+    return target
+
+
+def _framework_copy(*, version: FrameworkVersion, notes: str) -> FrameworkVersion:
+    number = (version.framework.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    copy = FrameworkVersion.objects.create(
+        framework=version.framework,
+        number=number,
+        notes=notes or f"Revised from version {version.number}.",
+        caseload_target_per_fte=version.caseload_target_per_fte,
+    )
+    ScaleLevel.objects.bulk_create(
+        ScaleLevel(version=copy, value=s.value, label=s.label) for s in version.scale.all()
+    )
+    Band.objects.bulk_create(
+        Band(version=copy, name=b.name, slug=b.slug, minimum=b.minimum) for b in version.bands.all()
+    )
+    for principle in version.principles.prefetch_related("indicators"):
+        new_principle = Principle.objects.create(
+            version=copy,
+            code=principle.code,
+            position=principle.position,
+            title=principle.title,
+            description=principle.description,
+        )
+        Indicator.objects.bulk_create(
+            Indicator(
+                principle=new_principle,
+                code=i.code,
+                position=i.position,
+                text=i.text,
+                guidance=i.guidance,
+            )
+            for i in principle.indicators.all()
+        )
+    return copy

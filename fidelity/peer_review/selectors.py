@@ -1,0 +1,92 @@
+"""Reads on peer reviews: who may see which, and the gaps between peer and self-assessment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from fidelity.frameworks import scoring
+from fidelity.frameworks.selectors import current_framework_version
+from fidelity.peer_review import gaps
+from fidelity.peer_review.models import PeerReview, PeerReviewScore, PeerReviewStatus
+from fidelity.returns.models import (
+    PrincipleScore,
+    ReturnStatus,
+)
+from partners import access
+from partners.models import Team, User
+
+
+def peer_reviews_visible_to(*, user: User) -> QuerySet[PeerReview]:
+    """A reviewer: only the reviews assigned to them; a manager: every review in their pilots."""
+    if not user.is_authenticated:
+        return PeerReview.objects.none()
+    return PeerReview.objects.filter(
+        Q(reviewer=user) | Q(team__organisation__pilot__in=access.pilots_managed_by(user))
+    ).select_related("team__organisation__pilot", "reviewer", "framework_version")
+
+
+def get_peer_review_for_user(*, user: User, pk: int) -> PeerReview:
+    return get_object_or_404(peer_reviews_visible_to(user=user), pk=pk)
+
+
+@dataclass(frozen=True)
+class PrincipleGap:
+    """A principle's self-assessed score beside the peer score; a gap of a point or more is
+    flagged as worth a conversation."""
+
+    code: str
+    title: str
+    self_score: Decimal | None
+    peer_score: Decimal | None
+    gap: Decimal | None
+    flagged: bool
+
+
+def peer_gaps(
+    *, team: Team, quarter_index: int, self_scores: dict[str, Decimal | None] | None = None
+) -> list[PrincipleGap]:
+    """Per principle, the team's published self-assessment for the quarter beside the mean of the
+    submitted peer reviews' scores. Empty when no peer review of the quarter is submitted."""
+    peer_rows = list(
+        PeerReviewScore.objects.filter(
+            review__team=team,
+            review__quarter_index=quarter_index,
+            review__status=PeerReviewStatus.SUBMITTED,
+            not_assessed=False,
+            score__isnull=False,
+        ).values_list("indicator__principle__code", "score")
+    )
+    if not peer_rows:
+        return []
+    if self_scores is None:
+        self_scores = dict(
+            PrincipleScore.objects.filter(
+                team=team,
+                quarter_index=quarter_index,
+                qa_return__status__in=[ReturnStatus.SUBMITTED, ReturnStatus.APPROVED],
+            ).values_list("principle_code", "score")
+        )
+    by_code: dict[str, list[int]] = {}
+    for code, score in peer_rows:
+        by_code.setdefault(code, []).append(score)
+    version = current_framework_version(pilot=team.organisation.pilot)
+    result = []
+    for code, title in version.principles.values_list("code", "title"):
+        mine = self_scores.get(code)
+        peer = scoring.principle_score(by_code.get(code, []))
+        gap = gaps.gap(mine, peer)
+        result.append(
+            PrincipleGap(
+                code=code,
+                title=title,
+                self_score=mine,
+                peer_score=peer,
+                gap=gap,
+                flagged=gaps.is_flagged(gap),
+            )
+        )
+    return result

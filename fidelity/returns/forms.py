@@ -1,0 +1,244 @@
+"""The return form: caseload figures, one score form per indicator, and the QA activities.
+
+Field checks (numbers, dates, lengths) apply to every save; the submission rules in
+`validation.py` are added only when the team leader presses Submit, each next to its field.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.validators import MaxValueValidator
+
+from fidelity.frameworks.models import Indicator
+from fidelity.returns import validation
+from fidelity.returns.models import (
+    CASELOAD_FIELDS,
+    ActivityKind,
+    IndicatorScore,
+    QAActivity,
+    QAReturn,
+)
+
+NOT_ASSESSED = "na"
+COUNTED_KINDS = {
+    ActivityKind.CASE_FILE_AUDIT: "Enter how many case files were audited.",
+    ActivityKind.CLIENT_FEEDBACK: "Enter how many people gave feedback or were interviewed.",
+}
+
+
+def _no_form_tag() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class CaseloadForm(forms.Form):
+    """The quarter's caseload figures. Blank is allowed in a draft."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in forms.fields_for_model(QAReturn, fields=CASELOAD_FIELDS).items():
+            field.required = False
+            field.error_messages["min_value"] = "Enter 0 or more."
+            field.error_messages["invalid"] = "Enter a whole number, such as 12."
+            if name == "staff_fte":
+                field.error_messages["invalid"] = "Enter a number, such as 3.5."
+                field.widget.attrs["step"] = "0.01"
+            field.widget.attrs["inputmode"] = "decimal" if name == "staff_fte" else "numeric"
+            if name != "staff_fte":  # past the database's integer range would be a 500
+                field.validators.append(
+                    MaxValueValidator(1_000_000, "Enter a number up to 1000000.")
+                )
+            self.fields[name] = field
+        self.helper = _no_form_tag()
+
+    def check_for_submit(self) -> None:
+        for name, message in validation.caseload_errors(self.cleaned_data).items():
+            self.add_error(name, message)
+
+    def warning(self, target: Decimal) -> str | None:
+        data = (
+            self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else self.initial
+        )
+        return validation.caseload_warning(data, target)
+
+
+class IndicatorScoreForm(forms.Form):
+    """One indicator: a score from the framework's scale or "not assessed", and the evidence."""
+
+    rating = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    not_assessed_reason = forms.CharField(
+        label="If not assessed, why not?", required=False, max_length=500
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What shows this: audits, feedback, observation. No names of people supported.",
+    )
+
+    def __init__(
+        self, *args: Any, indicator: Indicator, scale: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["rating"].label = f"{indicator.code} {indicator.text}"
+        self.fields["rating"].choices = [
+            *[(str(value), f"{value} {label}") for value, label in scale],
+            (NOT_ASSESSED, "Not assessed this quarter"),
+        ]
+        self.fields["rating"].widget.attrs["class"] = "score-choice"
+        self.fields["not_assessed_reason"].label = f"Reason {indicator.code} was not assessed"
+        self.fields["evidence"].label = f"Evidence for {indicator.code}"
+
+    @staticmethod
+    def initial_for(row: IndicatorScore) -> dict[str, Any]:
+        rating = NOT_ASSESSED if row.not_assessed else ("" if row.score is None else str(row.score))
+        return {
+            "rating": rating,
+            "not_assessed_reason": row.not_assessed_reason,
+            "evidence": row.evidence,
+        }
+
+    def values(self) -> dict[str, Any]:
+        rating = self.cleaned_data.get("rating") or ""
+        return {
+            "score": int(rating) if rating.isdigit() else None,
+            "not_assessed": rating == NOT_ASSESSED,
+            "not_assessed_reason": self.cleaned_data.get("not_assessed_reason", ""),
+            "evidence": self.cleaned_data.get("evidence", ""),
+        }
+
+    @property
+    def is_answered(self) -> bool:
+        if self.is_bound:
+            return bool(self.data.get(self.add_prefix("rating")))
+        return bool(self.initial.get("rating"))
+
+    def check_for_submit(self) -> None:
+        v = self.values()
+        for name, message in validation.score_errors(
+            score=v["score"], not_assessed=v["not_assessed"], reason=v["not_assessed_reason"]
+        ).items():
+            self.add_error(name, message)
+
+
+class BaseScoreFormSet(forms.BaseFormSet):
+    """One form per indicator of the return's framework version, in the framework's order."""
+
+    def __init__(self, *args: Any, rows: list[IndicatorScore], scale, **kwargs: Any) -> None:
+        self.rows = rows
+        self.scale = scale
+        kwargs.setdefault("initial", [IndicatorScoreForm.initial_for(r) for r in rows])
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self) -> int:
+        return len(self.rows)
+
+    def get_form_kwargs(self, index: int) -> dict[str, Any]:
+        return {"indicator": self.rows[index].indicator, "scale": self.scale}
+
+    def values(self) -> dict[int, dict[str, Any]]:
+        return {
+            row.indicator_id: form.values() for row, form in zip(self.rows, self.forms, strict=True)
+        }
+
+    def check_for_submit(self) -> None:
+        for form in self.forms:
+            form.check_for_submit()
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for form in self.forms if form.is_answered)
+
+
+ScoreFormSet = forms.formset_factory(IndicatorScoreForm, formset=BaseScoreFormSet, extra=0)
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = QAActivity
+        fields = ["kind", "date", "count", "finding"]
+        labels = {
+            "kind": "Activity",
+            "count": "How many (case files audited, or people who gave feedback)",
+            "finding": "What you found",
+        }
+        help_texts = {"count": ""}
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "finding": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "kind": {"required": "Choose the kind of activity."},
+            "date": {"required": "Enter the date of the activity.", "invalid": "Enter a date."},
+            "finding": {"required": "Say briefly what the activity found."},
+            "count": {"min_value": "Enter 0 or more."},
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        message = COUNTED_KINDS.get(data.get("kind"))
+        if message and data.get("count") is None:
+            self.add_error("count", message)
+        return data
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "id": self.instance.pk,
+            "kind": self.cleaned_data.get("kind"),
+            "date": self.cleaned_data.get("date"),
+            "count": self.cleaned_data.get("count"),
+            "finding": self.cleaned_data.get("finding"),
+            "delete": bool(self.cleaned_data.get("DELETE")),
+        }
+
+
+class BaseActivityFormSet(forms.BaseModelFormSet):
+    def values(self) -> list[dict[str, Any]]:
+        result = []
+        for form in self.forms:
+            if not form.instance.pk and not form.has_changed():
+                continue
+            if form.instance.pk and not hasattr(form, "cleaned_data"):
+                continue
+            result.append(form.values())
+        return result
+
+
+ActivityFormSet = forms.modelformset_factory(
+    QAActivity, form=ActivityForm, formset=BaseActivityFormSet, extra=1, can_delete=True
+)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs to change",
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        max_length=2000,
+        error_messages={"required": "Say what needs to change before sending it back."},
+    )
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        max_length=2000,
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why reopen this approved return?",
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        max_length=2000,
+        error_messages={"required": "Give a reason for reopening the return."},
+    )

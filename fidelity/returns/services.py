@@ -1,0 +1,435 @@
+"""Writes on the quarterly QA return: open, copy forward, save a draft, submit, approve, send back, reopen."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from fidelity.dashboards.data_version import pilot_data_changed
+from fidelity.errors import SubmitError, WorkflowError
+from fidelity.frameworks import scoring
+from fidelity.frameworks.models import (
+    Indicator,
+)
+from fidelity.frameworks.selectors import current_framework_version
+from fidelity.improvement.selectors import (
+    improvement_plan_errors,
+)
+from fidelity.returns import validation
+from fidelity.returns.models import (
+    CASELOAD_FIELDS,
+    IndicatorScore,
+    PrincipleScore,
+    QAActivity,
+    QAReturn,
+    ReturnStatus,
+    ReturnTransition,
+)
+from fidelity.returns.quarters import Quarter
+from partners import access
+from partners.models import Pilot, Team, User
+
+
+@transaction.atomic
+def return_store_scores(*, qa_return: QAReturn) -> None:
+    """Computes the return's principle and overall scores and stores them as summary rows."""
+    principles = list(qa_return.framework_version.principles.all())
+    by_principle: dict[int, list[IndicatorScore]] = defaultdict(list)
+    for row in IndicatorScore.objects.filter(qa_return=qa_return).select_related("indicator"):
+        by_principle[row.indicator.principle_id].append(row)
+    team = qa_return.team
+    pilot_id = team.organisation.pilot_id
+    rows = []
+    for principle in principles:
+        scores = by_principle.get(principle.pk, [])
+        scored = [s.score for s in scores if not s.not_assessed and s.score is not None]
+        rows.append(
+            PrincipleScore(
+                qa_return=qa_return,
+                principle=principle,
+                principle_code=principle.code,
+                team=team,
+                pilot_id=pilot_id,
+                quarter_index=qa_return.quarter_index,
+                score=scoring.principle_score(scored),
+                scored_count=len(scored),
+                not_assessed_count=sum(1 for s in scores if s.not_assessed),
+            )
+        )
+    PrincipleScore.objects.filter(qa_return=qa_return).delete()
+    PrincipleScore.objects.bulk_create(rows)
+    qa_return.overall_score = scoring.overall_score(r.score for r in rows)
+    QAReturn.objects.filter(pk=qa_return.pk).update(overall_score=qa_return.overall_score)
+    pilot_data_changed(pilot_id)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    saved: str
+    yours: str
+
+
+class ConflictError(Exception):
+    """Someone else saved the return after this person opened it. Nothing was saved."""
+
+    def __init__(self, *, changes: list[FieldChange], saved_by: str, lock_version: int) -> None:
+        self.changes = changes
+        self.saved_by = saved_by
+        self.lock_version = lock_version
+        super().__init__(
+            f"{saved_by} saved this return while you were editing it. Nothing of yours was saved."
+        )
+
+
+def _require_team_leader(user: User, team: Team) -> None:
+    if not access.teams_editable_by(user).filter(pk=team.pk).exists():
+        raise WorkflowError("Only the team's leader can fill in or submit its return.")
+
+
+def _require_manager(user: User, qa_return: QAReturn) -> None:
+    if not access.is_pilot_manager(user, qa_return.team.organisation.pilot_id):
+        raise WorkflowError("Only a manager of this pilot can review returns.")
+
+
+def current_quarter(*, pilot: Pilot) -> Quarter:
+    return Quarter.containing(timezone.localdate(), pilot.quarter_convention)
+
+
+@transaction.atomic
+def return_open(*, team: Team, quarter: Quarter, user: User) -> QAReturn:
+    """Opens the team's draft for `quarter` (or gives back the one already open).
+
+    Returns are opened for the current quarter or a past one, never a future one.
+    """
+    _require_team_leader(user, team)
+    pilot = team.organisation.pilot
+    if quarter.index > current_quarter(pilot=pilot).index:
+        raise WorkflowError(f"{quarter.label} has not started yet; its return cannot be opened.")
+    existing = QAReturn.objects.filter(team=team, year=quarter.year, quarter=quarter.number).first()
+    if existing:
+        return existing
+    version = current_framework_version(pilot=pilot)
+    qa_return = QAReturn(
+        team=team,
+        framework_version=version,
+        year=quarter.year,
+        quarter=quarter.number,
+        deadline=quarter.deadline(pilot.return_deadline_days),
+        created_by=user,
+    )
+    qa_return._history_user = user
+    qa_return.save()
+    IndicatorScore.objects.bulk_create(
+        IndicatorScore(qa_return=qa_return, indicator=indicator)
+        for indicator in Indicator.objects.filter(principle__version=version)
+    )
+    return qa_return
+
+
+@transaction.atomic
+def return_copy_forward(*, team: Team, quarter: Quarter, user: User) -> QAReturn:
+    """Starts `quarter`'s draft from the team's latest earlier return: scores, reasons,
+    evidence (as a starting point) and QA activities. Only into an empty draft."""
+    previous = (
+        QAReturn.objects.filter(team=team, quarter_index__lt=quarter.index)
+        .order_by("-quarter_index")
+        .first()
+    )
+    if previous is None:
+        raise WorkflowError("There is no earlier return to copy from.")
+    qa_return = return_open(team=team, quarter=quarter, user=user)
+    qa_return = QAReturn.objects.select_for_update().get(pk=qa_return.pk)
+    touched = (
+        qa_return.activities.exists()
+        or qa_return.scores.filter(
+            Q(score__isnull=False) | Q(not_assessed=True) | ~Q(evidence="")
+        ).exists()
+    )
+    if qa_return.status != ReturnStatus.DRAFT or touched:
+        raise WorkflowError(
+            "This quarter's return already has answers, so nothing was copied into it."
+        )
+    # Match indicators by principle and indicator code, so a copy across framework versions
+    # carries over every indicator that still exists.
+    old = {
+        (s.indicator.principle.code, s.indicator.code): s
+        for s in previous.scores.select_related("indicator__principle")
+    }
+    for row in qa_return.scores.select_related("indicator__principle"):
+        source = old.get((row.indicator.principle.code, row.indicator.code))
+        if source is None:
+            continue
+        row.score = source.score
+        row.not_assessed = source.not_assessed
+        row.not_assessed_reason = source.not_assessed_reason
+        row.evidence = source.evidence
+        row._history_user = user
+        row.save()
+    for activity in previous.activities.all():
+        QAActivity.objects.create(
+            qa_return=qa_return,
+            kind=activity.kind,
+            date=activity.date,
+            count=activity.count,
+            finding=activity.finding,
+        )
+    qa_return.lock_version += 1
+    qa_return._history_user = user
+    qa_return.save()
+    return qa_return
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    return str(value)
+
+
+def _score_text(row: Mapping[str, Any], labels: Mapping[int, str]) -> str:
+    if row.get("not_assessed"):
+        return "Not assessed"
+    score = row.get("score")
+    return "(blank)" if score is None else f"{score} {labels.get(score, '')}".strip()
+
+
+def _differences(
+    qa_return: QAReturn,
+    figures: Mapping[str, Any],
+    scores: Mapping[int, Mapping[str, Any]],
+    activities: Sequence[Mapping[str, Any]],
+) -> list[FieldChange]:
+    """Where the saved return differs from what this person is trying to save."""
+    changes = []
+    for name, value in figures.items():
+        saved = getattr(qa_return, name)
+        if saved != value:
+            label = QAReturn._meta.get_field(name).verbose_name
+            changes.append(FieldChange(str(label).capitalize(), _text(saved), _text(value)))
+    labels = {s.value: s.label for s in qa_return.framework_version.scale.all()}
+    for row in qa_return.scores.select_related("indicator"):
+        mine = scores.get(row.indicator_id)
+        if mine is None:
+            continue
+        saved_row = {"score": row.score, "not_assessed": row.not_assessed}
+        if _score_text(saved_row, labels) != _score_text(mine, labels):
+            changes.append(
+                FieldChange(
+                    f"Indicator {row.indicator.code} score",
+                    _score_text(saved_row, labels),
+                    _score_text(mine, labels),
+                )
+            )
+        for name, label in (("evidence", "evidence"), ("not_assessed_reason", "reason")):
+            if (mine.get(name) or "") != getattr(row, name):
+                changes.append(
+                    FieldChange(
+                        f"Indicator {row.indicator.code} {label}",
+                        _text(getattr(row, name)),
+                        _text(mine.get(name)),
+                    )
+                )
+    saved_ids = set(qa_return.activities.values_list("pk", flat=True))
+    kept_ids = {a["id"] for a in activities if a.get("id") and not a.get("delete")}
+    if saved_ids - {a["id"] for a in activities if a.get("id")}:
+        changes.append(FieldChange("QA activities", "An activity was added", "(not on your page)"))
+    elif kept_ids - saved_ids:
+        changes.append(FieldChange("QA activities", "An activity was removed", "(still on yours)"))
+    return changes
+
+
+def _last_saved_by(qa_return: QAReturn) -> str:
+    record = qa_return.history.select_related("history_user").first()
+    if record and record.history_user:
+        return str(record.history_user)
+    return "Someone else"
+
+
+@transaction.atomic
+def return_save_draft(
+    *,
+    qa_return: QAReturn,
+    user: User,
+    lock_version: int,
+    figures: Mapping[str, Any],
+    scores: Mapping[int, Mapping[str, Any]],
+    activities: Sequence[Mapping[str, Any]] = (),
+) -> QAReturn:
+    """Saves whatever is filled in. Refuses a save based on an older version of the return.
+
+    `figures` maps caseload field names to values; `scores` maps an indicator id to its score,
+    not_assessed, not_assessed_reason and evidence; `activities` are dicts of id (None for a new
+    one), kind, date, count, finding and delete.
+    """
+    locked = QAReturn.objects.select_for_update().select_related("team").get(pk=qa_return.pk)
+    _require_team_leader(user, locked.team)
+    if not locked.is_editable:
+        raise WorkflowError(not_editable_message(locked))
+    if locked.lock_version != lock_version:
+        raise ConflictError(
+            changes=_differences(locked, figures, scores, activities),
+            saved_by=_last_saved_by(locked),
+            lock_version=locked.lock_version,
+        )
+    for name, value in figures.items():
+        if name not in CASELOAD_FIELDS:
+            raise ValueError(f"{name} is not a caseload figure.")
+        setattr(locked, name, value)
+    for row in locked.scores.all():
+        mine = scores.get(row.indicator_id)
+        if mine is None:
+            continue
+        not_assessed = bool(mine.get("not_assessed"))
+        new = {
+            "score": None if not_assessed else mine.get("score"),
+            "not_assessed": not_assessed,
+            "not_assessed_reason": (mine.get("not_assessed_reason") or "") if not_assessed else "",
+            "evidence": mine.get("evidence") or "",
+        }
+        if any(getattr(row, k) != v for k, v in new.items()):
+            for k, v in new.items():
+                setattr(row, k, v)
+            row._history_user = user
+            row.save()
+    existing = {a.pk: a for a in locked.activities.all()}
+    for item in activities:
+        activity = existing.get(item.get("id")) if item.get("id") else None
+        if item.get("id") and activity is None:
+            continue  # removed by someone else meanwhile; the conflict check covers real clashes
+        if activity is not None and item.get("delete"):
+            activity._history_user = user
+            activity.delete()
+            continue
+        if item.get("delete"):
+            continue
+        activity = activity or QAActivity(qa_return=locked)
+        fields = {k: item.get(k) for k in ("kind", "date", "count", "finding")}
+        if activity.pk and all(getattr(activity, k) == v for k, v in fields.items()):
+            continue
+        for k, v in fields.items():
+            setattr(activity, k, v)
+        activity._history_user = user
+        activity.save()
+    locked.lock_version += 1
+    locked._history_user = user
+    locked.save()
+    return locked
+
+
+def not_editable_message(qa_return: QAReturn) -> str:
+    if qa_return.status == ReturnStatus.APPROVED:
+        return (
+            "This return is approved and locked. A pilot manager can reopen it if it must change."
+        )
+    return "This return has been submitted and is waiting for review, so it cannot be changed now."
+
+
+def return_submit_errors(*, qa_return: QAReturn) -> dict[str, str]:
+    """Everything that stops the return being submitted, keyed by where it is."""
+    errors = {}
+    for row in qa_return.scores.select_related("indicator"):
+        for field, message in validation.score_errors(
+            score=row.score, not_assessed=row.not_assessed, reason=row.not_assessed_reason
+        ).items():
+            errors[f"indicator {row.indicator.code} {field}"] = message
+    figures = {name: getattr(qa_return, name) for name in CASELOAD_FIELDS}
+    errors.update(validation.caseload_errors(figures))
+    errors.update(improvement_plan_errors(qa_return=qa_return))
+    return errors
+
+
+def _move(
+    qa_return: QAReturn, user: User, to_status: str, comment: str = "", **fields: Any
+) -> QAReturn:
+    transition = ReturnTransition.objects.create(
+        qa_return=qa_return,
+        from_status=qa_return.status,
+        to_status=to_status,
+        by=user,
+        comment=comment,
+    )
+    qa_return.status = to_status
+    for name, value in fields.items():
+        setattr(qa_return, name, value)
+    qa_return.lock_version += 1
+    qa_return._history_user = user
+    qa_return._change_reason = transition.comment or transition.get_to_status_display()
+    qa_return.save()
+    return qa_return
+
+
+def _locked(qa_return: QAReturn) -> QAReturn:
+    return (
+        QAReturn.objects.select_for_update()
+        .select_related("team__organisation", "framework_version")
+        .get(pk=qa_return.pk)
+    )
+
+
+@transaction.atomic
+def return_submit(*, qa_return: QAReturn, user: User) -> QAReturn:
+    locked = _locked(qa_return)
+    _require_team_leader(user, locked.team)
+    if locked.status not in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
+        raise WorkflowError(
+            f"This return is {locked.get_status_display().lower()}; only a draft or a return "
+            "sent back for changes can be submitted."
+        )
+    errors = return_submit_errors(qa_return=locked)
+    if errors:
+        raise SubmitError(errors)
+    _move(locked, user, ReturnStatus.SUBMITTED, submitted_at=timezone.now(), submitted_by=user)
+    return_store_scores(qa_return=locked)
+    return locked
+
+
+@transaction.atomic
+def return_approve(*, qa_return: QAReturn, user: User, comment: str = "") -> QAReturn:
+    locked = _locked(qa_return)
+    _require_manager(user, locked)
+    if locked.status != ReturnStatus.SUBMITTED:
+        raise WorkflowError(
+            f"Only a submitted return can be approved; this one is "
+            f"{locked.get_status_display().lower()}."
+        )
+    _move(
+        locked, user, ReturnStatus.APPROVED, comment, approved_at=timezone.now(), approved_by=user
+    )
+    return_store_scores(qa_return=locked)
+    return locked
+
+
+@transaction.atomic
+def return_send_back(*, qa_return: QAReturn, user: User, comment: str) -> QAReturn:
+    locked = _locked(qa_return)
+    _require_manager(user, locked)
+    if locked.status != ReturnStatus.SUBMITTED:
+        raise WorkflowError(
+            f"Only a submitted return can be sent back for changes; this one is "
+            f"{locked.get_status_display().lower()}."
+        )
+    if not comment.strip():
+        raise WorkflowError("Say what needs to change before sending the return back.")
+    return _move(locked, user, ReturnStatus.RETURNED, comment.strip())
+
+
+@transaction.atomic
+def return_reopen(*, qa_return: QAReturn, user: User, reason: str) -> QAReturn:
+    """Unlocks an approved return for changes. Its stored scores stay until it is resubmitted,
+    when they are computed again."""
+    locked = _locked(qa_return)
+    _require_manager(user, locked)
+    if locked.status != ReturnStatus.APPROVED:
+        raise WorkflowError(
+            f"Only an approved return can be reopened; this one is "
+            f"{locked.get_status_display().lower()}."
+        )
+    if not reason.strip():
+        raise WorkflowError("Give a reason for reopening the approved return.")
+    return _move(locked, user, ReturnStatus.RETURNED, reason.strip(), approved_at=None)

@@ -1,0 +1,481 @@
+"""Return pages: thin views over fidelity.returns.services (writes) and .selectors (reads).
+
+Every view that takes a return id fetches it with `selectors.get_return_for_user`, which answers
+404 for anything the person may not see.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from fidelity.errors import SubmitError, WorkflowError
+from fidelity.frameworks import scoring
+from fidelity.frameworks.selectors import band_rules
+from fidelity.improvement.selectors import improvement_actions_carried, improvement_plan_errors
+from fidelity.peer_review.selectors import peer_gaps, peer_reviews_visible_to
+from fidelity.returns import exports, validation
+from fidelity.returns.forms import (
+    ActivityFormSet,
+    ApproveForm,
+    CaseloadForm,
+    CommentForm,
+    ReopenForm,
+    ScoreFormSet,
+)
+from fidelity.returns.models import CASELOAD_FIELDS, QAReturn, ReturnStatus
+from fidelity.returns.quarters import Quarter
+from fidelity.returns.selectors import (
+    STATUS_LABELS,
+    get_return_for_user,
+    quarter_of_today,
+    quarter_return_statuses,
+    quarters_to_open,
+    return_comment_to_answer,
+    return_display_status,
+    return_history,
+    return_is_editable_by,
+    return_is_reviewable_by,
+    return_progress,
+    returns_visible_to,
+)
+from fidelity.returns.services import (
+    ConflictError,
+    not_editable_message,
+    return_approve,
+    return_copy_forward,
+    return_open,
+    return_reopen,
+    return_save_draft,
+    return_send_back,
+    return_submit,
+)
+from partners import access
+from partners.audit import record_event
+from partners.models import SecurityEventKind
+
+
+@require_GET
+def return_list(request: HttpRequest) -> HttpResponse:
+    returns = returns_visible_to(user=request.user).order_by("-quarter_index", "team__name")
+    if not (
+        returns.exists()
+        or access.teams_led_by(request.user).exists()
+        or access.pilots_managed_by(request.user).exists()
+    ):
+        raise Http404
+    today = timezone.localdate()
+    rows = [(r, return_display_status(r, deadline=r.deadline, today=today)) for r in returns]
+    return render(
+        request,
+        "fidelity/return_list.html",
+        {
+            "rows": [(r, s, STATUS_LABELS[s]) for r, s in rows],
+            "to_open": quarters_to_open(user=request.user),
+        },
+    )
+
+
+@require_POST
+def return_start(request: HttpRequest) -> HttpResponse:
+    team = get_object_or_404(access.teams_editable_by(request.user), pk=request.POST.get("team"))
+    try:
+        quarter = Quarter.from_slug(
+            request.POST.get("quarter", ""), team.organisation.pilot.quarter_convention
+        )
+    except ValueError:
+        messages.error(request, "That quarter was not recognised. Choose one from the list.")
+        return redirect("fidelity:return_list")
+    try:
+        if request.POST.get("copy_forward"):
+            qa_return = return_copy_forward(team=team, quarter=quarter, user=request.user)
+            messages.success(
+                request,
+                "This quarter's draft starts from your last return. Check every score and update "
+                "the evidence.",
+            )
+        else:
+            qa_return = return_open(team=team, quarter=quarter, user=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("fidelity:return_list")
+    return redirect("fidelity:return_edit", pk=qa_return.pk)
+
+
+def _principle_groups(rows, forms=None):
+    """[(principle, [(row, form)])] in framework order."""
+    pairs = list(zip(rows, forms or [None] * len(rows), strict=True))
+    return [
+        (principle, list(items))
+        for principle, items in groupby(pairs, key=lambda pair: pair[0].indicator.principle)
+    ]
+
+
+def _score_rows(qa_return: QAReturn):
+    return list(qa_return.scores.select_related("indicator__principle"))
+
+
+@require_GET
+def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    qa_return = get_return_for_user(user=request.user, pk=pk)
+    version = qa_return.framework_version
+    rows = _score_rows(qa_return)
+    labels = dict(version.scale.values_list("value", "label"))
+    figures = {name: getattr(qa_return, name) for name in CASELOAD_FIELDS}
+    done, total = return_progress(qa_return=qa_return)
+    reviewable = return_is_reviewable_by(qa_return=qa_return, user=request.user)
+    bands = {b.slug: b.name for b in version.bands.all()}
+    rules = band_rules(version)
+    principle_scores = []
+    for ps in qa_return.principle_scores.select_related("principle").order_by(
+        "principle__position"
+    ):
+        band = scoring.band_for(ps.score, rules)
+        principle_scores.append(
+            (ps, band.name if band else None, bands.get(band.name) if band else None)
+        )
+    overall_band = scoring.band_for(qa_return.overall_score, rules)
+    return render(
+        request,
+        "fidelity/return_detail.html",
+        {
+            "qa_return": qa_return,
+            "groups": _principle_groups(rows),
+            "labels": labels,
+            "figures": [
+                (qa_return._meta.get_field(name).verbose_name, figures[name])
+                for name in CASELOAD_FIELDS
+            ],
+            "warning": validation.caseload_warning(figures, version.caseload_target_per_fte),
+            "activities": qa_return.activities.all(),
+            "transitions": qa_return.transitions.select_related("by"),
+            "history": return_history(qa_return=qa_return),
+            "principle_scores": principle_scores,
+            "overall_band": overall_band.name if overall_band else None,
+            "overall_band_name": bands.get(overall_band.name) if overall_band else None,
+            "done": done,
+            "total": total,
+            "display_status": return_display_status(
+                qa_return, deadline=qa_return.deadline, today=timezone.localdate()
+            ),
+            "editable": return_is_editable_by(qa_return=qa_return, user=request.user),
+            "reviewable": reviewable,
+            "comment": return_comment_to_answer(qa_return=qa_return),
+            "approve_form": ApproveForm(prefix="approve"),
+            "send_back_form": CommentForm(prefix="send_back"),
+            "reopen_form": ReopenForm(prefix="reopen"),
+            "raised": qa_return.improvement_actions.select_related(
+                "indicator", "team__organisation__pilot"
+            ),
+            "carried": improvement_actions_carried(qa_return=qa_return),
+            "peer_gaps": peer_gaps(team=qa_return.team, quarter_index=qa_return.quarter_index),
+        },
+    )
+
+
+def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    qa_return = get_return_for_user(user=request.user, pk=pk)
+    if not return_is_editable_by(qa_return=qa_return, user=request.user):
+        if qa_return.is_editable:
+            messages.error(request, "Only the team's leader can fill in its return.")
+        else:
+            messages.error(request, not_editable_message(qa_return))
+        return redirect("fidelity:return_detail", pk=qa_return.pk)
+    version = qa_return.framework_version
+    rows = _score_rows(qa_return)
+    scale = list(version.scale.values_list("value", "label"))
+    activities = qa_return.activities.all()
+    conflict = None
+    submit_errors = 0
+    improvement_errors: list[str] = []
+    if request.method == "POST":
+        caseload = CaseloadForm(request.POST, prefix="caseload")
+        scores = ScoreFormSet(request.POST, prefix="score", rows=rows, scale=scale)
+        activity_set = ActivityFormSet(request.POST, prefix="activity", queryset=activities)
+        lock_version = _int(request.POST.get("lock_version"))
+        submitting = "submit" in request.POST
+        valid = all([caseload.is_valid(), scores.is_valid(), activity_set.is_valid()])
+        if valid:
+            try:
+                qa_return = return_save_draft(
+                    qa_return=qa_return,
+                    user=request.user,
+                    lock_version=lock_version,
+                    figures=caseload.cleaned_data,
+                    scores=scores.values(),
+                    activities=activity_set.values(),
+                )
+            except ConflictError as error:
+                conflict = error
+                lock_version = error.lock_version
+                messages.error(request, str(error))
+            except WorkflowError as error:
+                messages.error(request, str(error))
+                return redirect("fidelity:return_detail", pk=qa_return.pk)
+            else:
+                lock_version = qa_return.lock_version
+                if not submitting:
+                    messages.success(request, "Draft saved.")
+                    return redirect("fidelity:return_edit", pk=qa_return.pk)
+                caseload.check_for_submit()
+                scores.check_for_submit()
+                submit_errors = len(caseload.errors) + sum(len(f.errors) for f in scores.forms)
+                if not submit_errors:
+                    try:
+                        return_submit(qa_return=qa_return, user=request.user)
+                    except SubmitError as error:
+                        improvement_errors = list(error.errors.values())
+                        messages.error(request, str(error))
+                    except WorkflowError as error:
+                        messages.error(request, str(error))
+                    else:
+                        messages.success(request, "Return submitted for review. Thank you.")
+                        return redirect("fidelity:return_detail", pk=qa_return.pk)
+                else:
+                    messages.error(
+                        request,
+                        f"Your answers are saved as a draft, but the return cannot be submitted "
+                        f"yet: {submit_errors} {'thing needs' if submit_errors == 1 else 'things need'}"
+                        " fixing. Each is marked next to its field below.",
+                    )
+                # Re-read the saved activities so the next save knows their ids.
+                activity_set = _rebound_activities(request, qa_return, activity_set)
+        else:
+            messages.error(
+                request,
+                "Nothing was saved: some answers need correcting. Each is marked next to its "
+                "field below.",
+            )
+    else:
+        caseload = CaseloadForm(
+            prefix="caseload",
+            initial={name: getattr(qa_return, name) for name in CASELOAD_FIELDS},
+        )
+        scores = ScoreFormSet(prefix="score", rows=rows, scale=scale)
+        activity_set = ActivityFormSet(prefix="activity", queryset=activities)
+        lock_version = qa_return.lock_version
+    return render(
+        request,
+        "fidelity/return_form.html",
+        {
+            "error_summary": _error_summary(caseload, scores, activity_set),
+            "qa_return": qa_return,
+            "caseload": caseload,
+            "scores": scores,
+            "activities": activity_set,
+            "groups": _principle_groups(rows, scores.forms),
+            "lock_version": lock_version,
+            "conflict": conflict,
+            "answered": scores.answered,
+            "total": len(rows),
+            "warning": caseload.warning(version.caseload_target_per_fte)
+            if not caseload.is_bound or caseload.is_valid()
+            else None,
+            "comment": return_comment_to_answer(qa_return=qa_return),
+            "improvement_errors": improvement_errors,
+            "improvement_todo": improvement_plan_errors(qa_return=qa_return),
+        },
+        status=200,
+    )
+
+
+def _error_summary(caseload, scores, activity_set) -> list[tuple[str, str, str]]:
+    """(where, message, field id) for every error on the page, in page order, for the summary
+    at the top that links to each field."""
+    summary = []
+    forms = [*scores.forms, *activity_set.forms, caseload] if caseload.is_bound else []
+    for form in forms:
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                continue
+            field = form[name]
+            label = field.label
+            if hasattr(form, "indicator"):
+                label = f"Indicator {form.indicator.code}"
+            # A group of radios has no element with the field's id; link to its wrapper.
+            target = f"div_{field.auto_id}" if name == "rating" else field.auto_id
+            summary.extend((str(label), str(error), target) for error in errors)
+    return summary
+
+
+def _rebound_activities(request, qa_return, activity_set):
+    """After a save, new activities have ids; render them from the database, keeping errors."""
+    if any(form.errors for form in activity_set.forms):
+        return activity_set
+    return ActivityFormSet(prefix="activity", queryset=qa_return.activities.all())
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@require_POST
+def return_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pilot manager approves, sends back (with a comment) or reopens (with a reason)."""
+    qa_return = get_return_for_user(user=request.user, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            form = ApproveForm(request.POST, prefix="approve")
+            form.is_valid()
+            return_approve(
+                qa_return=qa_return,
+                user=request.user,
+                comment=form.cleaned_data.get("comment", ""),
+            )
+            messages.success(request, f"{qa_return} approved.")
+        elif action == "send_back":
+            form = CommentForm(request.POST, prefix="send_back")
+            if not form.is_valid():
+                raise WorkflowError(form.errors["comment"][0])
+            return_send_back(
+                qa_return=qa_return, user=request.user, comment=form.cleaned_data["comment"]
+            )
+            messages.success(request, f"{qa_return} sent back to the team with your comment.")
+        elif action == "reopen":
+            form = ReopenForm(request.POST, prefix="reopen")
+            if not form.is_valid():
+                raise WorkflowError(form.errors["reason"][0])
+            return_reopen(
+                qa_return=qa_return, user=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, f"{qa_return} reopened; the team can change it again.")
+        else:
+            raise WorkflowError("Choose approve, send back or reopen.")
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect("fidelity:return_detail", pk=qa_return.pk)
+
+
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    pilots = access.pilots_managed_by(request.user)
+    pilot = pilots.filter(pk=_int(request.GET.get("pilot"))).first() or pilots.first()
+    if pilot is None:
+        raise Http404
+    current = quarter_of_today(pilot=pilot)
+    quarter = current
+    if request.GET.get("quarter"):
+        try:
+            quarter = Quarter.from_slug(request.GET["quarter"], pilot.quarter_convention)
+        except ValueError:
+            messages.error(request, "That quarter was not recognised; showing this quarter.")
+    statuses = quarter_return_statuses(pilot=pilot, quarter=quarter)
+    counts = {}
+    for row in statuses:
+        counts[row.status_label] = counts.get(row.status_label, 0) + 1
+    return render(
+        request,
+        "fidelity/review_list.html",
+        {
+            "pilot": pilot,
+            "pilots": pilots,
+            "quarter": quarter,
+            "deadline": quarter.deadline(pilot.return_deadline_days),
+            "previous": quarter.previous(),
+            "next": quarter.next() if quarter.index < current.index else None,
+            "statuses": statuses,
+            "counts": sorted(counts.items()),
+        },
+    )
+
+
+@require_GET
+def return_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    qa_return = get_return_for_user(user=request.user, pk=pk)
+    filename = f"return-{qa_return.team.name}-{qa_return.quarter_value.slug}".replace(" ", "-")
+    if fmt in ("csv", "xlsx"):
+        record_event(
+            kind=SecurityEventKind.EXPORT, request=request, detail=f"Return {qa_return.pk} ({fmt})"
+        )
+    if fmt == "csv":
+        response = HttpResponse(exports.return_csv(qa_return), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.return_xlsx(qa_return),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    raise Http404
+
+
+@require_GET
+def team_returns(request: HttpRequest, team_pk: int) -> HttpResponse:
+    """The team's returns, for the team page (an htmx fragment)."""
+    team = get_object_or_404(access.teams_visible_to(request.user), pk=team_pk)
+    today = timezone.localdate()
+    returns = returns_visible_to(user=request.user).filter(team=team)
+    rows = []
+    for r in returns.order_by("-quarter_index")[:8]:
+        status = return_display_status(r, deadline=r.deadline, today=today)
+        rows.append((r, status, STATUS_LABELS[status]))
+    return render(request, "fidelity/_return_team_list.html", {"team": team, "rows": rows})
+
+
+@require_GET
+def home_panel(request: HttpRequest) -> HttpResponse:
+    """What this person should do next about returns: an htmx fragment for the home page."""
+    user = request.user
+    today = timezone.localdate()
+    team_items = []
+    for team in access.teams_editable_by(user).select_related("organisation__pilot"):
+        pilot = team.organisation.pilot
+        quarter = quarter_of_today(pilot=pilot)
+        qa_return = QAReturn.objects.filter(
+            team=team, year=quarter.year, quarter=quarter.number
+        ).first()
+        deadline = qa_return.deadline if qa_return else quarter.deadline(pilot.return_deadline_days)
+        status = return_display_status(qa_return, deadline=deadline, today=today)
+        team_items.append(
+            {
+                "team": team,
+                "quarter": quarter,
+                "qa_return": qa_return,
+                "deadline": deadline,
+                "status_label": STATUS_LABELS[status],
+                "comment": return_comment_to_answer(qa_return=qa_return) if qa_return else None,
+                "returned": [
+                    r
+                    for r in QAReturn.objects.filter(team=team, status=ReturnStatus.RETURNED)
+                    if r != qa_return
+                ],
+            }
+        )
+    manager_items = []
+    for pilot in access.pilots_managed_by(user):
+        quarter = quarter_of_today(pilot=pilot)
+        statuses = quarter_return_statuses(pilot=pilot, quarter=quarter.previous())
+        statuses += quarter_return_statuses(pilot=pilot, quarter=quarter)
+        manager_items.append(
+            {
+                "pilot": pilot,
+                "waiting": QAReturn.objects.filter(
+                    team__organisation__pilot=pilot, status=ReturnStatus.SUBMITTED
+                ).count(),
+                "overdue": sum(1 for s in statuses if s.status == "overdue"),
+                "quarter": quarter,
+            }
+        )
+    return render(
+        request,
+        "fidelity/_home_panel.html",
+        {
+            "team_items": team_items,
+            "manager_items": manager_items,
+            "review_items": peer_reviews_visible_to(user=user)
+            .filter(reviewer=user)
+            .exclude(status="submitted")
+            .order_by("quarter_index", "team__name"),
+        },
+    )
