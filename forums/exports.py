@@ -1,16 +1,14 @@
-"""The challenge summary as CSV and PDF."""
+"""The challenge summary as a table (written as CSV by common.downloads) and as a PDF."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from weasyprint import HTML
 
-from .selectors import PrincipleSection
+from common.downloads import Table
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .selectors import PrincipleSection
 
 CSV_HEADER = [
     "Principle",
@@ -29,13 +27,6 @@ CSV_HEADER = [
 ]
 
 
-def spreadsheet_safe(value: object) -> str:
-    """A cell a spreadsheet shows as text: a leading ' stops =, +, -, @, tab or CR starting a
-    formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _headline_cells(section: PrincipleSection) -> list[str]:
     headline = section.headline
     if headline is None or headline.score is None:
@@ -49,8 +40,10 @@ def _headline_cells(section: PrincipleSection) -> list[str]:
     return [str(headline.score), headline.band_name or "", change]
 
 
-def summary_rows(sections: Iterable[PrincipleSection]) -> list[list[str]]:
-    rows = [CSV_HEADER]
+def summary_table(sections: Iterable[PrincipleSection]) -> Table:
+    """One row per challenge and per good-practice example. Cells are as typed: the download
+    neutralises any that a spreadsheet would run as a formula."""
+    rows: list[list[str]] = []
     for section in sections:
         scores = _headline_cells(section)
         for theme in section.themes:
@@ -80,14 +73,7 @@ def summary_rows(sections: Iterable[PrincipleSection]) -> list[list[str]]:
             if example.organisation:
                 text = f"{text} ({example.organisation.name})"
             rows.append([section.label, *scores, "", "Good practice", text, *[""] * 6])
-    return [[spreadsheet_safe(cell) for cell in row] for row in rows]
-
-
-def summary_csv(sections: Iterable[PrincipleSection]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(summary_rows(sections))
-    return buffer.getvalue()
+    return Table("Forum challenge summary", CSV_HEADER, rows)
 
 
 def html_to_pdf(html: str, base_url: str) -> bytes:

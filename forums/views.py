@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from common.downloads import csv_response, pdf_response
 from fidelity.returns.quarters import Quarter
 from partners.access import pilots_facilitated_by, pilots_visible_to
 from partners.audit import record_event
@@ -308,9 +309,9 @@ def summary_csv(request: HttpRequest) -> HttpResponse:
     record_event(
         kind=SecurityEventKind.EXPORT, request=request, detail=f"Forum summary CSV ({pilot})"
     )
-    response = HttpResponse(exports.summary_csv(sections), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="forum-challenge-summary.csv"'
-    return response
+    return csv_response(
+        filename="forum-challenge-summary.csv", table=exports.summary_table(sections)
+    )
 
 
 def summary_pdf(request: HttpRequest) -> HttpResponse:
@@ -329,9 +330,7 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     pdf = exports.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="forum-challenge-summary.pdf"'
-    return response
+    return pdf_response(filename="forum-challenge-summary.pdf", content=pdf)
 
 
 @require_GET

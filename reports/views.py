@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.downloads import pdf_response
 from partners import access
 from partners.audit import record_event
 from partners.models import SecurityEventKind
@@ -109,12 +110,7 @@ def _pdf_response(request: HttpRequest, version: ReportVersion) -> FileResponse:
         request=request,
         detail=f"{version.report} v{version.number}",
     )
-    return FileResponse(
-        version.pdf.open("rb"),
-        as_attachment=True,
-        filename=version.filename,
-        content_type="application/pdf",
-    )
+    return pdf_response(filename=version.filename, content=version.pdf.open("rb"))
 
 
 @require_GET

@@ -123,6 +123,7 @@ def test_manager_downloads_the_pdf_through_the_app(client, scored_world, build):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
+    assert f"filename*=utf-8''{report.current_version.filename}" in response["Content-Disposition"]
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
