@@ -3,6 +3,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
+# Test processes (pytest-xdist); the Celery worker tests share one process, see tests/reports.
+TEST_PROCESSES ?= 2
 
 .PHONY: install demo test lint chromium bench load clean
 
@@ -34,7 +36,7 @@ lint: install
 
 test: install chromium lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadgroup
 
 load: install
 	bash .ci/load

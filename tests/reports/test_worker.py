@@ -16,7 +16,8 @@ from reports.services import report_request
 
 from .conftest import broker_url_for_tests, celery_broker
 
-pytestmark = pytest.mark.worker
+# Under pytest-xdist these run in one process, so only one worker consumes the test broker.
+pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("celery-worker")]
 
 
 @pytest.fixture
