@@ -3,10 +3,10 @@
 A team leader's upload only ever saves a draft, through `services.return_open` and
 `services.return_save_draft`, so every rule of the return form still applies. A pilot manager's
 import of past quarters creates returns as submitted, with stored principle scores and a
-transition saying they were imported; it is checked by the complete-return rules in
-`spreadsheet.parse_return(complete=True)` instead of `services.return_submit`, so rules that only
-apply to the online submit journey (such as requiring improvement actions for low scores) do not
-block bringing a pilot's history in.
+transition saying they were imported. Whether a return is complete and consistent enough to be
+submitted is asked of `returns.services.return_submit_errors`, the one home of the submit rules,
+for the import as for the web form; only the improvement plan is not asked of a past return (the
+template has no place for one, and the quarter is over), so history can still be brought in.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from fidelity.errors import WorkflowError
-from fidelity.frameworks.models import FrameworkVersion, Indicator
+from fidelity.frameworks.models import FrameworkVersion
 from fidelity.frameworks.selectors import current_framework_version
+from fidelity.improvement.selectors import improvement_plan_errors
 from fidelity.returns.models import (
     CASELOAD_FIELDS,
     IndicatorScore,
@@ -30,48 +31,18 @@ from fidelity.returns.models import (
     ReturnTransition,
 )
 from fidelity.returns.quarters import Quarter
+from fidelity.returns.selectors import quarter_of_today
 from fidelity.returns.services import (
     ConflictError,
-    current_quarter,
     return_open,
     return_save_draft,
     return_store_scores,
+    return_submit_errors,
 )
 from fidelity.spreadsheets import workbook
+from fidelity.spreadsheets.selectors import existing_return, template_spec
 from partners import access
-from partners.models import Team, User
-
-
-def template_spec(
-    *, team: Team, quarter: Quarter, version: FrameworkVersion
-) -> workbook.TemplateSpec:
-    indicators = Indicator.objects.filter(principle__version=version).select_related("principle")
-    return workbook.TemplateSpec(
-        team_id=team.pk,
-        team_name=team.name,
-        quarter_slug=quarter.slug,
-        quarter_label=quarter.label,
-        framework_version_id=version.pk,
-        framework_label=str(version),
-        indicators=[
-            workbook.IndicatorSpec(
-                id=i.pk,
-                code=i.code,
-                text=i.text,
-                principle_code=i.principle.code,
-                principle_title=i.principle.title,
-            )
-            for i in indicators.order_by("principle__position", "position")
-        ],
-        scale=list(version.scale.values_list("value", "label")),
-        figures=[
-            (name, str(QAReturn._meta.get_field(name).verbose_name)) for name in CASELOAD_FIELDS
-        ],
-    )
-
-
-def existing_return(*, team: Team, quarter: Quarter) -> QAReturn | None:
-    return QAReturn.objects.filter(team=team, year=quarter.year, quarter=quarter.number).first()
+from partners.models import Pilot, Team, User
 
 
 def return_template(*, team: Team, quarter: Quarter) -> bytes:
@@ -228,68 +199,169 @@ def return_import_draft(
 
 
 @dataclass(frozen=True)
-class PastReturn:
-    """One checked file of the bulk import."""
+class PastImport:
+    """What importing past quarters did: the returns created, or (with nothing created) every
+    problem found, each with the name of its file."""
 
-    filename: str
-    team: Team
-    quarter: Quarter
-    version: FrameworkVersion
-    parsed: workbook.ParsedReturn
+    created: list[QAReturn]
+    problems: list[tuple[str, workbook.CellProblem]]
 
 
-@transaction.atomic
-def returns_import_past(*, user: User, returns: Sequence[PastReturn]) -> list[QAReturn]:
-    """Creates past quarters' returns from checked files, as submitted, all or none.
+class _NothingImported(Exception):
+    def __init__(self, problems: list[tuple[str, workbook.CellProblem]]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problems")
 
-    Each gets its indicator scores, figures, stored principle scores and a transition recording
-    the import and the file it came from.
+
+def returns_import_past(
+    *, user: User, pilot: Pilot, files: Sequence[tuple[str, bytes]]
+) -> PastImport:
+    """Creates past quarters' returns of `pilot` from filled-in templates, as submitted, all or
+    none. `files` are (file name, contents).
+
+    A file is imported only if it is the template of one of the pilot's teams for a quarter
+    before this one that has no return yet (and no other of these files is for), it matches the
+    framework version it was made for, every cell can be read, and the return it holds passes
+    the submit rules. Each return gets its indicator scores, figures, stored principle scores and
+    a transition recording the import and the file it came from.
     """
-    created = []
-    for item in returns:
-        pilot = item.team.organisation.pilot
-        if not access.is_pilot_manager(user, pilot.pk):
-            raise WorkflowError("Only a manager of the pilot can import past returns.")
-        if item.quarter.index >= current_quarter(pilot=pilot).index:
-            raise WorkflowError(
-                f"{item.quarter.label} is not a past quarter; only past returns are imported."
+    if not access.is_pilot_manager(user, pilot.pk):
+        raise WorkflowError("Only a manager of the pilot can import past returns.")
+    try:
+        with transaction.atomic():
+            created: list[QAReturn] = []
+            problems: list[tuple[str, workbook.CellProblem]] = []
+            seen: set[tuple[int, int]] = set()
+            for name, data in files:
+                qa_return, file_problems = _past_return_create(
+                    user=user, pilot=pilot, name=name, data=data, seen=seen
+                )
+                problems.extend((name, problem) for problem in file_problems)
+                if qa_return:
+                    created.append(qa_return)
+            if problems:
+                raise _NothingImported(problems)
+            for qa_return in created:
+                return_store_scores(qa_return=qa_return)
+    except _NothingImported as refused:
+        return PastImport(created=[], problems=refused.problems)
+    return PastImport(created=created, problems=[])
+
+
+def _past_return_create(
+    *, user: User, pilot: Pilot, name: str, data: bytes, seen: set[tuple[int, int]]
+) -> tuple[QAReturn | None, list[workbook.CellProblem]]:
+    """Reads one file of the import and, if it may be imported, creates its return as submitted:
+    (the return, or None; the file's problems). The caller undoes everything if any file has
+    a problem."""
+    try:
+        book = workbook.open_workbook(data, name=name)
+        about = workbook.read_about(book)
+    except workbook.SpreadsheetError as error:
+        return None, error.problems
+    team = (
+        Team.objects.filter(organisation__pilot=pilot, pk=about.team_id)
+        .select_related("organisation__pilot")
+        .first()
+    )
+    if team is None:
+        return None, [
+            workbook.CellProblem(
+                workbook.ABOUT, "B5", "this file is for a team outside this pilot."
             )
-        if existing_return(team=item.team, quarter=item.quarter):
-            raise WorkflowError(f"{item.team.name} already has a return for {item.quarter.label}.")
-        now = timezone.now()
-        qa_return = QAReturn(
-            team=item.team,
-            framework_version=item.version,
-            year=item.quarter.year,
-            quarter=item.quarter.number,
-            deadline=item.quarter.deadline(pilot.return_deadline_days),
-            status=ReturnStatus.SUBMITTED,
-            created_by=user,
-            submitted_at=now,
-            submitted_by=user,
-            **{name: item.parsed.figures.get(name) for name in CASELOAD_FIELDS},
-        )
-        qa_return._history_user = user
-        qa_return._change_reason = f"Imported from {item.filename}"
-        qa_return.save()
-        IndicatorScore.objects.bulk_create(
-            IndicatorScore(
-                qa_return=qa_return,
-                indicator_id=indicator_id,
-                score=row["score"],
-                not_assessed=row["not_assessed"],
-                not_assessed_reason=row["not_assessed_reason"],
-                evidence=row["evidence"],
+        ]
+    try:
+        quarter = Quarter.from_slug(about.quarter_slug, pilot.quarter_convention)
+    except ValueError:
+        return None, [workbook.CellProblem(workbook.ABOUT, "B7", "the quarter is not recognised.")]
+    if quarter.index >= quarter_of_today(pilot=pilot).index:
+        return None, [
+            workbook.CellProblem(
+                workbook.ABOUT,
+                "B7",
+                f"{quarter.label} is not a past quarter. Team leaders upload the current "
+                "quarter's return themselves.",
             )
-            for indicator_id, row in item.parsed.scores.items()
-        )
-        ReturnTransition.objects.create(
+        ]
+    in_another_file = (team.pk, quarter.index) in seen
+    if in_another_file or existing_return(team=team, quarter=quarter):
+        return None, [
+            workbook.CellProblem(
+                workbook.ABOUT,
+                "B7",
+                f"{team.name} already has a return for {quarter.label}"
+                + (" in another of these files" if in_another_file else "")
+                + "; nothing is imported over an existing return.",
+            )
+        ]
+    seen.add((team.pk, quarter.index))
+    current = current_framework_version(pilot=pilot)
+    version = (
+        FrameworkVersion.objects.filter(
+            pk=about.framework_version_id, framework=current.framework
+        ).first()
+        or current
+    )
+    spec = template_spec(team=team, quarter=quarter, version=version)
+    problems = workbook.check_matches(about, spec)
+    if problems:
+        return None, problems
+    parsed = workbook.parse_return(book, spec)
+    if parsed.problems:
+        return None, parsed.problems
+    qa_return = _past_return_save(
+        user=user, team=team, quarter=quarter, version=version, parsed=parsed, filename=name
+    )
+    waived = improvement_plan_errors(qa_return=qa_return)
+    errors = {
+        key: message
+        for key, message in return_submit_errors(qa_return=qa_return).items()
+        if key not in waived
+    }
+    return qa_return, workbook.submit_problems(book, spec, errors)
+
+
+def _past_return_save(
+    *,
+    user: User,
+    team: Team,
+    quarter: Quarter,
+    version: FrameworkVersion,
+    parsed: workbook.ParsedReturn,
+    filename: str,
+) -> QAReturn:
+    now = timezone.now()
+    qa_return = QAReturn(
+        team=team,
+        framework_version=version,
+        year=quarter.year,
+        quarter=quarter.number,
+        deadline=quarter.deadline(team.organisation.pilot.return_deadline_days),
+        status=ReturnStatus.SUBMITTED,
+        created_by=user,
+        submitted_at=now,
+        submitted_by=user,
+        **{name: parsed.figures.get(name) for name in CASELOAD_FIELDS},
+    )
+    qa_return._history_user = user
+    qa_return._change_reason = f"Imported from {filename}"
+    qa_return.save()
+    IndicatorScore.objects.bulk_create(
+        IndicatorScore(
             qa_return=qa_return,
-            from_status=ReturnStatus.DRAFT,
-            to_status=ReturnStatus.SUBMITTED,
-            by=user,
-            comment=f"Imported from the spreadsheet {item.filename} by a pilot manager.",
+            indicator_id=indicator_id,
+            score=row["score"],
+            not_assessed=row["not_assessed"],
+            not_assessed_reason=row["not_assessed_reason"],
+            evidence=row["evidence"],
         )
-        return_store_scores(qa_return=qa_return)
-        created.append(qa_return)
-    return created
+        for indicator_id, row in parsed.scores.items()
+    )
+    ReturnTransition.objects.create(
+        qa_return=qa_return,
+        from_status=ReturnStatus.DRAFT,
+        to_status=ReturnStatus.SUBMITTED,
+        by=user,
+        comment=f"Imported from the spreadsheet {filename} by a pilot manager.",
+    )
+    return qa_return

@@ -1,7 +1,7 @@
 """Returns as spreadsheets: the XLSX template a team fills in offline, and reading it back.
 
 Pure: no ORM. The caller describes the return with a `TemplateSpec` (built from the database by
-`spreadsheet_services.template_spec`), and gets back plain values plus a list of `CellProblem`s
+`spreadsheets.selectors.template_spec`), and gets back plain values plus a list of `CellProblem`s
 that name the sheet, the cell and what is wrong in plain words. Nothing is saved here.
 
 The workbook has three sheets: "Scores" (one row per indicator: code, indicator, score from a
@@ -24,8 +24,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
-
-from fidelity.returns import validation
 
 MARKER = "hf-qa-return-template"
 TEMPLATE_FORMAT = "1"
@@ -412,9 +410,10 @@ def _score(value: Any, scale_values: set[int]) -> tuple[str, int | None] | None:
     return None
 
 
-def parse_return(workbook: Workbook, spec: TemplateSpec, *, complete: bool) -> ParsedReturn:
-    """Reads the Scores and Caseload sheets cell by cell. With `complete`, also applies the rules
-    a submitted return must meet (every indicator answered; figures present and consistent)."""
+def parse_return(workbook: Workbook, spec: TemplateSpec) -> ParsedReturn:
+    """Reads the Scores and Caseload sheets cell by cell: each value must be one the return can
+    hold. Blanks are allowed; whether the return is complete and consistent enough to submit is
+    for `returns.services.return_submit_errors` (see `submit_problems`)."""
     parsed = ParsedReturn()
     problems = parsed.problems
     scale_values = {value for value, _ in spec.scale}
@@ -460,14 +459,6 @@ def parse_return(workbook: Workbook, spec: TemplateSpec, *, complete: bool) -> P
                     f"choose '{NOT_ASSESSED}' for indicator {code}.",
                 )
             )
-        if what == "blank" and complete:
-            problems.append(
-                CellProblem(
-                    SCORES,
-                    f"C{row}",
-                    f"indicator {code} has no score: {_allowed_scores(spec.scale)}.",
-                )
-            )
         if len(reason) > MAX_REASON:
             problems.append(
                 CellProblem(SCORES, f"D{row}", f"keep the reason under {MAX_REASON} characters.")
@@ -494,15 +485,13 @@ def parse_return(workbook: Workbook, spec: TemplateSpec, *, complete: bool) -> P
                     "again rather than deleting rows.",
                 )
             )
-    _parse_figures(workbook[CASELOAD], spec, parsed, complete=complete)
+    _parse_figures(workbook[CASELOAD], spec, parsed)
     return parsed
 
 
-def _parse_figures(sheet, spec: TemplateSpec, parsed: ParsedReturn, *, complete: bool) -> None:
-    places = {}
+def _parse_figures(sheet, spec: TemplateSpec, parsed: ParsedReturn) -> None:
     for offset, (name, label) in enumerate(spec.figures, start=1):
         row = HEADER_ROW + offset
-        places[name] = f"B{row}"
         if _text(sheet.cell(row, 1).value) != label:
             parsed.problems.append(
                 CellProblem(
@@ -535,8 +524,35 @@ def _parse_figures(sheet, spec: TemplateSpec, parsed: ParsedReturn, *, complete:
             )
             continue
         parsed.figures[name] = int(number)
-    if complete and not any(p.sheet == CASELOAD for p in parsed.problems):
-        for name, message in validation.caseload_errors(parsed.figures).items():
-            parsed.problems.append(
-                CellProblem(CASELOAD, places[name], message[0].lower() + message[1:])
+
+
+# Where the submit service's errors about one indicator go: its column, and how to say it.
+_INDICATOR_ERRORS = {"rating": ("C", "has no score"), "not_assessed_reason": ("D", "has no reason")}
+
+
+def submit_problems(
+    workbook: Workbook, spec: TemplateSpec, errors: Mapping[str, str]
+) -> list[CellProblem]:
+    """The submit service's errors (keyed as `return_submit_errors` keys them: "indicator
+    <code> <field>", a caseload field name, or another place) put on the cells they are about."""
+    indicator_rows = {}
+    sheet = workbook[SCORES]
+    for row in range(HEADER_ROW + 1, sheet.max_row + 1):
+        indicator_rows.setdefault(_text(sheet.cell(row, 1).value), row)
+    figure_rows = {name: HEADER_ROW + offset for offset, (name, _) in enumerate(spec.figures, 1)}
+    problems = []
+    for key, message in errors.items():
+        message = message[0].lower() + message[1:]
+        words = key.split(" ")
+        if len(words) == 3 and words[0] == "indicator" and words[2] in _INDICATOR_ERRORS:
+            code, (column, what) = words[1], _INDICATOR_ERRORS[words[2]]
+            problems.append(
+                CellProblem(
+                    SCORES, f"{column}{indicator_rows[code]}", f"indicator {code} {what}: {message}"
+                )
             )
+        elif key in figure_rows:
+            problems.append(CellProblem(CASELOAD, f"B{figure_rows[key]}", message))
+        else:
+            problems.append(CellProblem(SCORES, "", message))
+    return problems

@@ -11,7 +11,7 @@ from fidelity.returns.models import PrincipleScore, QAReturn, ReturnStatus
 from fidelity.returns.selectors import quarter_of_today
 
 from .factories import make_return, page_text
-from .spreadsheet_files import fill, score_row, template, upload
+from .spreadsheet_files import figure_row, fill, score_row, template, upload
 
 URL = reverse("fidelity:spreadsheet_bulk")
 
@@ -78,6 +78,18 @@ def test_past_returns_must_be_complete(manager, world, past):
     row = score_row(workbook, "3.2")
     assert f"Scores!C{row}: indicator 3.2 has no score" in text
     assert "Caseload!B6: enter how many people the team supported at quarter end." in text
+    assert not QAReturn.objects.exists()
+
+
+def test_past_returns_figures_must_add_up(manager, world, past):
+    workbook = fill(template(world.bolton_team, past[0]))
+    row = figure_row(workbook, "tenancies_ended")
+    workbook["Caseload"].cell(row, 2).value = 5
+    text = page_text(_import(manager, upload(workbook)))
+    assert (
+        f"Caseload!B{row}: the reasons tenancies ended add up to 2, but 5 tenancies ended. "
+        "Make them match (use 'Ended: reason unknown' for any you do not know)."
+    ) in text
     assert not QAReturn.objects.exists()
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.selectors import quarter_of_today
-from fidelity.spreadsheets import services as spreadsheet_services
+from fidelity.spreadsheets import selectors as spreadsheet_selectors
 from fidelity.spreadsheets import workbook as spreadsheet
 
 from .spreadsheet_files import figure_row, fill, template
@@ -19,15 +19,15 @@ from .spreadsheet_files import figure_row, fill, template
 def case(world):
     quarter = quarter_of_today(pilot=world.pilot)
     version = current_framework_version(pilot=world.pilot)
-    spec = spreadsheet_services.template_spec(
+    spec = spreadsheet_selectors.template_spec(
         team=world.bolton_team, quarter=quarter, version=version
     )
     return spec, fill(template(world.bolton_team, quarter))
 
 
-def _parse(case, *, complete=False):
+def _parse(case):
     spec, workbook = case
-    return spreadsheet.parse_return(workbook, spec, complete=complete)
+    return spreadsheet.parse_return(workbook, spec)
 
 
 def _first(spec):
@@ -94,17 +94,6 @@ def test_counts_must_be_whole_numbers_of_zero_or_more(case, value):
     workbook["Caseload"].cell(row, 2).value = value
     assert [str(p) for p in _parse(case).problems] == [
         f"Caseload!B{row}: People housed this quarter must be a whole number of 0 or more."
-    ]
-
-
-def test_a_complete_return_checks_figures_add_up(case):
-    spec, workbook = case
-    row = figure_row(workbook, "tenancies_ended")
-    workbook["Caseload"].cell(row, 2).value = 5
-    problems = [str(p) for p in _parse(case, complete=True).problems]
-    assert problems == [
-        f"Caseload!B{row}: the reasons tenancies ended add up to 2, but 5 tenancies ended. "
-        "Make them match (use 'Ended: reason unknown' for any you do not know)."
     ]
 
 
