@@ -32,9 +32,9 @@ from django.test import Client
 from django.urls import reverse
 
 from forums.models import ForumSession
+from ops.synthetic import ScaleSpec, build_scale, remove_scale_data
 from partners.models import Pilot, Role, RoleAssignment, Team, User
 from reports.models import Report
-from reports.scale import ScaleSpec, build_scale, remove_scale_data
 
 ROOT = Path(settings.BASE_DIR)
 
