@@ -128,7 +128,7 @@ def reminders_send(
                 subject_key=item.subject_key,
                 date=today,
                 subject=subject,
-                body=render_to_string(f"reports/email/reminder_{item.kind}.txt", context),
+                body=render_to_string(f"reports/reminders/email/{item.kind}.txt", context),
                 team_id=item.return_due.team_id,
             )
     logger.info(
@@ -154,7 +154,7 @@ def digests_send(
             logger.info("Digest for %s on %s: nothing to report, not sent.", pilot, today)
             continue
         body = render_to_string(
-            "reports/email/digest.txt",
+            "reports/reminders/email/digest.txt",
             {"digest": digest, "returns_link": _link("fidelity:review_list")},
         )
         _send_to(

@@ -19,7 +19,7 @@ from .forms import ReminderSettingsForm
 def reminders(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "reports/reminders.html",
+        "reports/reminders/list.html",
         {
             "reminders": selectors.reminders_of(request.user)[:200],
             "managed_pilots": access.pilots_managed_by(request.user),
@@ -30,7 +30,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
 @require_GET
 def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_reminder_for_user(request.user, pk)
-    return render(request, "reports/reminder_detail.html", {"reminder": reminder})
+    return render(request, "reports/reminders/detail.html", {"reminder": reminder})
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,5 +44,5 @@ def reminder_settings(request: HttpRequest, pilot_pk: int) -> HttpResponse:
         return redirect("reports:reminder_settings", pilot_pk=pilot.pk)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "reports/reminder_settings.html", {"pilot": pilot, "form": form}, status=status
+        request, "reports/reminders/settings.html", {"pilot": pilot, "form": form}, status=status
     )
