@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fidelity",
     "forums",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import QuarterlySet, Reminder, ReminderSettings, Report, ReportVersion
+from .models import QuarterlySet, Report, ReportVersion
+from .reminders.models import Reminder, ReminderSettings
 
 
 class ReportVersionInline(admin.TabularInline):

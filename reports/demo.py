@@ -15,9 +15,9 @@ from django.utils import timezone
 from fidelity.returns.quarters import Quarter
 from partners.models import Pilot
 
-from .models import Reminder
-from .reminders_selectors import reminder_settings_for
-from .reminders_services import digests_send, reminders_send
+from .reminders.models import Reminder
+from .reminders.selectors import reminder_settings_for
+from .reminders.services import digests_send, reminders_send
 
 
 def _reminder_days(pilot: Pilot, today: datetime.date) -> list[datetime.date]:

@@ -13,7 +13,8 @@ from django.utils import timezone
 from fidelity.returns.quarters import Quarter
 from partners.models import Pilot
 
-from . import reminders_services, services
+from . import services
+from .reminders.services import digests_send, reminders_send
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
@@ -50,10 +51,10 @@ def sweep_reports() -> int:
 @shared_task
 def send_reminders() -> int:
     """Daily (Celery beat): team leaders' deadline and overdue reminders; safe to run again."""
-    return reminders_services.reminders_send(today=timezone.localdate()).sent
+    return reminders_send(today=timezone.localdate()).sent
 
 
 @shared_task
 def send_digests() -> int:
     """Mondays (Celery beat): the pilot managers' weekly digest; safe to run again."""
-    return reminders_services.digests_send(today=timezone.localdate()).sent
+    return digests_send(today=timezone.localdate()).sent

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,9 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("request/", views.request_report, name="request"),
     path("_home/", views.home_panel, name="home_panel"),
-    path("reminders/", views.reminders, name="reminders"),
-    path("reminders/<int:pk>/", views.reminder_detail, name="reminder_detail"),
-    path("reminders/settings/<int:pilot_pk>/", views.reminder_settings, name="reminder_settings"),
+    path("reminders/", include("reports.reminders.urls")),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/retry/", views.retry, name="retry"),

@@ -9,17 +9,17 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from common.downloads import pdf_response
 from partners import access
 from partners.audit import record_event
 from partners.models import SecurityEventKind
 
-from . import reminders_selectors, reminders_services, selectors, services
+from . import selectors, services
 from .forms import QuarterFilterForm, ReportRequestForm
 from .models import ReportVersion
-from .reminders_forms import ReminderSettingsForm
+from .reminders.selectors import reminders_of
 
 
 def _quarters(request: HttpRequest) -> list:
@@ -133,46 +133,8 @@ def home_panel(request: HttpRequest) -> HttpResponse:
         "reports/_home_panel.html",
         {
             "reports": selectors.latest_ready_reports(request.user),
-            "reminder_count": reminders_selectors.reminders_of(request.user)
+            "reminder_count": reminders_of(request.user)
             .filter(date__gte=timezone.localdate() - timedelta(days=30))
             .count(),
         },
-    )
-
-
-# --- Reminders: each person's own, and a pilot's settings ----------------------------------------
-
-
-@require_GET
-def reminders(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "reports/reminders.html",
-        {
-            "reminders": reminders_selectors.reminders_of(request.user)[:200],
-            "managed_pilots": access.pilots_managed_by(request.user),
-        },
-    )
-
-
-@require_GET
-def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reminder = reminders_selectors.get_reminder_for_user(request.user, pk)
-    return render(request, "reports/reminder_detail.html", {"reminder": reminder})
-
-
-@require_http_methods(["GET", "POST"])
-def reminder_settings(request: HttpRequest, pilot_pk: int) -> HttpResponse:
-    pilot = access.get_managed_pilot(request.user, pilot_pk)
-    current = reminders_selectors.reminder_settings_for(pilot=pilot)
-    form = ReminderSettingsForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        reminders_services.reminder_settings_update(
-            pilot=pilot, user=request.user, **form.cleaned_data
-        )
-        messages.success(request, f"Reminder settings saved for {pilot}.")
-        return redirect("reports:reminder_settings", pilot_pk=pilot.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "reports/reminder_settings.html", {"pilot": pilot, "form": form}, status=status
     )

@@ -6,18 +6,28 @@ from collections.abc import Mapping, Sequence
 
 from django.utils import timezone
 
-from fidelity.frameworks.models import PilotFramework
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.models import IndicatorScore, QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_store_scores
-from partners.models import Pilot, Team
+from ops.synthetic import (  # the figures and rows the benchmark and seed_scale build too
+    GOOD_FIGURES,
+    indicator_score_row,
+    return_row,
+    score_values,
+    use_default_framework,
+)
+from partners.models import Team
 
-
-def use_default_framework(pilot: Pilot) -> None:
-    PilotFramework.objects.get_or_create(
-        pilot=pilot, defaults={"version": current_framework_version(pilot=pilot)}
-    )
+__all__ = [
+    "GOOD_FIGURES",
+    "fill_return",
+    "form_data",
+    "make_return",
+    "page_text",
+    "score_values",
+    "use_default_framework",
+]
 
 
 def make_return(
@@ -38,17 +48,15 @@ def make_return(
     """
     pilot = team.organisation.pilot
     version = current_framework_version(pilot=pilot)
-    q = Quarter(year, quarter, pilot.quarter_convention)
-    qa_return = QAReturn.objects.create(
+    qa_return = return_row(
         team=team,
-        framework_version=version,
-        year=year,
-        quarter=quarter,
-        deadline=q.deadline(pilot.return_deadline_days),
+        version=version,
+        quarter=Quarter(year, quarter, pilot.quarter_convention),
         status=status,
         submitted_at=timezone.now() if status != ReturnStatus.DRAFT else None,
         **figures,
     )
+    qa_return.save()
     rows = []
     scores = scores or {}
     for principle in version.principles.prefetch_related("indicators"):
@@ -58,13 +66,12 @@ def make_return(
                 wanted[i] if i < len(wanted) else (fill if principle.code not in scores else None)
             )
             rows.append(
-                IndicatorScore(
+                indicator_score_row(
                     qa_return=qa_return,
                     indicator=indicator,
                     score=value,
-                    not_assessed=value is None,
-                    not_assessed_reason="Not looked at this quarter" if value is None else "",
                     evidence=f"Evidence for {indicator.code}",
+                    reason="Not looked at this quarter",
                 )
             )
     IndicatorScore.objects.bulk_create(rows)
@@ -72,36 +79,6 @@ def make_return(
         return_store_scores(qa_return=qa_return)
         qa_return.refresh_from_db()
     return qa_return
-
-
-GOOD_FIGURES = {
-    "people_supported": 12,
-    "new_referrals": 3,
-    "people_housed": 2,
-    "tenancies_sustained": 10,
-    "sustained_6_months": 8,
-    "sustained_12_months": 5,
-    "tenancies_ended": 2,
-    "ended_planned_move": 1,
-    "ended_unknown": 1,
-    "staff_fte": 2,
-    "support_contacts": 140,
-}
-
-
-def score_values(qa_return: QAReturn, value: int | None = 3, **overrides) -> dict[int, dict]:
-    """Scores for the save service: every indicator `value` (None = not assessed with a reason);
-    `overrides` maps an indicator code with '.' as '_' (e.g. i1_2) to a value."""
-    result = {}
-    for row in qa_return.scores.select_related("indicator"):
-        v = overrides.get("i" + row.indicator.code.replace(".", "_"), value)
-        result[row.indicator_id] = {
-            "score": v,
-            "not_assessed": v is None,
-            "not_assessed_reason": "No audit this quarter" if v is None else "",
-            "evidence": f"Invented evidence for {row.indicator.code}",
-        }
-    return result
 
 
 def fill_return(qa_return: QAReturn, user, value: int | None = 3, **figures) -> QAReturn:

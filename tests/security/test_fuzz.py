@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from fidelity.returns.forms import ApproveForm, CommentForm, ReopenForm
 from forums.forms import ActionStatusForm, ConfirmSharedForm, SeriesForm, SessionForm
 from forums.views import NOTE_KINDS
-from reports.reminders_forms import ReminderSettingsForm
+from reports.reminders.forms import ReminderSettingsForm
 from tests.fidelity.factories import form_data
 
 FUZZ = settings(

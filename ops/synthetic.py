@@ -1,5 +1,8 @@
-"""A synthetic large pilot for benchmarks: deterministic, built with bulk inserts.
+"""Invented data, built in one place: for the tests' factories, the benchmark and `seed_scale`.
 
+The figures and rows a return is made of (`GOOD_FIGURES`, `return_row`, `indicator_score_row`,
+`score_values`, `use_default_framework`) are shared by the tests' factories and the large
+synthetic pilots; `build_scale` makes those pilots, deterministic for a seed, with bulk inserts.
 Everything here is invented: pilots, places, organisations, scores and forum notes.
 """
 
@@ -14,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fidelity.frameworks import scoring
-from fidelity.frameworks.models import PilotFramework
+from fidelity.frameworks.models import FrameworkVersion, Indicator, PilotFramework
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.models import IndicatorScore, PrincipleScore, QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
@@ -40,6 +43,87 @@ from partners.models import (
 
 SCALE_PREFIX = "Scale pilot"
 BATCH = 5000
+
+# --- A return's figures and rows: shared with the tests' factories ------------------------------
+
+# A quarter's caseload figures that pass every check on a return (the counts add up).
+GOOD_FIGURES = {
+    "people_supported": 12,
+    "new_referrals": 3,
+    "people_housed": 2,
+    "tenancies_sustained": 10,
+    "sustained_6_months": 8,
+    "sustained_12_months": 5,
+    "tenancies_ended": 2,
+    "ended_planned_move": 1,
+    "ended_unknown": 1,
+    "staff_fte": 2,
+    "support_contacts": 140,
+}
+
+
+def use_default_framework(pilot: Pilot) -> FrameworkVersion:
+    """Pins the pilot to the framework version its returns would be scored on; answers it."""
+    choice, _ = PilotFramework.objects.get_or_create(
+        pilot=pilot, defaults={"version": current_framework_version(pilot=pilot)}
+    )
+    return choice.version
+
+
+def return_row(
+    *,
+    team: Team,
+    version: FrameworkVersion,
+    quarter: Quarter,
+    status: str,
+    submitted_at: datetime.datetime | None,
+    **figures,
+) -> QAReturn:
+    """An unsaved return for the team's quarter, due when its pilot says; save it or bulk-create."""
+    pilot = team.organisation.pilot
+    return QAReturn(
+        team=team,
+        framework_version=version,
+        year=quarter.year,
+        quarter=quarter.number,
+        quarter_index=quarter.index,
+        deadline=quarter.deadline(pilot.return_deadline_days),
+        status=status,
+        submitted_at=submitted_at,
+        **figures,
+    )
+
+
+def indicator_score_row(
+    *, qa_return: QAReturn, indicator: Indicator, score: int | None, evidence: str, reason: str
+) -> IndicatorScore:
+    """An unsaved indicator score; a score of None means not assessed, for `reason`."""
+    return IndicatorScore(
+        qa_return=qa_return,
+        indicator=indicator,
+        score=score,
+        not_assessed=score is None,
+        not_assessed_reason=reason if score is None else "",
+        evidence=evidence,
+    )
+
+
+def score_values(qa_return: QAReturn, value: int | None = 3, **overrides) -> dict[int, dict]:
+    """Scores for the save service: every indicator `value` (None = not assessed with a reason);
+    `overrides` maps an indicator code with '.' as '_' (e.g. i1_2) to a value."""
+    result = {}
+    for row in qa_return.scores.select_related("indicator"):
+        v = overrides.get("i" + row.indicator.code.replace(".", "_"), value)
+        result[row.indicator_id] = {
+            "score": v,
+            "not_assessed": v is None,
+            "not_assessed_reason": "No audit this quarter" if v is None else "",
+            "evidence": f"Invented evidence for {row.indicator.code}",
+        }
+    return result
+
+
+# --- Large synthetic pilots: seed_scale and the benchmark ----------------------------------------
 
 
 @dataclass
@@ -96,8 +180,7 @@ def _build(spec: ScaleSpec) -> ScaleResult:
     today = timezone.localdate()
     for p in range(1, spec.pilots + 1):
         pilot = Pilot.objects.create(name=f"{SCALE_PREFIX} {p}", slug=f"scale-pilot-{p}")
-        version = current_framework_version(pilot=pilot)
-        PilotFramework.objects.create(pilot=pilot, version=version)
+        version = use_default_framework(pilot)
         zones = Zone.objects.bulk_create(
             Zone(pilot=pilot, name=f"Zone {z}") for z in range(1, spec.zones_per_pilot + 1)
         )
@@ -155,13 +238,10 @@ def _build_returns(rng, pilot, version, teams, quarter_count, today) -> dict[str
             ended = rng.randint(0, 3)
             unknown = rng.randint(0, ended)
             returns.append(
-                QAReturn(
+                return_row(
                     team=team,
-                    framework_version=version,
-                    year=quarter.year,
-                    quarter=quarter.number,
-                    quarter_index=quarter.index,
-                    deadline=quarter.deadline(pilot.return_deadline_days),
+                    version=version,
+                    quarter=quarter,
                     status=ReturnStatus.APPROVED,
                     submitted_at=timezone.make_aware(
                         datetime.datetime.combine(quarter.end, datetime.time(12))
@@ -191,13 +271,12 @@ def _build_returns(rng, pilot, version, teams, quarter_count, today) -> dict[str
                     value = max(1, min(4, round(rng.gauss(centre, 0.6)))) if assessed else None
                     values.append(value)
                     indicator_rows.append(
-                        IndicatorScore(
+                        indicator_score_row(
                             qa_return=qa_return,
                             indicator=indicator,
                             score=value,
-                            not_assessed=value is None,
-                            not_assessed_reason="" if assessed else "Not reviewed this quarter",
                             evidence="Synthetic evidence for benchmarking.",
+                            reason="Not reviewed this quarter",
                         )
                     )
                 mean = scoring.principle_score(values)

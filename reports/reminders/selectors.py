@@ -16,7 +16,7 @@ from fidelity.returns.quarters import Quarter
 from forums.models import Action, ActionStatus
 from partners.models import Pilot, Role, RoleAssignment, Team, User
 
-from . import reminders
+from . import rules
 from .models import Reminder, ReminderSettings
 
 
@@ -25,7 +25,7 @@ def reminder_settings_for(*, pilot: Pilot) -> ReminderSettings:
     return ReminderSettings.objects.filter(pilot=pilot).first() or ReminderSettings(pilot=pilot)
 
 
-def returns_not_in(*, pilot: Pilot, today: datetime.date) -> list[reminders.ReturnDue]:
+def returns_not_in(*, pilot: Pilot, today: datetime.date) -> list[rules.ReturnDue]:
     """Every active team's return that is not in: drafts and returns sent back (any quarter),
     and, for this quarter and the one before, teams that have not started theirs."""
     current = Quarter.containing(today, pilot.quarter_convention)
@@ -37,7 +37,7 @@ def returns_not_in(*, pilot: Pilot, today: datetime.date) -> list[reminders.Retu
         ).values_list("team_id", "quarter_index")
     )
     result = [
-        reminders.ReturnDue(
+        rules.ReturnDue(
             team_id=r.team_id,
             team_name=r.team.name,
             quarter_index=r.quarter_index,
@@ -53,7 +53,7 @@ def returns_not_in(*, pilot: Pilot, today: datetime.date) -> list[reminders.Retu
         for team in teams:
             if (team.pk, quarter.index) not in started:
                 result.append(
-                    reminders.ReturnDue(
+                    rules.ReturnDue(
                         team_id=team.pk,
                         team_name=team.name,
                         quarter_index=quarter.index,
@@ -89,7 +89,7 @@ class Digest:
 
     pilot: Pilot
     today: datetime.date
-    overdue_returns: list[reminders.ReturnDue] = field(default_factory=list)
+    overdue_returns: list[rules.ReturnDue] = field(default_factory=list)
     waiting_for_review: list[QAReturn] = field(default_factory=list)
     overdue_improvement_actions: list[ImprovementAction] = field(default_factory=list)
     overdue_forum_actions: list[Action] = field(default_factory=list)

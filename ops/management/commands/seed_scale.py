@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from reports.scale import ScaleSpec, build_scale, remove_scale_data
+from ops.synthetic import ScaleSpec, build_scale, remove_scale_data
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from fidelity.improvement.models import ImprovementAction
 from fidelity.returns.models import ReturnStatus
 from fidelity.returns.quarters import Quarter
 from forums.services import action_add
-from reports.models import Reminder, ReminderKind, ReminderSettings
-from reports.reminders_services import digests_send, reminders_send
+from reports.reminders.models import Reminder, ReminderKind, ReminderSettings
+from reports.reminders.services import digests_send, reminders_send
 from tests.fidelity.factories import make_return, use_default_framework
 from tests.forums.factories import make_session
 
@@ -80,7 +80,7 @@ def test_a_failed_send_is_not_recorded_so_the_next_run_tries_again(returns_world
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr("reports.reminders_services.send_mail", broken)
+    monkeypatch.setattr("reports.reminders.services.send_mail", broken)
     with pytest.raises(ConnectionRefusedError):
         reminders_send(today=TEN_DAYS_BEFORE)
     assert Reminder.objects.count() == 0

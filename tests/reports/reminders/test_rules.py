@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from reports import reminders
-from reports.reminders import ReturnDue, parse_days, return_reminders_due
+from reports.reminders import rules
+from reports.reminders.rules import ReturnDue, parse_days, return_reminders_due
 
 DEADLINE = datetime.date(2026, 10, 20)
 
@@ -34,11 +34,11 @@ def _due(today, days_before=(10, 3), days_after_overdue=1):
     ("today", "expected"),
     [
         (datetime.date(2026, 10, 9), []),
-        (datetime.date(2026, 10, 10), [(reminders.DEADLINE_SOON, 10)]),
+        (datetime.date(2026, 10, 10), [(rules.DEADLINE_SOON, 10)]),
         (datetime.date(2026, 10, 11), []),
-        (datetime.date(2026, 10, 17), [(reminders.DEADLINE_SOON, 3)]),
+        (datetime.date(2026, 10, 17), [(rules.DEADLINE_SOON, 3)]),
         (datetime.date(2026, 10, 20), []),
-        (datetime.date(2026, 10, 21), [(reminders.OVERDUE, 1)]),
+        (datetime.date(2026, 10, 21), [(rules.OVERDUE, 1)]),
         (datetime.date(2026, 10, 22), []),
     ],
 )
@@ -48,8 +48,8 @@ def test_default_reminders_fall_ten_and_three_days_before_and_the_day_after(toda
 
 def test_a_pilots_own_days_replace_the_defaults():
     assert _due(datetime.date(2026, 10, 10), days_before=[5]) == []
-    assert _due(datetime.date(2026, 10, 15), days_before=[5]) == [(reminders.DEADLINE_SOON, 5)]
-    assert _due(datetime.date(2026, 10, 27), days_after_overdue=7) == [(reminders.OVERDUE, 7)]
+    assert _due(datetime.date(2026, 10, 15), days_before=[5]) == [(rules.DEADLINE_SOON, 5)]
+    assert _due(datetime.date(2026, 10, 27), days_after_overdue=7) == [(rules.OVERDUE, 7)]
 
 
 def test_days_are_read_from_a_comma_separated_list_latest_reminder_last():

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 
 from fidelity.returns.models import IndicatorScore, QAReturn
 from forums.models import Challenge
+from ops.backup import pilot_delete, pilot_models
 from partners.models import Pilot, Team
-from reports.backup import pilot_delete, pilot_models
 
 
 def _rows(path) -> list[dict]:

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from partners.models import Pilot, User
 
-from . import reminders
+from . import rules
 from .models import Reminder, ReminderSettings
-from .reminders_selectors import (
+from .selectors import (
     pilot_digest,
     pilot_managers,
     reminder_settings_for,
@@ -99,7 +99,7 @@ def reminders_send(
     outcome = SendOutcome()
     for pilot in _pilots(only_pilot):
         options = reminder_settings_for(pilot=pilot)
-        due = reminders.return_reminders_due(
+        due = rules.return_reminders_due(
             today=today,
             returns=returns_not_in(pilot=pilot, today=today),
             days_before=options.days_before_list,
@@ -108,7 +108,7 @@ def reminders_send(
         for item in due:
             context = {"item": item, "return_due": item.return_due, "pilot": pilot}
             context["link"] = _link("fidelity:return_list")
-            if item.kind == reminders.DEADLINE_SOON:
+            if item.kind == rules.DEADLINE_SOON:
                 subject = (
                     f"{item.return_due.team_name}: QA return for {item.return_due.quarter_label} "
                     f"due in {item.days} day{'s' if item.days != 1 else ''}"
@@ -128,7 +128,7 @@ def reminders_send(
                 subject_key=item.subject_key,
                 date=today,
                 subject=subject,
-                body=render_to_string(f"reports/email/reminder_{item.kind}.txt", context),
+                body=render_to_string(f"reports/reminders/email/{item.kind}.txt", context),
                 team_id=item.return_due.team_id,
             )
     logger.info(
@@ -154,7 +154,7 @@ def digests_send(
             logger.info("Digest for %s on %s: nothing to report, not sent.", pilot, today)
             continue
         body = render_to_string(
-            "reports/email/digest.txt",
+            "reports/reminders/email/digest.txt",
             {"digest": digest, "returns_link": _link("fidelity:review_list")},
         )
         _send_to(
@@ -163,8 +163,8 @@ def digests_send(
             f"digest for {pilot}",
             connection=connection,
             pilot=pilot,
-            kind=reminders.DIGEST,
-            subject_key=reminders.digest_subject_key(pilot.pk),
+            kind=rules.DIGEST,
+            subject_key=rules.digest_subject_key(pilot.pk),
             date=today,
             subject=f"{pilot}: weekly QA digest, {today.day} {today:%B %Y}",
             body=body,
@@ -189,7 +189,7 @@ def reminder_settings_update(
     digest_enabled: bool,
 ) -> ReminderSettings:
     options, _ = ReminderSettings.objects.select_for_update().get_or_create(pilot=pilot)
-    options.days_before = ", ".join(str(d) for d in reminders.parse_days(days_before))
+    options.days_before = ", ".join(str(d) for d in rules.parse_days(days_before))
     options.days_after_overdue = days_after_overdue
     options.digest_enabled = digest_enabled
     options.updated_by = user

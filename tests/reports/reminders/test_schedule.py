@@ -10,7 +10,7 @@ from django_celery_beat.models import PeriodicTask
 from fidelity.frameworks import framework_data
 from fidelity.returns.models import ReturnStatus
 from reports import demo, tasks
-from reports.models import Reminder
+from reports.reminders.models import Reminder
 from tests.fidelity.factories import make_return, use_default_framework
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import Reminder, ReminderKind, ReminderSettings
+from reports.reminders.models import Reminder, ReminderKind, ReminderSettings
 
 
 def _reminder(user, pilot, subject="HF Bolton: QA return for 2026-27 Q2 due in 3 days"):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.backup import BackupError, pilot_export
+from ops.backup import BackupError, pilot_export
 
 
 class Command(BaseCommand):

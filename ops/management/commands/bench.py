@@ -32,9 +32,15 @@ from django.test import Client
 from django.urls import reverse
 
 from forums.models import ForumSession
+from ops.synthetic import (
+    GOOD_FIGURES,
+    ScaleSpec,
+    build_scale,
+    remove_scale_data,
+    score_values,
+)
 from partners.models import Pilot, Role, RoleAssignment, Team, User
 from reports.models import Report
-from reports.scale import ScaleSpec, build_scale, remove_scale_data
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -128,21 +134,13 @@ class Command(BaseCommand):
                 user=leader, role=Role.TEAM_LEADER, pilot=pilot, team=team
             )
             qa_return = return_open(team=team, quarter=quarter, user=leader)
-            scores = {
-                row.indicator_id: {
-                    "score": 3,
-                    "not_assessed": False,
-                    "not_assessed_reason": "",
-                    "evidence": "Benchmark evidence",
-                }
-                for row in qa_return.scores.all()
-            }
+            scores = score_values(qa_return, 3)
             started = time.perf_counter()
             qa_return = return_save_draft(
                 qa_return=qa_return,
                 user=leader,
                 lock_version=qa_return.lock_version,
-                figures=RETURN_FIGURES,
+                figures=GOOD_FIGURES,
                 scores=scores,
             )
             saves.append((time.perf_counter() - started) * 1000)
@@ -373,19 +371,6 @@ class Command(BaseCommand):
         return 0.0
 
 
-RETURN_FIGURES = {
-    "people_supported": 12,
-    "new_referrals": 3,
-    "people_housed": 2,
-    "tenancies_sustained": 10,
-    "sustained_6_months": 8,
-    "sustained_12_months": 5,
-    "tenancies_ended": 2,
-    "ended_planned_move": 1,
-    "ended_unknown": 1,
-    "staff_fte": 2,
-    "support_contacts": 140,
-}
 SET_PILOT = "Greater Manchester Housing First (demo)"
 
 

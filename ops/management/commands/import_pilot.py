@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.backup import BackupError, pilot_import
+from ops.backup import BackupError, pilot_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,48 @@
+"""Reminders pages: each person's own reminders, and a pilot manager's settings for their pilot.
+Thin: selectors and services do the work; a reminder is fetched through a selector that answers
+404 for anyone but its recipient."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partners import access
+
+from . import selectors, services
+from .forms import ReminderSettingsForm
+
+
+@require_GET
+def reminders(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/reminders/list.html",
+        {
+            "reminders": selectors.reminders_of(request.user)[:200],
+            "managed_pilots": access.pilots_managed_by(request.user),
+        },
+    )
+
+
+@require_GET
+def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reminder = selectors.get_reminder_for_user(request.user, pk)
+    return render(request, "reports/reminders/detail.html", {"reminder": reminder})
+
+
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest, pilot_pk: int) -> HttpResponse:
+    pilot = access.get_managed_pilot(request.user, pilot_pk)
+    current = selectors.reminder_settings_for(pilot=pilot)
+    form = ReminderSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.reminder_settings_update(pilot=pilot, user=request.user, **form.cleaned_data)
+        messages.success(request, f"Reminder settings saved for {pilot}.")
+        return redirect("reports:reminder_settings", pilot_pk=pilot.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "reports/reminders/settings.html", {"pilot": pilot, "form": form}, status=status
+    )
