@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -104,7 +105,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:detail", pk=report.pk)
 
 
-def _pdf_response(request: HttpRequest, version: ReportVersion) -> FileResponse:
+def _pdf_response(request: HttpRequest, version: ReportVersion) -> HttpResponseBase:
     record_event(
         kind=SecurityEventKind.DOWNLOAD,
         request=request,
@@ -114,7 +115,7 @@ def _pdf_response(request: HttpRequest, version: ReportVersion) -> FileResponse:
 
 
 @require_GET
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = selectors.get_report_for_user(request.user, pk)
     if report.current_version is None:
         raise Http404
@@ -122,7 +123,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_GET
-def download_version(request: HttpRequest, pk: int, number: int) -> FileResponse:
+def download_version(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     return _pdf_response(request, selectors.get_version_for_user(request.user, pk, number))
 
 

@@ -1,23 +1,12 @@
-"""The data behind each dashboard panel as CSV or XLSX, with the dashboard's filters applied.
-
-Text cells that a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage
-return) are prefixed with an apostrophe. Numbers stay numbers.
+"""The data behind each dashboard panel as a table for CSV or XLSX, with the dashboard's filters
+applied. Cells are plain values (None for no score); common.downloads makes them safe and typed.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-from decimal import Decimal
-
-from django.http import HttpResponse
-from openpyxl import Workbook
-
+from common.downloads import Table
 from fidelity.dashboards.figures import Heatmap
 from fidelity.dashboards.selectors import PilotDashboard
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 PANELS = {
     "headline": "Headline scores",
@@ -30,22 +19,6 @@ PANELS = {
     "status": "Returns status",
     "drift": "Drift alerts",
 }
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    headers: list[str]
-    rows: list[list]
-
-
-def neutralise(value):
-    """A cell as written: text that could run as a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _heatmap_table(title: str, heatmap: Heatmap) -> Table:
@@ -120,31 +93,3 @@ def panel_table(panel: str, data: PilotDashboard) -> Table:
     rows = [[a.level, a.name, a.code, a.title, *a.scores] for a in data.drift]
     quarters = [q.label for q in data.quarter.back(3)]
     return Table(title, ["Level", "Name", "Principle", "Title", *quarters], rows)
-
-
-def csv_response(table: Table, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow([neutralise(v) for v in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def xlsx_response(table: Table, filename: str) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.title[:31].replace(",", "")
-    sheet.append([neutralise(h) for h in table.headers])
-    for row in table.rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else neutralise(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response

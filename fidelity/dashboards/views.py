@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from common.downloads import csv_response, xlsx_response
 from fidelity.dashboards import charts
 from fidelity.dashboards import exports as dashboard_exports
 from fidelity.dashboards.figures import Scope, Trends, framework_info
@@ -250,13 +251,11 @@ def dashboard_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse
         since=filters.since_value() or _first_shown(pilot, quarter),
     )
     table = dashboard_exports.panel_table(panel, data)
-    filename = f"{pilot.slug}-{quarter.slug}-{panel}"
-    record_event(
-        kind=SecurityEventKind.EXPORT, request=request, detail=f"Dashboard {filename}.{fmt}"
-    )
+    filename = f"{pilot.slug}-{quarter.slug}-{panel}.{fmt}"
+    record_event(kind=SecurityEventKind.EXPORT, request=request, detail=f"Dashboard {filename}")
     if fmt == "csv":
-        return dashboard_exports.csv_response(table, filename)
-    return dashboard_exports.xlsx_response(table, filename)
+        return csv_response(filename=filename, table=table)
+    return xlsx_response(filename=filename, tables=[table])
 
 
 def la_dashboard(request: HttpRequest, pk: int) -> HttpResponse:

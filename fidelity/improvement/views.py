@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
+from common.downloads import csv_response, xlsx_response
 from fidelity.errors import WorkflowError
+from fidelity.improvement.exports import improvement_actions_table
 from fidelity.improvement.forms import PlanForm, UpdateForm
 from fidelity.improvement.selectors import (
     improvement_actions_carried,
@@ -136,36 +134,6 @@ def improvement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-HEADERS = [
-    "Team",
-    "Raised on",
-    "Principle",
-    "Indicator",
-    "What will change",
-    "Owner",
-    "Target quarter",
-    "Status",
-    "Overdue",
-    "Progress note",
-]
-
-
-def _row(action, current: int) -> list:
-    target = action.target_quarter
-    return [
-        action.team.name,
-        action.qa_return.quarter_value.label,
-        action.principle_code,
-        f"{action.indicator.code} {action.indicator.text}",
-        action.what,
-        action.owner,
-        target.label if target else "",
-        action.get_status_display(),
-        "Yes" if action.is_overdue(current) else "No",
-        action.update_note,
-    ]
-
-
 @require_GET
 def improvement_export(request: HttpRequest, fmt: str) -> HttpResponse:
     pilot = _managed_pilot(request)
@@ -175,22 +143,8 @@ def improvement_export(request: HttpRequest, fmt: str) -> HttpResponse:
     record_event(
         kind=SecurityEventKind.EXPORT, request=request, detail=f"Improvement actions ({fmt})"
     )
-    rows = [HEADERS] + [_row(a, current) for a in actions]
+    table = improvement_actions_table(actions=actions, current_index=current)
+    filename = f"improvement-actions.{fmt}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv")
-    else:
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Improvement actions"
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="improvement-actions.{fmt}"'
-    return response
+        return csv_response(filename=filename, table=table)
+    return xlsx_response(filename=filename, tables=[table])

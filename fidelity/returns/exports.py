@@ -1,52 +1,33 @@
-"""A return as CSV and XLSX. Cells are neutralised against formula injection: a value that a
-spreadsheet would run as a formula (starting = + - @, tab or carriage return) gets a leading '."""
+"""A return as one table for CSV and XLSX downloads. Rows hold plain values (dates as dates,
+Decimals as Decimals, None for a blank); common.downloads makes them safe and typed."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from common.downloads import Table
 from fidelity.returns.models import CASELOAD_FIELDS, QAReturn
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ["Section", "Code", "Item", "Value", "Detail"]
 
 
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would treat as a formula is prefixed with '; numbers pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def return_rows(qa_return: QAReturn) -> list[list[Any]]:
+def _rows(qa_return: QAReturn) -> list[list[Any]]:
     version = qa_return.framework_version
     labels = dict(version.scale.values_list("value", "label"))
     rows: list[list[Any]] = [
-        ["Return", "", "Team", qa_return.team.name, ""],
-        ["Return", "", "Quarter", qa_return.quarter_value.label, ""],
-        ["Return", "", "Framework", str(version), ""],
-        ["Return", "", "Status", qa_return.get_status_display(), ""],
-        ["Return", "", "Deadline", qa_return.deadline.isoformat(), ""],
-        [
-            "Return",
-            "",
-            "Overall score",
-            "" if qa_return.overall_score is None else float(qa_return.overall_score),
-            "",
-        ],
+        ["Return", None, "Team", qa_return.team.name, None],
+        ["Return", None, "Quarter", qa_return.quarter_value.label, None],
+        ["Return", None, "Framework", str(version), None],
+        ["Return", None, "Status", qa_return.get_status_display(), None],
+        ["Return", None, "Deadline", qa_return.deadline, None],
+        ["Return", None, "Overall score", qa_return.overall_score, None],
     ]
     for row in qa_return.scores.select_related("indicator__principle"):
         indicator = row.indicator
         if row.not_assessed:
             value, detail = "Not assessed", row.not_assessed_reason
         else:
-            value = "" if row.score is None else row.score
-            detail = labels.get(row.score, "")
+            value, detail = row.score, labels.get(row.score)
         rows.append(
             [
                 f"{indicator.principle.code} {indicator.principle.title}",
@@ -56,50 +37,22 @@ def return_rows(qa_return: QAReturn) -> list[list[Any]]:
                 detail,
             ]
         )
-        rows.append(["Evidence", indicator.code, indicator.text, row.evidence, ""])
+        rows.append(["Evidence", indicator.code, indicator.text, row.evidence, None])
     for name in CASELOAD_FIELDS:
-        value = getattr(qa_return, name)
-        rows.append(
-            [
-                "Caseload",
-                "",
-                str(QAReturn._meta.get_field(name).verbose_name),
-                "" if value is None else (float(value) if name == "staff_fte" else value),
-                "",
-            ]
-        )
+        label = str(QAReturn._meta.get_field(name).verbose_name)
+        rows.append(["Caseload", None, label, getattr(qa_return, name), None])
     for activity in qa_return.activities.all():
         rows.append(
             [
                 "QA activity",
-                activity.date.isoformat(),
+                activity.date,
                 activity.get_kind_display(),
-                "" if activity.count is None else activity.count,
+                activity.count,
                 activity.finding,
             ]
         )
-    return [[safe_cell(cell) for cell in row] for row in rows]
+    return rows
 
 
-def return_csv(qa_return: QAReturn) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writer.writerows(return_rows(qa_return))
-    return out.getvalue()
-
-
-def return_xlsx(qa_return: QAReturn) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Return"
-    sheet.append(HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in return_rows(qa_return):
-        sheet.append(row)
-    for letter, width in zip("ABCDE", (40, 10, 60, 40, 60), strict=True):
-        sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def return_table(*, qa_return: QAReturn) -> Table:
+    return Table(title="Return", headers=HEADER, rows=_rows(qa_return))

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from common.downloads import csv_response, xlsx_response
 from fidelity.errors import SubmitError, WorkflowError
 from fidelity.frameworks import scoring
 from fidelity.frameworks.selectors import band_rules
@@ -391,23 +392,17 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def return_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     qa_return = get_return_for_user(user=request.user, pk=pk)
-    filename = f"return-{qa_return.team.name}-{qa_return.quarter_value.slug}".replace(" ", "-")
-    if fmt in ("csv", "xlsx"):
-        record_event(
-            kind=SecurityEventKind.EXPORT, request=request, detail=f"Return {qa_return.pk} ({fmt})"
-        )
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    record_event(
+        kind=SecurityEventKind.EXPORT, request=request, detail=f"Return {qa_return.pk} ({fmt})"
+    )
+    quarter = qa_return.quarter_value
+    filename = f"return-{qa_return.team.name}-{quarter.slug}.{fmt}".replace(" ", "-")
+    table = exports.return_table(qa_return=qa_return)
     if fmt == "csv":
-        response = HttpResponse(exports.return_csv(qa_return), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    if fmt == "xlsx":
-        response = HttpResponse(
-            exports.return_xlsx(qa_return),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-    raise Http404
+        return csv_response(filename=filename, table=table)
+    return xlsx_response(filename=filename, tables=[table])
 
 
 @require_GET

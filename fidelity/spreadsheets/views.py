@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.downloads import XLSX_CONTENT_TYPE, file_response
 from fidelity.errors import WorkflowError
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import not_editable_message, return_submit_errors
@@ -23,8 +24,6 @@ from fidelity.spreadsheets import workbook as spreadsheet
 from fidelity.spreadsheets.forms import PastReturnsForm, ReturnUploadForm
 from partners import access
 from partners.models import Team
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _session_key(team: Team, quarter: Quarter) -> str:
@@ -73,10 +72,11 @@ def spreadsheet_index(request: HttpRequest) -> HttpResponse:
 def spreadsheet_template(request: HttpRequest, team_pk: int, quarter: str) -> HttpResponse:
     team = _team_for_template(request, team_pk)
     q = _quarter(team, quarter)
-    filename = f"qa-return-{team.name}-{q.slug}".replace(" ", "-")
-    response = HttpResponse(imports.return_template(team=team, quarter=q), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return file_response(
+        filename=f"qa-return-{team.name}-{q.slug}.xlsx".replace(" ", "-"),
+        content=imports.return_template(team=team, quarter=q),
+        content_type=XLSX_CONTENT_TYPE,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -25,6 +25,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
+from common.downloads import safe_text, text_as_typed
+
 MARKER = "hf-qa-return-template"
 TEMPLATE_FORMAT = "1"
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -34,7 +36,6 @@ MAX_COLUMNS = 30
 NOT_ASSESSED = "Not assessed"
 SCORES, CASELOAD, ABOUT = "Scores", "Caseload", "About"
 HEADER_ROW = 5
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_EVIDENCE, MAX_REASON = 5000, 500
 
 
@@ -113,13 +114,6 @@ _INPUT = PatternFill("solid", fgColor="FFF7D6")
 _UNLOCKED = Protection(locked=False)
 
 
-def _safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading ' (see fidelity.returns.exports)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _scale_text(scale: Sequence[tuple[int, str]]) -> str:
     return ", ".join(f"{value} {label.lower()}" for value, label in scale)
 
@@ -174,16 +168,16 @@ def build_template(
             principle = indicator.principle_code
             row += 1
             sheet.cell(row, 1, indicator.principle_code).font = _BOLD
-            sheet.cell(row, 2, indicator.principle_title).font = _BOLD
+            sheet.cell(row, 2, safe_text(indicator.principle_title)).font = _BOLD
         row += 1
         saved = scores.get(indicator.id, {})
         score = NOT_ASSESSED if saved.get("not_assessed") else saved.get("score")
         sheet.cell(row, 1, indicator.code)
-        sheet.cell(row, 2, indicator.text).alignment = Alignment(wrap_text=True)
+        sheet.cell(row, 2, safe_text(indicator.text)).alignment = Alignment(wrap_text=True)
         for column, value in (
             (3, score),
-            (4, _safe(saved.get("not_assessed_reason") or None)),
-            (5, _safe(saved.get("evidence") or None)),
+            (4, safe_text(saved.get("not_assessed_reason") or None)),
+            (5, safe_text(saved.get("evidence") or None)),
         ):
             cell = sheet.cell(row, column, value)
             cell.protection = _UNLOCKED
@@ -203,7 +197,7 @@ def build_template(
     caseload[f"A{HEADER_ROW}"].font = caseload[f"B{HEADER_ROW}"].font = _BOLD
     for offset, (name, label) in enumerate(spec.figures, start=1):
         value = figures.get(name)
-        caseload.cell(HEADER_ROW + offset, 1, label)
+        caseload.cell(HEADER_ROW + offset, 1, safe_text(label))
         cell = caseload.cell(
             HEADER_ROW + offset, 2, float(value) if isinstance(value, Decimal) else value
         )
@@ -229,7 +223,7 @@ def build_template(
     ]
     for row_number, (key, value) in enumerate(rows, start=1):
         about.cell(row_number, 1, key).font = _BOLD
-        about.cell(row_number, 2, value)
+        about.cell(row_number, 2, safe_text(value))
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 70
     about.protection.sheet = True
@@ -379,11 +373,8 @@ def check_matches(about: About, spec: TemplateSpec) -> list[CellProblem]:
 def _text(value: Any) -> str:
     if value is None:
         return ""
-    text = str(value).strip()
-    # The template writes formula-like text with a leading ' (see _safe); read it back as typed.
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        text = text[1:]
-    return text
+    # The template writes formula-like text with a leading ' (safe_text); read it back as typed.
+    return text_as_typed(str(value).strip())
 
 
 def _number(value: Any) -> Decimal | None:

@@ -232,7 +232,7 @@ def test_heat_map_exports_as_csv_with_the_filters_applied(client, scored):
     url = reverse("fidelity:dashboard_export", args=["heatmap-la", "csv"])
     response = _open(client, scored.manager, url, zone=scored.bolton.zone_id)
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Local authority", "Overall", "Overall band", "Overall change"]
     assert [r[0] for r in rows[1:]] == ["Bolton", "Wigan"]
     assert rows[1][1] == "4.00" and rows[1][2] == "High" and rows[1][3] == "2.00"
@@ -254,7 +254,7 @@ def test_exports_neutralise_text_that_would_run_as_a_formula(client, scored):
         url = reverse("fidelity:dashboard_export", args=["status", fmt])
         response = _open(client, scored.manager, url)
         if fmt == "csv":
-            names = [r[0] for r in csv.reader(io.StringIO(response.content.decode()))]
+            names = [r[0] for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))]
         else:
             names = [r[0] for r in load_workbook(io.BytesIO(response.content)).active.values]
         assert '\'=HYPERLINK("http://example.org")' in names

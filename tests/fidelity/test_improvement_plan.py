@@ -1,6 +1,9 @@
 """Improvement plans: low scores need an action or a reason; open actions carry forward."""
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from fidelity.errors import SubmitError
 from fidelity.improvement.models import ActionStatus, ImprovementAction
@@ -159,6 +162,22 @@ def test_open_actions_export_as_csv_and_xlsx(world, client):
     assert "Remove the readiness checklist from referrals" in csv_text
     xlsx = client.get("/improvement/export.xlsx")
     assert xlsx.content[:2] == b"PK"
+
+
+def test_the_export_writes_a_typed_formula_as_text_and_dates_as_dates(world, client):
+    draft = _low_draft(world)
+    _plan(world, draft)
+    return_submit(qa_return=draft, user=world.lead_bolton)
+    ImprovementAction.objects.filter(indicator__code="1.1").update(what='=HYPERLINK("http://x")')
+    client.force_login(world.manager)
+    sheet = load_workbook(io.BytesIO(client.get("/improvement/export.xlsx").content)).active
+    headers = [cell.value for cell in sheet[1]]
+    row = {header: cell for header, cell in zip(headers, sheet[2], strict=True)}
+    assert row["What will change"].value == '\'=HYPERLINK("http://x")'
+    assert row["What will change"].data_type == "s"
+    assert row["Target quarter ends"].value.date() == Quarter(2025, 3).end
+    assert row["Target quarter ends"].number_format == "d mmm yyyy"
+    assert row["Last updated"].is_date
 
 
 def test_a_team_leader_cannot_open_another_teams_improvement_plan(world, client):
