@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from common.forms import ModelMultipleChoiceField
 from partners.models import LocalAuthority, Organisation, Pilot
 
 from . import privacy
@@ -129,13 +130,13 @@ class ChallengeForm(PrivacyGuardMixin, forms.Form):
         max_length=400,
         help_text="Start typing to pick from the theme list; separate several with commas.",
     )
-    local_authorities = forms.ModelMultipleChoiceField(
+    local_authorities = ModelMultipleChoiceField(
         label="Local authorities that raised it",
         queryset=LocalAuthority.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = ModelMultipleChoiceField(
         label="Organisations that raised it",
         queryset=Organisation.objects.none(),
         required=False,
@@ -242,7 +243,7 @@ class ActionStatusForm(forms.Form):
 
 class ConfirmSharedForm(forms.Form):
     title = forms.CharField(label="Shared challenge title", max_length=300)
-    challenges = forms.ModelMultipleChoiceField(
+    challenges = ModelMultipleChoiceField(
         queryset=Challenge.objects.none(), widget=forms.MultipleHiddenInput
     )
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from common.forms import ModelMultipleChoiceField
 from fidelity.frameworks.models import Indicator
 from fidelity.peer_review.models import PeerReview, PeerReviewScore
 from fidelity.returns.quarters import Quarter
@@ -18,7 +19,7 @@ class AssignForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Team to review")
     quarter = forms.ChoiceField(label="Quarter")
     reviewer = forms.ModelChoiceField(queryset=User.objects.none(), label="Reviewer")
-    indicators = forms.ModelMultipleChoiceField(
+    indicators = ModelMultipleChoiceField(
         queryset=Indicator.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
