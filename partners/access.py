@@ -119,6 +119,44 @@ def get_managed_pilot(user: User, pk: int) -> Pilot:
     return get_object_or_404(pilots_managed_by(user), pk=pk)
 
 
+_LARGEST_ID = 2**63 - 1
+
+
+def _requested_id(requested: str | None) -> int | None:
+    """The id a query-string value names, or None for anything that is not a plausible id."""
+    try:
+        pk = int(requested or "")
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk <= _LARGEST_ID else None
+
+
+def pilot_in_view(
+    *,
+    user: User,
+    requested: str | None,
+    pilots: QuerySet[Pilot] | None = None,
+    fall_back: bool = True,
+) -> Pilot | None:
+    """Which pilot is this person looking at: the one `?pilot=` names, among those they may open.
+
+    `pilots` is the candidates (by default the pilots this person manages); a view that works on
+    annotated pilots passes its own queryset, built on one of the selectors above. A value that
+    names no candidate (junk such as "abc", "-1" or "1e9", a huge number, another pilot's id)
+    answers with the first candidate, or with None when `fall_back` is False (a page whose link
+    names its pilot says "not found" rather than showing another one). None when there is no
+    candidate at all: the view answers 404.
+    """
+    candidates = pilots_managed_by(user) if pilots is None else pilots
+    pk = _requested_id(requested)
+    chosen = candidates.filter(pk=pk).first() if pk is not None else None
+    if chosen is not None:
+        return chosen
+    if requested and not fall_back:
+        return None
+    return candidates.first()
+
+
 def roles_of(user: User) -> set[str]:
     if not user.is_authenticated:
         return set()

@@ -37,7 +37,7 @@ from partners.models import LocalAuthority, Organisation, Pilot, SecurityEventKi
 def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
     """The pilot this manager asked for (?pilot=), or their first; 404 for anyone else."""
     first_scored = PrincipleScore.objects.filter(pilot=OuterRef("pk")).order_by("quarter_index")
-    pilots = list(
+    managed = (
         access.pilots_managed_by(request.user)
         .annotate(
             version_id=Subquery(
@@ -49,14 +49,12 @@ def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
         )
         .order_by("name")
     )
-    wanted = request.GET.get("pilot")
-    if wanted:
-        chosen = next((p for p in pilots if str(p.pk) == wanted), None)
-    else:
-        chosen = pilots[0] if pilots else None
+    chosen = access.pilot_in_view(
+        user=request.user, requested=request.GET.get("pilot"), pilots=managed, fall_back=False
+    )
     if chosen is None:
         raise Http404("No such pilot.")
-    return chosen, pilots
+    return chosen, list(managed)
 
 
 def _quarter_range(pilot: Pilot) -> tuple[Quarter, list[Quarter]]:

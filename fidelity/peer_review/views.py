@@ -58,8 +58,7 @@ def peer_review_list(request: HttpRequest) -> HttpResponse:
 
 
 def peer_review_assign(request: HttpRequest) -> HttpResponse:
-    pilots = access.pilots_managed_by(request.user)
-    pilot = pilots.filter(pk=_int(request.GET.get("pilot"))).first() or pilots.first()
+    pilot = access.pilot_in_view(user=request.user, requested=request.GET.get("pilot"))
     if pilot is None:
         raise Http404
     current = quarter_of_today(pilot=pilot)
@@ -204,8 +203,7 @@ def team_peer_gaps(request: HttpRequest, team_pk: int) -> HttpResponse:
 @require_GET
 def pilot_peer_gaps(request: HttpRequest) -> HttpResponse:
     """Every team with a submitted peer review, latest quarter first (htmx, pilot dashboard)."""
-    pilots = access.pilots_managed_by(request.user)
-    pilot = pilots.filter(pk=_int(request.GET.get("pilot"))).first() or pilots.first()
+    pilot = access.pilot_in_view(user=request.user, requested=request.GET.get("pilot"))
     if pilot is None:
         raise Http404
     reviewed = (
@@ -223,10 +221,3 @@ def pilot_peer_gaps(request: HttpRequest) -> HttpResponse:
         gaps = peer_gaps(team=team, quarter_index=quarter_index)
         blocks.append((team, quarter, gaps, sum(1 for g in gaps if g.flagged)))
     return render(request, "fidelity/_peer_gaps_pilot.html", {"blocks": blocks, "pilot": pilot})
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0

@@ -358,7 +358,9 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
     pilots = access.pilots_managed_by(request.user)
-    pilot = pilots.filter(pk=_int(request.GET.get("pilot"))).first() or pilots.first()
+    pilot = access.pilot_in_view(
+        user=request.user, requested=request.GET.get("pilot"), pilots=pilots
+    )
     if pilot is None:
         raise Http404
     current = quarter_of_today(pilot=pilot)

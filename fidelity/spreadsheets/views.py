@@ -214,9 +214,8 @@ def spreadsheet_confirm(request: HttpRequest, team_pk: int, quarter: str) -> Htt
 
 def _managed_pilot(request: HttpRequest):
     pilots = access.pilots_managed_by(request.user)
-    pilot_pk = request.POST.get("pilot") or request.GET.get("pilot")
-    pilot = pilots.filter(pk=pilot_pk).first() if str(pilot_pk or "").isdigit() else None
-    pilot = pilot or pilots.first()
+    requested = request.POST.get("pilot") or request.GET.get("pilot")
+    pilot = access.pilot_in_view(user=request.user, requested=requested, pilots=pilots)
     if pilot is None:
         raise Http404
     return pilot, pilots

@@ -1,3 +1,5 @@
+import pytest
+
 from partners import access
 
 
@@ -55,3 +57,51 @@ def test_person_with_several_roles_sees_the_union(world):
         world.wigan,
         world.bury,
     }
+
+
+# --- Which pilot is this manager looking at (?pilot=) -----------------------------------------
+
+
+JUNK = ["", None, "abc", "-1", "0", "1e9", "1.5", " ", "9" * 40, str(2**63), "1; drop table", "²"]
+
+
+@pytest.mark.parametrize("requested", JUNK)
+def test_pilot_in_view_falls_back_to_the_first_pilot_on_junk(world, requested):
+    chosen = access.pilot_in_view(user=world.manager, requested=requested)
+    assert chosen == world.pilot
+
+
+def test_pilot_in_view_chooses_the_pilot_asked_for_among_those_managed(world):
+    from partners.models import Role
+
+    from ..factories import PilotFactory, assign
+
+    second = PilotFactory(name="Zed pilot")
+    assign(world.manager, Role.PILOT_MANAGER, second)
+    assert access.pilot_in_view(user=world.manager, requested=str(second.pk)) == second
+    assert access.pilot_in_view(user=world.manager, requested=str(world.pilot.pk)) == world.pilot
+
+
+def test_pilot_in_view_never_chooses_another_pilot(world):
+    requested = str(world.other_pilot.pk)
+    assert access.pilot_in_view(user=world.manager, requested=requested) == world.pilot
+    assert access.pilot_in_view(user=world.manager, requested=requested, fall_back=False) is None
+
+
+def test_pilot_in_view_without_fall_back_still_opens_the_first_when_none_is_asked_for(world):
+    assert access.pilot_in_view(user=world.manager, requested=None, fall_back=False) == world.pilot
+    assert access.pilot_in_view(user=world.manager, requested="abc", fall_back=False) is None
+
+
+def test_pilot_in_view_chooses_only_among_the_candidates_given(world):
+    facilitated = access.pilots_facilitated_by(world.facilitator)
+    assert access.pilot_in_view(user=world.facilitator, requested=None) is None
+    chosen = access.pilot_in_view(user=world.facilitator, requested=None, pilots=facilitated)
+    assert chosen == world.pilot
+
+
+def test_pilot_in_view_is_none_for_someone_who_manages_no_pilot(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert access.pilot_in_view(user=world.lead_bolton, requested=str(world.pilot.pk)) is None
+    assert access.pilot_in_view(user=AnonymousUser(), requested="1") is None
