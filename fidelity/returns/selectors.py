@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from fidelity.returns import workflow
 from fidelity.returns.models import (
     IndicatorScore,
     QAActivity,
@@ -123,6 +124,10 @@ class TeamReturnStatus:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.qa_return is not None and workflow.awaits_review(status=self.qa_return.status)
 
 
 def quarter_return_statuses(*, pilot: Pilot, quarter: Quarter) -> list[TeamReturnStatus]:

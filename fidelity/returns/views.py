@@ -55,6 +55,7 @@ from fidelity.returns.services import (
     return_send_back,
     return_submit,
 )
+from fidelity.returns.workflow import transitions_allowed
 from partners import access
 from partners.audit import record_event
 from partners.models import SecurityEventKind
@@ -165,6 +166,7 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "editable": return_is_editable_by(qa_return=qa_return, user=request.user),
             "reviewable": reviewable,
+            "allowed": transitions_allowed(qa_return=qa_return, user=request.user),
             "comment": return_comment_to_answer(qa_return=qa_return),
             "approve_form": ApproveForm(prefix="approve"),
             "send_back_form": CommentForm(prefix="send_back"),
