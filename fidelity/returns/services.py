@@ -332,11 +332,54 @@ def return_submit_errors(*, qa_return: QAReturn) -> dict[str, str]:
         for field, message in validation.score_errors(
             score=row.score, not_assessed=row.not_assessed, reason=row.not_assessed_reason
         ).items():
-            errors[f"indicator {row.indicator.code} {field}"] = message
+            key = validation.score_error_key(indicator_code=row.indicator.code, field=field)
+            errors[key] = message
     figures = {name: getattr(qa_return, name) for name in CASELOAD_FIELDS}
     errors.update(validation.caseload_errors(figures))
     errors.update(improvement_plan_errors(qa_return=qa_return))
     return errors
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    qa_return: QAReturn
+    submitted: bool
+    # Why the saved draft could not be submitted (return_submit_errors); empty otherwise.
+    submit_errors: dict[str, str]
+
+
+def return_save_and_submit(
+    *,
+    qa_return: QAReturn,
+    user: User,
+    lock_version: int,
+    figures: Mapping[str, Any],
+    scores: Mapping[int, Mapping[str, Any]],
+    activities: Sequence[Mapping[str, Any]] = (),
+    submit: bool,
+) -> SaveOutcome:
+    """Saves the team leader's answers as a draft and, if they pressed Submit, submits it.
+
+    The answers are kept even when the return cannot be submitted yet: the outcome then carries
+    every reason (`return_submit_errors`), for the form to show next to each field. Raises
+    ConflictError (someone saved meanwhile; nothing saved) and WorkflowError as
+    `return_save_draft` does.
+    """
+    saved = return_save_draft(
+        qa_return=qa_return,
+        user=user,
+        lock_version=lock_version,
+        figures=figures,
+        scores=scores,
+        activities=activities,
+    )
+    if not submit:
+        return SaveOutcome(qa_return=saved, submitted=False, submit_errors={})
+    try:
+        submitted = return_submit(qa_return=saved, user=user)
+    except SubmitError as error:
+        return SaveOutcome(qa_return=saved, submitted=False, submit_errors=error.errors)
+    return SaveOutcome(qa_return=submitted, submitted=True, submit_errors={})
 
 
 def _require_role(user: User, qa_return: QAReturn, who: str) -> None:

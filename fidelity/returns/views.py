@@ -51,9 +51,8 @@ from fidelity.returns.services import (
     return_copy_forward,
     return_open,
     return_reopen,
-    return_save_draft,
+    return_save_and_submit,
     return_send_back,
-    return_submit,
 )
 from fidelity.returns.workflow import transitions_allowed
 from partners import access
@@ -188,79 +187,74 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, not_editable_message(qa_return))
         return redirect("fidelity:return_detail", pk=qa_return.pk)
-    version = qa_return.framework_version
     rows = _score_rows(qa_return)
-    scale = list(version.scale.values_list("value", "label"))
+    scale = list(qa_return.framework_version.scale.values_list("value", "label"))
     activities = qa_return.activities.all()
-    conflict = None
-    submit_errors = 0
-    improvement_errors: list[str] = []
-    if request.method == "POST":
-        caseload = CaseloadForm(request.POST, prefix="caseload")
-        scores = ScoreFormSet(request.POST, prefix="score", rows=rows, scale=scale)
-        activity_set = ActivityFormSet(request.POST, prefix="activity", queryset=activities)
-        lock_version = _int(request.POST.get("lock_version"))
-        submitting = "submit" in request.POST
-        valid = all([caseload.is_valid(), scores.is_valid(), activity_set.is_valid()])
-        if valid:
-            try:
-                qa_return = return_save_draft(
-                    qa_return=qa_return,
-                    user=request.user,
-                    lock_version=lock_version,
-                    figures=caseload.cleaned_data,
-                    scores=scores.values(),
-                    activities=activity_set.values(),
-                )
-            except ConflictError as error:
-                conflict = error
-                lock_version = error.lock_version
-                messages.error(request, str(error))
-            except WorkflowError as error:
-                messages.error(request, str(error))
-                return redirect("fidelity:return_detail", pk=qa_return.pk)
-            else:
-                lock_version = qa_return.lock_version
-                if not submitting:
-                    messages.success(request, "Draft saved.")
-                    return redirect("fidelity:return_edit", pk=qa_return.pk)
-                caseload.check_for_submit()
-                scores.check_for_submit()
-                submit_errors = len(caseload.errors) + sum(len(f.errors) for f in scores.forms)
-                if not submit_errors:
-                    try:
-                        return_submit(qa_return=qa_return, user=request.user)
-                    except SubmitError as error:
-                        improvement_errors = list(error.errors.values())
-                        messages.error(request, str(error))
-                    except WorkflowError as error:
-                        messages.error(request, str(error))
-                    else:
-                        messages.success(request, "Return submitted for review. Thank you.")
-                        return redirect("fidelity:return_detail", pk=qa_return.pk)
-                else:
-                    messages.error(
-                        request,
-                        f"Your answers are saved as a draft, but the return cannot be submitted "
-                        f"yet: {submit_errors} {'thing needs' if submit_errors == 1 else 'things need'}"
-                        " fixing. Each is marked next to its field below.",
-                    )
-                # Re-read the saved activities so the next save knows their ids.
-                activity_set = _rebound_activities(request, qa_return, activity_set)
-        else:
-            messages.error(
-                request,
-                "Nothing was saved: some answers need correcting. Each is marked next to its "
-                "field below.",
-            )
-    else:
+    if request.method != "POST":
         caseload = CaseloadForm(
             prefix="caseload",
             initial={name: getattr(qa_return, name) for name in CASELOAD_FIELDS},
         )
         scores = ScoreFormSet(prefix="score", rows=rows, scale=scale)
         activity_set = ActivityFormSet(prefix="activity", queryset=activities)
-        lock_version = qa_return.lock_version
+        return _return_form(request, qa_return, caseload, scores, activity_set)
+    caseload = CaseloadForm(request.POST, prefix="caseload")
+    scores = ScoreFormSet(request.POST, prefix="score", rows=rows, scale=scale)
+    activity_set = ActivityFormSet(request.POST, prefix="activity", queryset=activities)
+    if not all([caseload.is_valid(), scores.is_valid(), activity_set.is_valid()]):
+        messages.error(
+            request,
+            "Nothing was saved: some answers need correcting. Each is marked next to its "
+            "field below.",
+        )
+        return _return_form(request, qa_return, caseload, scores, activity_set)
+    try:
+        outcome = return_save_and_submit(
+            qa_return=qa_return,
+            user=request.user,
+            lock_version=_int(request.POST.get("lock_version")),
+            figures=caseload.cleaned_data,
+            scores=scores.values(),
+            activities=activity_set.values(),
+            submit="submit" in request.POST,
+        )
+    except ConflictError as conflict:
+        messages.error(request, str(conflict))
+        return _return_form(request, qa_return, caseload, scores, activity_set, conflict=conflict)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("fidelity:return_detail", pk=qa_return.pk)
+    if outcome.submitted:
+        messages.success(request, "Return submitted for review. Thank you.")
+        return redirect("fidelity:return_detail", pk=qa_return.pk)
+    if not outcome.submit_errors:
+        messages.success(request, "Draft saved.")
+        return redirect("fidelity:return_edit", pk=qa_return.pk)
+    errors = outcome.submit_errors
+    placed = caseload.show_submit_errors(errors) | scores.show_submit_errors(errors)
+    if placed:
+        messages.error(
+            request,
+            f"Your answers are saved as a draft, but the return cannot be submitted yet: "
+            f"{len(errors)} {'thing needs' if len(errors) == 1 else 'things need'} fixing. "
+            "Each is marked next to its field below.",
+        )
+    else:
+        messages.error(request, str(SubmitError(errors)))
+    return _return_form(
+        request,
+        outcome.qa_return,
+        caseload,
+        scores,
+        # Re-read the saved activities so the next save knows their ids.
+        ActivityFormSet(prefix="activity", queryset=outcome.qa_return.activities.all()),
+        improvement_errors=[message for key, message in errors.items() if key not in placed],
+    )
+
+
+def _return_form(
+    request, qa_return, caseload, scores, activity_set, *, conflict=None, improvement_errors=()
+) -> HttpResponse:
     return render(
         request,
         "fidelity/return_form.html",
@@ -270,19 +264,18 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "caseload": caseload,
             "scores": scores,
             "activities": activity_set,
-            "groups": _principle_groups(rows, scores.forms),
-            "lock_version": lock_version,
+            "groups": _principle_groups(scores.rows, scores.forms),
+            "lock_version": conflict.lock_version if conflict else qa_return.lock_version,
             "conflict": conflict,
             "answered": scores.answered,
-            "total": len(rows),
-            "warning": caseload.warning(version.caseload_target_per_fte)
+            "total": len(scores.rows),
+            "warning": caseload.warning(qa_return.framework_version.caseload_target_per_fte)
             if not caseload.is_bound or caseload.is_valid()
             else None,
             "comment": return_comment_to_answer(qa_return=qa_return),
-            "improvement_errors": improvement_errors,
+            "improvement_errors": list(improvement_errors),
             "improvement_todo": improvement_plan_errors(qa_return=qa_return),
         },
-        status=200,
     )
 
 
@@ -303,13 +296,6 @@ def _error_summary(caseload, scores, activity_set) -> list[tuple[str, str, str]]
             target = f"div_{field.auto_id}" if name == "rating" else field.auto_id
             summary.extend((str(label), str(error), target) for error in errors)
     return summary
-
-
-def _rebound_activities(request, qa_return, activity_set):
-    """After a save, new activities have ids; render them from the database, keeping errors."""
-    if any(form.errors for form in activity_set.forms):
-        return activity_set
-    return ActivityFormSet(prefix="activity", queryset=qa_return.activities.all())
 
 
 def _int(value) -> int:
