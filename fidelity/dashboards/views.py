@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import F, Max, Min, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -27,8 +27,9 @@ from fidelity.dashboards.filters import DashboardFilter
 from fidelity.dashboards.selectors import pilot_dashboard
 from fidelity.dashboards.selectors import team_dashboard as team_dashboard_data
 from fidelity.frameworks.models import PilotFramework
-from fidelity.returns.models import PrincipleScore, QAReturn, ReturnStatus, ReturnTransition
+from fidelity.returns.models import PrincipleScore
 from fidelity.returns.quarters import Quarter
+from fidelity.returns.selectors import team_next_steps
 from partners import access
 from partners.audit import record_event
 from partners.models import LocalAuthority, Organisation, Pilot, SecurityEventKind
@@ -336,29 +337,7 @@ def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     data = team_dashboard_data(
         pilot=pilot, team=team, quarter=quarter, since=_first_shown(pilot, quarter)
     )
-    today = timezone.localdate()
-    due_quarter = Quarter.containing(today, pilot.quarter_convention).previous()
-    # One query: the return due now, and every return sent back with the reviewer's reason.
-    to_act_on = list(
-        QAReturn.objects.filter(team=team)
-        .filter(Q(quarter_index=due_quarter.index) | Q(status=ReturnStatus.RETURNED))
-        .annotate(
-            reason=Subquery(
-                ReturnTransition.objects.filter(
-                    qa_return=OuterRef("pk"), to_status=ReturnStatus.RETURNED
-                )
-                .order_by("-at", "-pk")
-                .values("comment")[:1]
-            )
-        )
-        .order_by("-quarter_index")
-    )
-    due_return = next((r for r in to_act_on if r.quarter_index == due_quarter.index), None)
-    sent_back = [r for r in to_act_on if r.status == ReturnStatus.RETURNED]
-    for qa_return in sent_back:
-        qa_return.quarter_label = Quarter.from_index(
-            qa_return.quarter_index, pilot.quarter_convention
-        ).label
+    next_steps = team_next_steps(team=team, today=timezone.localdate())
     series = [
         charts.Series(label=team.name, values=data.trends.overall),
         charts.Series(label="Pilot average", values=data.pilot_trends.overall),
@@ -402,12 +381,11 @@ def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
                 zip(data.caseload.figures, data.pilot_caseload.figures, strict=True)
             ),
             "trend_chart": chart,
-            "due_quarter": due_quarter,
-            "due_deadline": due_quarter.deadline(pilot.return_deadline_days),
-            "due_return": due_return,
-            "due_overdue": (due_return is None or due_return.is_editable)
-            and today > due_quarter.deadline(pilot.return_deadline_days),
-            "sent_back": sent_back,
+            "due_quarter": next_steps.due_quarter,
+            "due_deadline": next_steps.due_deadline,
+            "due_return": next_steps.due_return,
+            "due_overdue": next_steps.due_overdue,
+            "sent_back": next_steps.sent_back,
             "is_leader": access.teams_led_by(request.user).filter(pk=team.pk).exists(),
         },
     )

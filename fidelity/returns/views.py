@@ -18,7 +18,7 @@ from fidelity.errors import SubmitError, WorkflowError
 from fidelity.frameworks import scoring
 from fidelity.frameworks.selectors import band_rules
 from fidelity.improvement.selectors import improvement_actions_carried, improvement_plan_errors
-from fidelity.peer_review.selectors import peer_gaps, peer_reviews_visible_to
+from fidelity.peer_review.selectors import peer_gaps
 from fidelity.returns import exports, validation
 from fidelity.returns.forms import (
     ActivityFormSet,
@@ -28,11 +28,12 @@ from fidelity.returns.forms import (
     ReopenForm,
     ScoreFormSet,
 )
-from fidelity.returns.models import CASELOAD_FIELDS, QAReturn, ReturnStatus
+from fidelity.returns.models import CASELOAD_FIELDS, QAReturn
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import (
     STATUS_LABELS,
     get_return_for_user,
+    home_panel_for,
     quarter_of_today,
     quarter_return_statuses,
     quarters_to_open,
@@ -416,56 +417,5 @@ def team_returns(request: HttpRequest, team_pk: int) -> HttpResponse:
 @require_GET
 def home_panel(request: HttpRequest) -> HttpResponse:
     """What this person should do next about returns: an htmx fragment for the home page."""
-    user = request.user
-    today = timezone.localdate()
-    team_items = []
-    for team in access.teams_editable_by(user).select_related("organisation__pilot"):
-        pilot = team.organisation.pilot
-        quarter = quarter_of_today(pilot=pilot)
-        qa_return = QAReturn.objects.filter(
-            team=team, year=quarter.year, quarter=quarter.number
-        ).first()
-        deadline = qa_return.deadline if qa_return else quarter.deadline(pilot.return_deadline_days)
-        status = return_display_status(qa_return, deadline=deadline, today=today)
-        team_items.append(
-            {
-                "team": team,
-                "quarter": quarter,
-                "qa_return": qa_return,
-                "deadline": deadline,
-                "status_label": STATUS_LABELS[status],
-                "comment": return_comment_to_answer(qa_return=qa_return) if qa_return else None,
-                "returned": [
-                    r
-                    for r in QAReturn.objects.filter(team=team, status=ReturnStatus.RETURNED)
-                    if r != qa_return
-                ],
-            }
-        )
-    manager_items = []
-    for pilot in access.pilots_managed_by(user):
-        quarter = quarter_of_today(pilot=pilot)
-        statuses = quarter_return_statuses(pilot=pilot, quarter=quarter.previous())
-        statuses += quarter_return_statuses(pilot=pilot, quarter=quarter)
-        manager_items.append(
-            {
-                "pilot": pilot,
-                "waiting": QAReturn.objects.filter(
-                    team__organisation__pilot=pilot, status=ReturnStatus.SUBMITTED
-                ).count(),
-                "overdue": sum(1 for s in statuses if s.status == "overdue"),
-                "quarter": quarter,
-            }
-        )
-    return render(
-        request,
-        "fidelity/_home_panel.html",
-        {
-            "team_items": team_items,
-            "manager_items": manager_items,
-            "review_items": peer_reviews_visible_to(user=user)
-            .filter(reviewer=user)
-            .exclude(status="submitted")
-            .order_by("quarter_index", "team__name"),
-        },
-    )
+    panel = home_panel_for(user=request.user, today=timezone.localdate())
+    return render(request, "fidelity/_home_panel.html", {"panel": panel})
