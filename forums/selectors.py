@@ -67,10 +67,6 @@ def series_visible_to(user: User) -> QuerySet[ForumSeries]:
     return ForumSeries.objects.filter(pilot__in=pilots_visible_to(user)).select_related("pilot")
 
 
-def get_series_for_user(user: User, pk: int) -> ForumSeries:
-    return get_object_or_404(series_visible_to(user), pk=pk)
-
-
 def get_facilitated_pilot(user: User, pk: int | None = None) -> Pilot:
     """The pilot whose forums the user runs (the first, when they run several and none is named)."""
     pilots = pilots_facilitated_by(user).order_by("name")

@@ -1,6 +1,6 @@
 """What may this person see and change? The one place that answers it.
 
-Every view gets pilots, teams and local authorities through these functions. Objects outside what
+Every view gets pilots and teams through these functions. Objects outside what
 a person may see are answered with 404, so nobody learns that another team's data exists.
 
 - A pilot manager sees everything in the pilots they manage.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import LocalAuthority, Organisation, Pilot, Role, Team, User, Zone
+from .models import Pilot, Role, Team, User
 
 
 def _role_pilot_ids(user: User, *roles: str) -> QuerySet:
@@ -77,42 +77,8 @@ def teams_editable_by(user: User) -> QuerySet[Team]:
     return teams_led_by(user)
 
 
-def local_authorities_visible_to(user: User) -> QuerySet[LocalAuthority]:
-    if not user.is_authenticated:
-        return LocalAuthority.objects.none()
-    pilot_wide = _role_pilot_ids(user, Role.PILOT_MANAGER, Role.FACILITATOR)
-    return (
-        LocalAuthority.objects.filter(
-            Q(zone__pilot__in=pilot_wide) | Q(teams__in=teams_led_by(user).values("id"))
-        )
-        .select_related("zone")
-        .distinct()
-    )
-
-
-def zones_visible_to(user: User) -> QuerySet[Zone]:
-    if not user.is_authenticated:
-        return Zone.objects.none()
-    return Zone.objects.filter(
-        pilot__in=_role_pilot_ids(user, Role.PILOT_MANAGER, Role.FACILITATOR)
-    )
-
-
-def organisations_visible_to(user: User) -> QuerySet[Organisation]:
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    pilot_wide = _role_pilot_ids(user, Role.PILOT_MANAGER, Role.FACILITATOR)
-    return Organisation.objects.filter(
-        Q(pilot__in=pilot_wide) | Q(teams__in=teams_led_by(user).values("id"))
-    ).distinct()
-
-
 def get_team_for_user(user: User, pk: int) -> Team:
     return get_object_or_404(teams_visible_to(user), pk=pk)
-
-
-def get_pilot_for_user(user: User, pk: int) -> Pilot:
-    return get_object_or_404(pilots_visible_to(user), pk=pk)
 
 
 def get_managed_pilot(user: User, pk: int) -> Pilot:

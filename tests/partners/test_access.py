@@ -20,14 +20,9 @@ def test_manager_edits_no_team_return(world):
     assert not access.teams_editable_by(world.manager).exists()
 
 
-def test_facilitator_sees_no_team_but_every_local_authority_of_their_pilot(world):
+def test_facilitator_sees_no_team_but_the_forum_material_of_their_pilot(world):
     assert not access.teams_visible_to(world.facilitator).exists()
-    las = set(access.local_authorities_visible_to(world.facilitator))
-    assert las == {world.bolton, world.wigan, world.bury}
-
-
-def test_team_leader_sees_only_their_teams_local_authority(world):
-    assert list(access.local_authorities_visible_to(world.lead_bolton)) == [world.bolton]
+    assert list(access.pilots_facilitated_by(world.facilitator)) == [world.pilot]
 
 
 def test_nobody_sees_another_pilot(world):
@@ -42,7 +37,6 @@ def test_anonymous_sees_nothing(world):
     anonymous = AnonymousUser()
     assert not access.pilots_visible_to(anonymous).exists()
     assert not access.teams_visible_to(anonymous).exists()
-    assert not access.local_authorities_visible_to(anonymous).exists()
 
 
 def test_person_with_several_roles_sees_the_union(world):
@@ -52,11 +46,7 @@ def test_person_with_several_roles_sees_the_union(world):
 
     assign(world.lead_bolton, Role.FACILITATOR, world.pilot)
     assert list(access.teams_visible_to(world.lead_bolton)) == [world.bolton_team]
-    assert set(access.local_authorities_visible_to(world.lead_bolton)) == {
-        world.bolton,
-        world.wigan,
-        world.bury,
-    }
+    assert list(access.pilots_facilitated_by(world.lead_bolton)) == [world.pilot]
 
 
 # --- Which pilot is this manager looking at (?pilot=) -----------------------------------------
