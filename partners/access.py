@@ -113,14 +113,16 @@ def pilot_in_view(
     names its pilot says "not found" rather than showing another one). None when there is no
     candidate at all: the view answers 404.
     """
-    candidates = pilots_managed_by(user) if pilots is None else pilots
+    # One query: a person has a few pilots at most. Evaluating the queryset passed in caches its
+    # rows, so a view that also lists the pilots (a picker) reads them only once.
+    candidates = list(pilots_managed_by(user) if pilots is None else pilots)
     pk = _requested_id(requested)
-    chosen = candidates.filter(pk=pk).first() if pk is not None else None
+    chosen = next((p for p in candidates if p.pk == pk), None)
     if chosen is not None:
         return chosen
     if requested and not fall_back:
         return None
-    return candidates.first()
+    return candidates[0] if candidates else None
 
 
 def roles_of(user: User) -> set[str]:
