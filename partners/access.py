@@ -24,31 +24,31 @@ def _role_pilot_ids(user: User, *roles: str) -> QuerySet:
     return assignments.values("pilot_id")
 
 
-def pilots_visible_to(user: User) -> QuerySet[Pilot]:
+def pilots_visible_to(*, user: User) -> QuerySet[Pilot]:
     if not user.is_authenticated:
         return Pilot.objects.none()
     return Pilot.objects.filter(id__in=_role_pilot_ids(user))
 
 
-def pilots_managed_by(user: User) -> QuerySet[Pilot]:
+def pilots_managed_by(*, user: User) -> QuerySet[Pilot]:
     if not user.is_authenticated:
         return Pilot.objects.none()
     return Pilot.objects.filter(id__in=_role_pilot_ids(user, Role.PILOT_MANAGER))
 
 
-def pilots_facilitated_by(user: User) -> QuerySet[Pilot]:
+def pilots_facilitated_by(*, user: User) -> QuerySet[Pilot]:
     """Pilots whose forum material this person may see in full and edit."""
     if not user.is_authenticated:
         return Pilot.objects.none()
     return Pilot.objects.filter(id__in=_role_pilot_ids(user, Role.FACILITATOR, Role.PILOT_MANAGER))
 
 
-def is_pilot_manager(user: User, pilot: Pilot | int) -> bool:
+def is_pilot_manager(*, user: User, pilot: Pilot | int) -> bool:
     pilot_id = pilot if isinstance(pilot, int) else pilot.pk
-    return pilots_managed_by(user).filter(pk=pilot_id).exists()
+    return pilots_managed_by(user=user).filter(pk=pilot_id).exists()
 
 
-def teams_led_by(user: User) -> QuerySet[Team]:
+def teams_led_by(*, user: User) -> QuerySet[Team]:
     if not user.is_authenticated:
         return Team.objects.none()
     return Team.objects.filter(
@@ -56,7 +56,7 @@ def teams_led_by(user: User) -> QuerySet[Team]:
     ).distinct()
 
 
-def teams_visible_to(user: User) -> QuerySet[Team]:
+def teams_visible_to(*, user: User) -> QuerySet[Team]:
     """Teams whose pages and returns this person may open."""
     if not user.is_authenticated:
         return Team.objects.none()
@@ -72,17 +72,17 @@ def teams_visible_to(user: User) -> QuerySet[Team]:
     )
 
 
-def teams_editable_by(user: User) -> QuerySet[Team]:
+def teams_editable_by(*, user: User) -> QuerySet[Team]:
     """Teams whose return this person may fill in: only their own."""
-    return teams_led_by(user)
+    return teams_led_by(user=user)
 
 
-def get_team_for_user(user: User, pk: int) -> Team:
-    return get_object_or_404(teams_visible_to(user), pk=pk)
+def get_team_for_user(*, user: User, pk: int) -> Team:
+    return get_object_or_404(teams_visible_to(user=user), pk=pk)
 
 
-def get_managed_pilot(user: User, pk: int) -> Pilot:
-    return get_object_or_404(pilots_managed_by(user), pk=pk)
+def get_managed_pilot(*, user: User, pk: int) -> Pilot:
+    return get_object_or_404(pilots_managed_by(user=user), pk=pk)
 
 
 _LARGEST_ID = 2**63 - 1
@@ -115,7 +115,7 @@ def pilot_in_view(
     """
     # One query: a person has a few pilots at most. Evaluating the queryset passed in caches its
     # rows, so a view that also lists the pilots (a picker) reads them only once.
-    candidates = list(pilots_managed_by(user) if pilots is None else pilots)
+    candidates = list(pilots_managed_by(user=user) if pilots is None else pilots)
     pk = _requested_id(requested)
     chosen = next((p for p in candidates if p.pk == pk), None)
     if chosen is not None:
@@ -125,20 +125,20 @@ def pilot_in_view(
     return candidates[0] if candidates else None
 
 
-def roles_of(user: User) -> set[str]:
+def roles_of(*, user: User) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(user.role_assignments.values_list("role", flat=True))
 
 
-def pilots_reviewed_by(user: User) -> QuerySet[Pilot]:
+def pilots_reviewed_by(*, user: User) -> QuerySet[Pilot]:
     """Pilots on whose co-production panel this person sits (peer reviewers)."""
     if not user.is_authenticated:
         return Pilot.objects.none()
     return Pilot.objects.filter(id__in=_role_pilot_ids(user, Role.REVIEWER))
 
 
-def reviewers_of(pilot: Pilot) -> QuerySet[User]:
+def reviewers_of(*, pilot: Pilot) -> QuerySet[User]:
     """The pilot's co-production panel: people a manager may assign a peer review to."""
     return User.objects.filter(
         role_assignments__pilot=pilot, role_assignments__role=Role.REVIEWER, is_active=True

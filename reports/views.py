@@ -23,7 +23,7 @@ from .reminders_forms import ReminderSettingsForm
 
 
 def _quarters(request: HttpRequest) -> list:
-    pilot = access.pilots_visible_to(request.user).first()
+    pilot = access.pilots_visible_to(user=request.user).first()
     if pilot is None:
         return []
     return selectors.quarter_choices(pilot=pilot, today=timezone.localdate())
@@ -79,7 +79,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "versions": report.versions.all(),
-            "may_rebuild": access.is_pilot_manager(request.user, report.pilot_id),
+            "may_rebuild": access.is_pilot_manager(user=request.user, pilot=report.pilot_id),
         },
     )
 
@@ -87,7 +87,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for_user(request.user, pk)
-    may_rebuild = access.is_pilot_manager(request.user, report.pilot_id)
+    may_rebuild = access.is_pilot_manager(user=request.user, pilot=report.pilot_id)
     return render(request, "reports/_progress.html", {"report": report, "may_rebuild": may_rebuild})
 
 
@@ -150,7 +150,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
         "reports/reminders.html",
         {
             "reminders": reminders_selectors.reminders_of(request.user)[:200],
-            "managed_pilots": access.pilots_managed_by(request.user),
+            "managed_pilots": access.pilots_managed_by(user=request.user),
         },
     )
 
@@ -163,7 +163,7 @@ def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reminder_settings(request: HttpRequest, pilot_pk: int) -> HttpResponse:
-    pilot = access.get_managed_pilot(request.user, pilot_pk)
+    pilot = access.get_managed_pilot(user=request.user, pk=pilot_pk)
     current = reminders_selectors.reminder_settings_for(pilot=pilot)
     form = ReminderSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():

@@ -39,7 +39,7 @@ def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
     """The pilot this manager asked for (?pilot=), or their first; 404 for anyone else."""
     first_scored = PrincipleScore.objects.filter(pilot=OuterRef("pk")).order_by("quarter_index")
     managed = (
-        access.pilots_managed_by(request.user)
+        access.pilots_managed_by(user=request.user)
         .annotate(
             version_id=Subquery(
                 PilotFramework.objects.filter(pilot=OuterRef("pk")).values("version_id")[:1]
@@ -262,7 +262,7 @@ def la_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Drill-down: one local authority's teams, scores and returns (the pilot's managers only)."""
     la = get_object_or_404(
         LocalAuthority.objects.filter(
-            zone__pilot__in=access.pilots_managed_by(request.user)
+            zone__pilot__in=access.pilots_managed_by(user=request.user)
         ).select_related("zone__pilot"),
         pk=pk,
     )
@@ -320,7 +320,7 @@ def _quarter_from(request: HttpRequest, quarters: list[Quarter], default: Quarte
 
 def team_dashboard_home(request: HttpRequest) -> HttpResponse:
     """A team leader's way in: straight to their team, or a choice if they lead several."""
-    teams = list(access.teams_led_by(request.user).select_related("organisation"))
+    teams = list(access.teams_led_by(user=request.user).select_related("organisation"))
     if not teams:
         raise Http404("You do not lead a team.")
     if len(teams) == 1:
@@ -330,7 +330,7 @@ def team_dashboard_home(request: HttpRequest) -> HttpResponse:
 
 def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """A team's scores, trends and caseload against the pilot average, and what to do next."""
-    team = access.get_team_for_user(request.user, pk)
+    team = access.get_team_for_user(user=request.user, pk=pk)
     pilot = team.organisation.pilot
     default_quarter, quarters = _quarter_range_for(pilot)
     quarter = _quarter_from(request, quarters, default_quarter)
@@ -386,6 +386,6 @@ def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "due_return": next_steps.due_return,
             "due_overdue": next_steps.due_overdue,
             "sent_back": next_steps.sent_back,
-            "is_leader": access.teams_led_by(request.user).filter(pk=team.pk).exists(),
+            "is_leader": access.teams_led_by(user=request.user).filter(pk=team.pk).exists(),
         },
     )

@@ -28,7 +28,7 @@ from partners.models import Pilot, Team, User
 def returns_visible_to(*, user: User) -> QuerySet[QAReturn]:
     """Team leaders: their own team's returns; managers: their pilots'; everyone else: none."""
     return QAReturn.objects.filter(
-        team__in=access.teams_visible_to(user).values("id")
+        team__in=access.teams_visible_to(user=user).values("id")
     ).select_related("team__organisation__pilot", "framework_version")
 
 
@@ -39,12 +39,12 @@ def get_return_for_user(*, user: User, pk: int) -> QAReturn:
 def return_is_editable_by(*, qa_return: QAReturn, user: User) -> bool:
     return (
         qa_return.is_editable
-        and access.teams_editable_by(user).filter(pk=qa_return.team_id).exists()
+        and access.teams_editable_by(user=user).filter(pk=qa_return.team_id).exists()
     )
 
 
 def return_is_reviewable_by(*, qa_return: QAReturn, user: User) -> bool:
-    return access.is_pilot_manager(user, qa_return.team.organisation.pilot_id)
+    return access.is_pilot_manager(user=user, pilot=qa_return.team.organisation.pilot_id)
 
 
 def quarter_of_today(*, pilot: Pilot) -> Quarter:
@@ -61,7 +61,7 @@ class QuarterToOpen:
 def quarters_to_open(*, user: User, lookback: int = 4) -> list[QuarterToOpen]:
     """For each team the person leads: the current quarter and recent past ones with no return."""
     result = []
-    for team in access.teams_editable_by(user).select_related("organisation__pilot"):
+    for team in access.teams_editable_by(user=user).select_related("organisation__pilot"):
         pilot = team.organisation.pilot
         quarters = quarter_of_today(pilot=pilot).back(lookback)
         have = set(QAReturn.objects.filter(team=team).values_list("quarter_index", flat=True))
@@ -98,7 +98,7 @@ def return_comment_to_answer(*, qa_return: QAReturn) -> ReturnTransition | None:
     )
 
 
-def return_display_status(qa_return: QAReturn | None, *, deadline, today) -> str:
+def return_display_status(*, qa_return: QAReturn | None, deadline, today) -> str:
     """not_started, draft, submitted, returned, approved or overdue."""
     if qa_return is None:
         return "overdue" if today > deadline else "not_started"
@@ -150,7 +150,7 @@ def quarter_return_statuses(*, pilot: Pilot, quarter: Quarter) -> list[TeamRetur
             team=team,
             qa_return=returns.get(team.pk),
             status=return_display_status(
-                returns.get(team.pk),
+                qa_return=returns.get(team.pk),
                 deadline=returns[team.pk].deadline if team.pk in returns else deadline,
                 today=today,
             ),
@@ -323,14 +323,14 @@ def home_panel_for(*, user: User, today: datetime.date) -> HomePanel:
     current return of each team they lead, returns waiting for review and overdue in each pilot
     they manage, and the peer reviews assigned to them that are not yet sent."""
     team_items = []
-    for team in access.teams_editable_by(user).select_related("organisation__pilot"):
+    for team in access.teams_editable_by(user=user).select_related("organisation__pilot"):
         pilot = team.organisation.pilot
         quarter = Quarter.containing(today, pilot.quarter_convention)
         qa_return = QAReturn.objects.filter(
             team=team, year=quarter.year, quarter=quarter.number
         ).first()
         deadline = qa_return.deadline if qa_return else quarter.deadline(pilot.return_deadline_days)
-        status = return_display_status(qa_return, deadline=deadline, today=today)
+        status = return_display_status(qa_return=qa_return, deadline=deadline, today=today)
         team_items.append(
             TeamPanelItem(
                 team=team,
@@ -348,7 +348,7 @@ def home_panel_for(*, user: User, today: datetime.date) -> HomePanel:
         )
     awaiting_review = [s for s in ReturnStatus if workflow.awaits_review(status=s)]
     manager_items = []
-    for pilot in access.pilots_managed_by(user):
+    for pilot in access.pilots_managed_by(user=user):
         quarter = Quarter.containing(today, pilot.quarter_convention)
         statuses = quarter_return_statuses(pilot=pilot, quarter=quarter.previous())
         statuses += quarter_return_statuses(pilot=pilot, quarter=quarter)

@@ -89,7 +89,7 @@ class ConflictError(Exception):
 
 
 def _require_team_leader(user: User, team: Team) -> None:
-    if not access.teams_editable_by(user).filter(pk=team.pk).exists():
+    if not access.teams_editable_by(user=user).filter(pk=team.pk).exists():
         raise WorkflowError(workflow.NOT_ALLOWED[workflow.TEAM_LEADER])
 
 

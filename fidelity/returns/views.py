@@ -66,12 +66,14 @@ def return_list(request: HttpRequest) -> HttpResponse:
     returns = returns_visible_to(user=request.user).order_by("-quarter_index", "team__name")
     if not (
         returns.exists()
-        or access.teams_led_by(request.user).exists()
-        or access.pilots_managed_by(request.user).exists()
+        or access.teams_led_by(user=request.user).exists()
+        or access.pilots_managed_by(user=request.user).exists()
     ):
         raise Http404
     today = timezone.localdate()
-    rows = [(r, return_display_status(r, deadline=r.deadline, today=today)) for r in returns]
+    rows = [
+        (r, return_display_status(qa_return=r, deadline=r.deadline, today=today)) for r in returns
+    ]
     return render(
         request,
         "fidelity/return_list.html",
@@ -84,7 +86,9 @@ def return_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def return_start(request: HttpRequest) -> HttpResponse:
-    team = get_object_or_404(access.teams_editable_by(request.user), pk=request.POST.get("team"))
+    team = get_object_or_404(
+        access.teams_editable_by(user=request.user), pk=request.POST.get("team")
+    )
     try:
         quarter = Quarter.from_slug(
             request.POST.get("quarter", ""), team.organisation.pilot.quarter_convention
@@ -131,7 +135,7 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     done, total = return_progress(qa_return=qa_return)
     reviewable = return_is_reviewable_by(qa_return=qa_return, user=request.user)
     bands = {b.slug: b.name for b in version.bands.all()}
-    rules = band_rules(version)
+    rules = band_rules(version=version)
     principle_scores = []
     for ps in qa_return.principle_scores.select_related("principle").order_by(
         "principle__position"
@@ -162,7 +166,7 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "done": done,
             "total": total,
             "display_status": return_display_status(
-                qa_return, deadline=qa_return.deadline, today=timezone.localdate()
+                qa_return=qa_return, deadline=qa_return.deadline, today=timezone.localdate()
             ),
             "editable": return_is_editable_by(qa_return=qa_return, user=request.user),
             "reviewable": reviewable,
@@ -346,7 +350,7 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    pilots = access.pilots_managed_by(request.user)
+    pilots = access.pilots_managed_by(user=request.user)
     pilot = access.pilot_in_view(
         user=request.user, requested=request.GET.get("pilot"), pilots=pilots
     )
@@ -404,12 +408,12 @@ def return_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_GET
 def team_returns(request: HttpRequest, team_pk: int) -> HttpResponse:
     """The team's returns, for the team page (an htmx fragment)."""
-    team = get_object_or_404(access.teams_visible_to(request.user), pk=team_pk)
+    team = get_object_or_404(access.teams_visible_to(user=request.user), pk=team_pk)
     today = timezone.localdate()
     returns = returns_visible_to(user=request.user).filter(team=team)
     rows = []
     for r in returns.order_by("-quarter_index")[:8]:
-        status = return_display_status(r, deadline=r.deadline, today=today)
+        status = return_display_status(qa_return=r, deadline=r.deadline, today=today)
         rows.append((r, status, STATUS_LABELS[status]))
     return render(request, "fidelity/_return_team_list.html", {"team": team, "rows": rows})
 

@@ -103,9 +103,9 @@ def awaits_review(*, status: str) -> bool:
 def roles_on_return(*, qa_return: QAReturn, user: User) -> set[str]:
     """The workflow roles this person holds for the return's team."""
     roles = set()
-    if access.teams_editable_by(user).filter(pk=qa_return.team_id).exists():
+    if access.teams_editable_by(user=user).filter(pk=qa_return.team_id).exists():
         roles.add(TEAM_LEADER)
-    if access.is_pilot_manager(user, qa_return.team.organisation.pilot_id):
+    if access.is_pilot_manager(user=user, pilot=qa_return.team.organisation.pilot_id):
         roles.add(PILOT_MANAGER)
     return roles
 

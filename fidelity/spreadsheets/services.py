@@ -248,7 +248,7 @@ def returns_import_past(*, user: User, returns: Sequence[PastReturn]) -> list[QA
     created = []
     for item in returns:
         pilot = item.team.organisation.pilot
-        if not access.is_pilot_manager(user, pilot.pk):
+        if not access.is_pilot_manager(user=user, pilot=pilot.pk):
             raise WorkflowError("Only a manager of the pilot can import past returns.")
         if item.quarter.index >= current_quarter(pilot=pilot).index:
             raise WorkflowError(

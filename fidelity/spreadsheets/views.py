@@ -50,16 +50,17 @@ def _quarter(team: Team, slug: str, *, past_only: bool = False) -> Quarter:
 
 def _team_for_template(request: HttpRequest, team_pk: int) -> Team:
     """A team leader's own team, or any team of a pilot the person manages."""
-    teams = Team.objects.filter(pk__in=access.teams_editable_by(request.user).values("pk"))
+    teams = Team.objects.filter(pk__in=access.teams_editable_by(user=request.user).values("pk"))
     teams = teams | Team.objects.filter(
-        organisation__pilot__in=access.pilots_managed_by(request.user)
+        organisation__pilot__in=access.pilots_managed_by(user=request.user)
     )
     return get_object_or_404(teams.select_related("organisation__pilot"), pk=team_pk)
 
 
 def _editable_team(request: HttpRequest, team_pk: int) -> Team:
     return get_object_or_404(
-        access.teams_editable_by(request.user).select_related("organisation__pilot"), pk=team_pk
+        access.teams_editable_by(user=request.user).select_related("organisation__pilot"),
+        pk=team_pk,
     )
 
 
@@ -67,8 +68,8 @@ def _editable_team(request: HttpRequest, team_pk: int) -> Team:
 def spreadsheet_index(request: HttpRequest) -> HttpResponse:
     """Where a team leader downloads and uploads this quarter's template (and a manager finds
     the import of past quarters)."""
-    teams = access.teams_editable_by(request.user).select_related("organisation__pilot")
-    managed = access.pilots_managed_by(request.user)
+    teams = access.teams_editable_by(user=request.user).select_related("organisation__pilot")
+    managed = access.pilots_managed_by(user=request.user)
     if not teams.exists() and not managed.exists():
         raise Http404
     items = []
@@ -213,7 +214,7 @@ def spreadsheet_confirm(request: HttpRequest, team_pk: int, quarter: str) -> Htt
 
 
 def _managed_pilot(request: HttpRequest):
-    pilots = access.pilots_managed_by(request.user)
+    pilots = access.pilots_managed_by(user=request.user)
     requested = request.POST.get("pilot") or request.GET.get("pilot")
     pilot = access.pilot_in_view(user=request.user, requested=requested, pilots=pilots)
     if pilot is None:

@@ -4,39 +4,39 @@ from partners import access
 
 
 def test_team_leader_sees_only_their_own_team(world):
-    assert list(access.teams_visible_to(world.lead_bolton)) == [world.bolton_team]
+    assert list(access.teams_visible_to(user=world.lead_bolton)) == [world.bolton_team]
 
 
 def test_team_leader_edits_only_their_own_team(world):
-    assert list(access.teams_editable_by(world.lead_bolton)) == [world.bolton_team]
+    assert list(access.teams_editable_by(user=world.lead_bolton)) == [world.bolton_team]
 
 
 def test_manager_sees_every_team_in_their_pilot_and_none_elsewhere(world):
-    teams = set(access.teams_visible_to(world.manager))
+    teams = set(access.teams_visible_to(user=world.manager))
     assert teams == {world.bolton_team, world.wigan_team, world.bury_team}
 
 
 def test_manager_edits_no_team_return(world):
-    assert not access.teams_editable_by(world.manager).exists()
+    assert not access.teams_editable_by(user=world.manager).exists()
 
 
 def test_facilitator_sees_no_team_but_the_forum_material_of_their_pilot(world):
-    assert not access.teams_visible_to(world.facilitator).exists()
-    assert list(access.pilots_facilitated_by(world.facilitator)) == [world.pilot]
+    assert not access.teams_visible_to(user=world.facilitator).exists()
+    assert list(access.pilots_facilitated_by(user=world.facilitator)) == [world.pilot]
 
 
 def test_nobody_sees_another_pilot(world):
     for user in (world.manager, world.facilitator, world.lead_bolton):
-        assert world.other_pilot not in access.pilots_visible_to(user)
-    assert list(access.pilots_visible_to(world.other_manager)) == [world.other_pilot]
+        assert world.other_pilot not in access.pilots_visible_to(user=user)
+    assert list(access.pilots_visible_to(user=world.other_manager)) == [world.other_pilot]
 
 
 def test_anonymous_sees_nothing(world):
     from django.contrib.auth.models import AnonymousUser
 
     anonymous = AnonymousUser()
-    assert not access.pilots_visible_to(anonymous).exists()
-    assert not access.teams_visible_to(anonymous).exists()
+    assert not access.pilots_visible_to(user=anonymous).exists()
+    assert not access.teams_visible_to(user=anonymous).exists()
 
 
 def test_person_with_several_roles_sees_the_union(world):
@@ -45,8 +45,8 @@ def test_person_with_several_roles_sees_the_union(world):
     from ..factories import assign
 
     assign(world.lead_bolton, Role.FACILITATOR, world.pilot)
-    assert list(access.teams_visible_to(world.lead_bolton)) == [world.bolton_team]
-    assert list(access.pilots_facilitated_by(world.lead_bolton)) == [world.pilot]
+    assert list(access.teams_visible_to(user=world.lead_bolton)) == [world.bolton_team]
+    assert list(access.pilots_facilitated_by(user=world.lead_bolton)) == [world.pilot]
 
 
 # --- Which pilot is this manager looking at (?pilot=) -----------------------------------------
@@ -84,7 +84,7 @@ def test_pilot_in_view_without_fall_back_still_opens_the_first_when_none_is_aske
 
 
 def test_pilot_in_view_chooses_only_among_the_candidates_given(world):
-    facilitated = access.pilots_facilitated_by(world.facilitator)
+    facilitated = access.pilots_facilitated_by(user=world.facilitator)
     assert access.pilot_in_view(user=world.facilitator, requested=None) is None
     chosen = access.pilot_in_view(user=world.facilitator, requested=None, pilots=facilitated)
     assert chosen == world.pilot
