@@ -44,14 +44,14 @@ def sessions_visible_to(user: User) -> QuerySet[ForumSession]:
     """Drafts and published sessions of pilots the user facilitates or manages; published
     sessions of any other pilot they hold a role in."""
     return ForumSession.objects.filter(
-        Q(series__pilot__in=pilots_facilitated_by(user))
-        | Q(status=SessionStatus.PUBLISHED, series__pilot__in=pilots_visible_to(user))
+        Q(series__pilot__in=pilots_facilitated_by(user=user))
+        | Q(status=SessionStatus.PUBLISHED, series__pilot__in=pilots_visible_to(user=user))
     ).select_related("series", "series__pilot", "facilitator")
 
 
 def sessions_editable_by(user: User) -> QuerySet[ForumSession]:
     return ForumSession.objects.filter(
-        series__pilot__in=pilots_facilitated_by(user)
+        series__pilot__in=pilots_facilitated_by(user=user)
     ).select_related("series", "series__pilot", "facilitator")
 
 
@@ -64,16 +64,14 @@ def get_session_for_editing(user: User, pk: int) -> ForumSession:
 
 
 def series_visible_to(user: User) -> QuerySet[ForumSeries]:
-    return ForumSeries.objects.filter(pilot__in=pilots_visible_to(user)).select_related("pilot")
-
-
-def get_series_for_user(user: User, pk: int) -> ForumSeries:
-    return get_object_or_404(series_visible_to(user), pk=pk)
+    return ForumSeries.objects.filter(pilot__in=pilots_visible_to(user=user)).select_related(
+        "pilot"
+    )
 
 
 def get_facilitated_pilot(user: User, pk: int | None = None) -> Pilot:
     """The pilot whose forums the user runs (the first, when they run several and none is named)."""
-    pilots = pilots_facilitated_by(user).order_by("name")
+    pilots = pilots_facilitated_by(user=user).order_by("name")
     pilot = pilots.filter(pk=pk).first() if pk else pilots.first()
     if pilot is None:
         raise Http404("No forums to run.")
@@ -82,15 +80,15 @@ def get_facilitated_pilot(user: User, pk: int | None = None) -> Pilot:
 
 def reading_pilot(user: User) -> Pilot:
     """The pilot whose forums the user reads: one they facilitate if any, else their first."""
-    pilot = pilots_facilitated_by(user).order_by("name").first()
-    pilot = pilot or pilots_visible_to(user).order_by("name").first()
+    pilot = pilots_facilitated_by(user=user).order_by("name").first()
+    pilot = pilot or pilots_visible_to(user=user).order_by("name").first()
     if pilot is None:
         raise Http404("No pilot.")
     return pilot
 
 
 def may_edit(user: User, pilot: Pilot) -> bool:
-    return pilots_facilitated_by(user).filter(pk=pilot.pk).exists()
+    return pilots_facilitated_by(user=user).filter(pk=pilot.pk).exists()
 
 
 # --- Principles and themes ---------------------------------------------------------------------
@@ -434,7 +432,7 @@ def recent_principle_challenges(
 ) -> QuerySet[Challenge]:
     """Published challenges about one principle in the user's pilots, most recent first."""
     challenges = Challenge.objects.filter(
-        session__series__pilot__in=pilots_visible_to(user),
+        session__series__pilot__in=pilots_visible_to(user=user),
         session__status=SessionStatus.PUBLISHED,
         principle_code=principle_code,
     )

@@ -336,7 +336,7 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
 @require_GET
 def principle_challenges(request: HttpRequest, code: str) -> HttpResponse:
     """For the fidelity dashboard (hx-get): latest published challenges about one principle."""
-    pilots = pilots_visible_to(request.user)
+    pilots = pilots_visible_to(user=request.user)
     pilot = pilots.order_by("name").first()
     if pilot is None:
         raise Http404
@@ -411,7 +411,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
 def home_panel(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    facilitating = pilots_facilitated_by(user).exists()
+    facilitating = pilots_facilitated_by(user=user).exists()
     context = {"facilitating": facilitating}
     if facilitating:
         context.update(

@@ -1,6 +1,6 @@
 """What may this person see and change? The one place that answers it.
 
-Every view gets pilots, teams and local authorities through these functions. Objects outside what
+Every view gets pilots and teams through these functions. Objects outside what
 a person may see are answered with 404, so nobody learns that another team's data exists.
 
 - A pilot manager sees everything in the pilots they manage.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import LocalAuthority, Organisation, Pilot, Role, Team, User, Zone
+from .models import Pilot, Role, Team, User
 
 
 def _role_pilot_ids(user: User, *roles: str) -> QuerySet:
@@ -24,31 +24,31 @@ def _role_pilot_ids(user: User, *roles: str) -> QuerySet:
     return assignments.values("pilot_id")
 
 
-def pilots_visible_to(user: User) -> QuerySet[Pilot]:
+def pilots_visible_to(*, user: User) -> QuerySet[Pilot]:
     if not user.is_authenticated:
         return Pilot.objects.none()
     return Pilot.objects.filter(id__in=_role_pilot_ids(user))
 
 
-def pilots_managed_by(user: User) -> QuerySet[Pilot]:
+def pilots_managed_by(*, user: User) -> QuerySet[Pilot]:
     if not user.is_authenticated:
         return Pilot.objects.none()
     return Pilot.objects.filter(id__in=_role_pilot_ids(user, Role.PILOT_MANAGER))
 
 
-def pilots_facilitated_by(user: User) -> QuerySet[Pilot]:
+def pilots_facilitated_by(*, user: User) -> QuerySet[Pilot]:
     """Pilots whose forum material this person may see in full and edit."""
     if not user.is_authenticated:
         return Pilot.objects.none()
     return Pilot.objects.filter(id__in=_role_pilot_ids(user, Role.FACILITATOR, Role.PILOT_MANAGER))
 
 
-def is_pilot_manager(user: User, pilot: Pilot | int) -> bool:
+def is_pilot_manager(*, user: User, pilot: Pilot | int) -> bool:
     pilot_id = pilot if isinstance(pilot, int) else pilot.pk
-    return pilots_managed_by(user).filter(pk=pilot_id).exists()
+    return pilots_managed_by(user=user).filter(pk=pilot_id).exists()
 
 
-def teams_led_by(user: User) -> QuerySet[Team]:
+def teams_led_by(*, user: User) -> QuerySet[Team]:
     if not user.is_authenticated:
         return Team.objects.none()
     return Team.objects.filter(
@@ -56,7 +56,7 @@ def teams_led_by(user: User) -> QuerySet[Team]:
     ).distinct()
 
 
-def teams_visible_to(user: User) -> QuerySet[Team]:
+def teams_visible_to(*, user: User) -> QuerySet[Team]:
     """Teams whose pages and returns this person may open."""
     if not user.is_authenticated:
         return Team.objects.none()
@@ -72,67 +72,73 @@ def teams_visible_to(user: User) -> QuerySet[Team]:
     )
 
 
-def teams_editable_by(user: User) -> QuerySet[Team]:
+def teams_editable_by(*, user: User) -> QuerySet[Team]:
     """Teams whose return this person may fill in: only their own."""
-    return teams_led_by(user)
+    return teams_led_by(user=user)
 
 
-def local_authorities_visible_to(user: User) -> QuerySet[LocalAuthority]:
-    if not user.is_authenticated:
-        return LocalAuthority.objects.none()
-    pilot_wide = _role_pilot_ids(user, Role.PILOT_MANAGER, Role.FACILITATOR)
-    return (
-        LocalAuthority.objects.filter(
-            Q(zone__pilot__in=pilot_wide) | Q(teams__in=teams_led_by(user).values("id"))
-        )
-        .select_related("zone")
-        .distinct()
-    )
+def get_team_for_user(*, user: User, pk: int) -> Team:
+    return get_object_or_404(teams_visible_to(user=user), pk=pk)
 
 
-def zones_visible_to(user: User) -> QuerySet[Zone]:
-    if not user.is_authenticated:
-        return Zone.objects.none()
-    return Zone.objects.filter(
-        pilot__in=_role_pilot_ids(user, Role.PILOT_MANAGER, Role.FACILITATOR)
-    )
+def get_managed_pilot(*, user: User, pk: int) -> Pilot:
+    return get_object_or_404(pilots_managed_by(user=user), pk=pk)
 
 
-def organisations_visible_to(user: User) -> QuerySet[Organisation]:
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    pilot_wide = _role_pilot_ids(user, Role.PILOT_MANAGER, Role.FACILITATOR)
-    return Organisation.objects.filter(
-        Q(pilot__in=pilot_wide) | Q(teams__in=teams_led_by(user).values("id"))
-    ).distinct()
+_LARGEST_ID = 2**63 - 1
 
 
-def get_team_for_user(user: User, pk: int) -> Team:
-    return get_object_or_404(teams_visible_to(user), pk=pk)
+def _requested_id(requested: str | None) -> int | None:
+    """The id a query-string value names, or None for anything that is not a plausible id."""
+    try:
+        pk = int(requested or "")
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk <= _LARGEST_ID else None
 
 
-def get_pilot_for_user(user: User, pk: int) -> Pilot:
-    return get_object_or_404(pilots_visible_to(user), pk=pk)
+def pilot_in_view(
+    *,
+    user: User,
+    requested: str | None,
+    pilots: QuerySet[Pilot] | None = None,
+    fall_back: bool = True,
+) -> Pilot | None:
+    """Which pilot is this person looking at: the one `?pilot=` names, among those they may open.
+
+    `pilots` is the candidates (by default the pilots this person manages); a view that works on
+    annotated pilots passes its own queryset, built on one of the selectors above. A value that
+    names no candidate (junk such as "abc", "-1" or "1e9", a huge number, another pilot's id)
+    answers with the first candidate, or with None when `fall_back` is False (a page whose link
+    names its pilot says "not found" rather than showing another one). None when there is no
+    candidate at all: the view answers 404.
+    """
+    # One query: a person has a few pilots at most. Evaluating the queryset passed in caches its
+    # rows, so a view that also lists the pilots (a picker) reads them only once.
+    candidates = list(pilots_managed_by(user=user) if pilots is None else pilots)
+    pk = _requested_id(requested)
+    chosen = next((p for p in candidates if p.pk == pk), None)
+    if chosen is not None:
+        return chosen
+    if requested and not fall_back:
+        return None
+    return candidates[0] if candidates else None
 
 
-def get_managed_pilot(user: User, pk: int) -> Pilot:
-    return get_object_or_404(pilots_managed_by(user), pk=pk)
-
-
-def roles_of(user: User) -> set[str]:
+def roles_of(*, user: User) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(user.role_assignments.values_list("role", flat=True))
 
 
-def pilots_reviewed_by(user: User) -> QuerySet[Pilot]:
+def pilots_reviewed_by(*, user: User) -> QuerySet[Pilot]:
     """Pilots on whose co-production panel this person sits (peer reviewers)."""
     if not user.is_authenticated:
         return Pilot.objects.none()
     return Pilot.objects.filter(id__in=_role_pilot_ids(user, Role.REVIEWER))
 
 
-def reviewers_of(pilot: Pilot) -> QuerySet[User]:
+def reviewers_of(*, pilot: Pilot) -> QuerySet[User]:
     """The pilot's co-production panel: people a manager may assign a peer review to."""
     return User.objects.filter(
         role_assignments__pilot=pilot, role_assignments__role=Role.REVIEWER, is_active=True

@@ -22,7 +22,7 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    roles = access.roles_of(user)
+    roles = access.roles_of(user=user)
     items = []
     for label, url_name, allowed in NAVIGATION:
         if allowed is not None and not (roles & allowed):

@@ -16,9 +16,9 @@ def home(request: HttpRequest) -> HttpResponse:
     assignments = user.role_assignments.select_related("pilot", "team", "team__organisation")
     context = {
         "assignments": assignments,
-        "pilots": access.pilots_visible_to(user),
-        "teams": access.teams_led_by(user).prefetch_related("local_authorities"),
-        "roles": access.roles_of(user),
+        "pilots": access.pilots_visible_to(user=user),
+        "teams": access.teams_led_by(user=user).prefetch_related("local_authorities"),
+        "roles": access.roles_of(user=user),
         "home_panels": _home_panel_urls(),
     }
     return render(request, "partners/home.html", context)
@@ -36,7 +36,7 @@ def _home_panel_urls() -> list[str]:
 
 def team_list(request: HttpRequest) -> HttpResponse:
     teams = (
-        access.teams_visible_to(request.user)
+        access.teams_visible_to(user=request.user)
         .prefetch_related("local_authorities__zone")
         .order_by("organisation__pilot__name", "name")
     )
@@ -44,7 +44,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    team = access.get_team_for_user(request.user, pk)
+    team = access.get_team_for_user(user=request.user, pk=pk)
     leaders = team.role_assignments.select_related("user")
     return render(
         request,

@@ -23,7 +23,7 @@ class ReportRequestForm(forms.Form):
         self.user = user
         groups = selectors.requestable_scopes(user)
         self.fields["scope"].choices = [("", "Choose a report"), *groups]
-        pilot = access.pilots_managed_by(user).first()
+        pilot = access.pilots_managed_by(user=user).first()
         quarters = selectors.quarter_choices(pilot=pilot, today=today) if pilot else []
         self.fields["quarter"].choices = [(q.slug, q.long_label) for q in quarters]
         if quarters:

@@ -21,11 +21,11 @@ from .models import Report, ReportStatus, ReportVersion, ScopeKind
 def reports_visible_to(user: User) -> QuerySet[Report]:
     if not user.is_authenticated:
         return Report.objects.none()
-    teams = access.teams_led_by(user)
+    teams = access.teams_led_by(user=user)
     own_las = LocalAuthority.objects.filter(teams__in=teams).values("pk")
     own_orgs = Organisation.objects.filter(teams__in=teams).values("pk")
     return Report.objects.filter(
-        Q(pilot__in=access.pilots_managed_by(user))
+        Q(pilot__in=access.pilots_managed_by(user=user))
         | Q(scope_kind=ScopeKind.LOCAL_AUTHORITY, local_authority__in=own_las)
         | Q(scope_kind=ScopeKind.ORGANISATION, organisation__in=own_orgs)
     ).select_related(
@@ -40,7 +40,7 @@ def get_report_for_user(user: User, pk: int) -> Report:
 def get_managed_report(user: User, pk: int) -> Report:
     """A report this person may rebuild or retry: only managers of its pilot."""
     return get_object_or_404(
-        reports_visible_to(user).filter(pilot__in=access.pilots_managed_by(user)), pk=pk
+        reports_visible_to(user).filter(pilot__in=access.pilots_managed_by(user=user)), pk=pk
     )
 
 
@@ -50,13 +50,13 @@ def get_version_for_user(user: User, report_pk: int, number: int) -> ReportVersi
 
 
 def may_request_reports(user: User) -> bool:
-    return access.pilots_managed_by(user).exists()
+    return access.pilots_managed_by(user=user).exists()
 
 
 def requestable_scopes(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     """Choices for the request form, grouped by pilot: ("zone:3", "Zone: North"), ..."""
     groups = []
-    for pilot in access.pilots_managed_by(user).prefetch_related("zones", "organisations"):
+    for pilot in access.pilots_managed_by(user=user).prefetch_related("zones", "organisations"):
         choices = [(f"{ScopeKind.PILOT}:{pilot.pk}", f"Whole pilot: {pilot.name}")]
         choices += [(f"{ScopeKind.ZONE}:{z.pk}", f"Zone: {z.name}") for z in pilot.zones.all()]
         choices += [
@@ -77,7 +77,7 @@ def scope_for_user(user: User, value: str):
     kind, _, pk = value.partition(":")
     if not pk.isdigit():
         return None
-    pilots = access.pilots_managed_by(user)
+    pilots = access.pilots_managed_by(user=user)
     model_and_filter = {
         ScopeKind.PILOT: (Pilot, "pk__in"),
         ScopeKind.ZONE: (Zone, "pilot__in"),

@@ -24,7 +24,7 @@ from .reminders.selectors import reminders_of
 
 
 def _quarters(request: HttpRequest) -> list:
-    pilot = access.pilots_visible_to(request.user).first()
+    pilot = access.pilots_visible_to(user=request.user).first()
     if pilot is None:
         return []
     return selectors.quarter_choices(pilot=pilot, today=timezone.localdate())
@@ -80,7 +80,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "versions": report.versions.all(),
-            "may_rebuild": access.is_pilot_manager(request.user, report.pilot_id),
+            "may_rebuild": access.is_pilot_manager(user=request.user, pilot=report.pilot_id),
         },
     )
 
@@ -88,7 +88,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_report_for_user(request.user, pk)
-    may_rebuild = access.is_pilot_manager(request.user, report.pilot_id)
+    may_rebuild = access.is_pilot_manager(user=request.user, pilot=report.pilot_id)
     return render(request, "reports/_progress.html", {"report": report, "may_rebuild": may_rebuild})
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import F, Max, Min, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,8 +28,9 @@ from fidelity.dashboards.filters import DashboardFilter
 from fidelity.dashboards.selectors import pilot_dashboard
 from fidelity.dashboards.selectors import team_dashboard as team_dashboard_data
 from fidelity.frameworks.models import PilotFramework
-from fidelity.returns.models import PrincipleScore, QAReturn, ReturnStatus, ReturnTransition
+from fidelity.returns.models import PrincipleScore
 from fidelity.returns.quarters import Quarter
+from fidelity.returns.selectors import team_next_steps
 from partners import access
 from partners.audit import record_event
 from partners.models import LocalAuthority, Organisation, Pilot, SecurityEventKind
@@ -38,8 +39,8 @@ from partners.models import LocalAuthority, Organisation, Pilot, SecurityEventKi
 def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
     """The pilot this manager asked for (?pilot=), or their first; 404 for anyone else."""
     first_scored = PrincipleScore.objects.filter(pilot=OuterRef("pk")).order_by("quarter_index")
-    pilots = list(
-        access.pilots_managed_by(request.user)
+    managed = (
+        access.pilots_managed_by(user=request.user)
         .annotate(
             version_id=Subquery(
                 PilotFramework.objects.filter(pilot=OuterRef("pk")).values("version_id")[:1]
@@ -50,14 +51,12 @@ def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
         )
         .order_by("name")
     )
-    wanted = request.GET.get("pilot")
-    if wanted:
-        chosen = next((p for p in pilots if str(p.pk) == wanted), None)
-    else:
-        chosen = pilots[0] if pilots else None
+    chosen = access.pilot_in_view(
+        user=request.user, requested=request.GET.get("pilot"), pilots=managed, fall_back=False
+    )
     if chosen is None:
         raise Http404("No such pilot.")
-    return chosen, pilots
+    return chosen, list(managed)
 
 
 def _quarter_range(pilot: Pilot) -> tuple[Quarter, list[Quarter]]:
@@ -262,7 +261,7 @@ def la_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Drill-down: one local authority's teams, scores and returns (the pilot's managers only)."""
     la = get_object_or_404(
         LocalAuthority.objects.filter(
-            zone__pilot__in=access.pilots_managed_by(request.user)
+            zone__pilot__in=access.pilots_managed_by(user=request.user)
         ).select_related("zone__pilot"),
         pk=pk,
     )
@@ -320,7 +319,7 @@ def _quarter_from(request: HttpRequest, quarters: list[Quarter], default: Quarte
 
 def team_dashboard_home(request: HttpRequest) -> HttpResponse:
     """A team leader's way in: straight to their team, or a choice if they lead several."""
-    teams = list(access.teams_led_by(request.user).select_related("organisation"))
+    teams = list(access.teams_led_by(user=request.user).select_related("organisation"))
     if not teams:
         raise Http404("You do not lead a team.")
     if len(teams) == 1:
@@ -330,36 +329,14 @@ def team_dashboard_home(request: HttpRequest) -> HttpResponse:
 
 def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """A team's scores, trends and caseload against the pilot average, and what to do next."""
-    team = access.get_team_for_user(request.user, pk)
+    team = access.get_team_for_user(user=request.user, pk=pk)
     pilot = team.organisation.pilot
     default_quarter, quarters = _quarter_range_for(pilot)
     quarter = _quarter_from(request, quarters, default_quarter)
     data = team_dashboard_data(
         pilot=pilot, team=team, quarter=quarter, since=_first_shown(pilot, quarter)
     )
-    today = timezone.localdate()
-    due_quarter = Quarter.containing(today, pilot.quarter_convention).previous()
-    # One query: the return due now, and every return sent back with the reviewer's reason.
-    to_act_on = list(
-        QAReturn.objects.filter(team=team)
-        .filter(Q(quarter_index=due_quarter.index) | Q(status=ReturnStatus.RETURNED))
-        .annotate(
-            reason=Subquery(
-                ReturnTransition.objects.filter(
-                    qa_return=OuterRef("pk"), to_status=ReturnStatus.RETURNED
-                )
-                .order_by("-at", "-pk")
-                .values("comment")[:1]
-            )
-        )
-        .order_by("-quarter_index")
-    )
-    due_return = next((r for r in to_act_on if r.quarter_index == due_quarter.index), None)
-    sent_back = [r for r in to_act_on if r.status == ReturnStatus.RETURNED]
-    for qa_return in sent_back:
-        qa_return.quarter_label = Quarter.from_index(
-            qa_return.quarter_index, pilot.quarter_convention
-        ).label
+    next_steps = team_next_steps(team=team, today=timezone.localdate())
     series = [
         charts.Series(label=team.name, values=data.trends.overall),
         charts.Series(label="Pilot average", values=data.pilot_trends.overall),
@@ -403,12 +380,11 @@ def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
                 zip(data.caseload.figures, data.pilot_caseload.figures, strict=True)
             ),
             "trend_chart": chart,
-            "due_quarter": due_quarter,
-            "due_deadline": due_quarter.deadline(pilot.return_deadline_days),
-            "due_return": due_return,
-            "due_overdue": (due_return is None or due_return.is_editable)
-            and today > due_quarter.deadline(pilot.return_deadline_days),
-            "sent_back": sent_back,
-            "is_leader": access.teams_led_by(request.user).filter(pk=team.pk).exists(),
+            "due_quarter": next_steps.due_quarter,
+            "due_deadline": next_steps.due_deadline,
+            "due_return": next_steps.due_return,
+            "due_overdue": next_steps.due_overdue,
+            "sent_back": next_steps.sent_back,
+            "is_leader": access.teams_led_by(user=request.user).filter(pk=team.pk).exists(),
         },
     )

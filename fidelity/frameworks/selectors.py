@@ -14,7 +14,7 @@ from fidelity.returns.models import (
 from partners.models import Pilot
 
 
-def band_rules(version: FrameworkVersion) -> list[scoring.BandRule]:
+def band_rules(*, version: FrameworkVersion) -> list[scoring.BandRule]:
     return [scoring.BandRule(name=b.slug, minimum=b.minimum) for b in version.bands.all()]
 
 

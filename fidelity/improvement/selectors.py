@@ -19,8 +19,7 @@ from fidelity.returns.models import (
     ReturnStatus,
 )
 from fidelity.returns.quarters import Quarter
-from partners import access
-from partners.models import Pilot, Team, User
+from partners.models import Pilot, Team
 
 
 def improvement_plan_errors(*, qa_return: QAReturn) -> dict[str, str]:
@@ -84,13 +83,6 @@ def improvement_actions_carried(*, qa_return: QAReturn) -> QuerySet[ImprovementA
         .select_related("indicator", "qa_return", "team__organisation__pilot")
         .order_by("qa_return__quarter_index", "principle_code", "indicator__position")
     )
-
-
-def improvement_actions_visible_to(*, user: User) -> QuerySet[ImprovementAction]:
-    """Actions of the teams this person may see (their own team; a manager's whole pilot)."""
-    return ImprovementAction.objects.filter(
-        team__in=access.teams_visible_to(user).values("id")
-    ).select_related("team__organisation__pilot", "indicator", "qa_return")
 
 
 def improvement_actions_open(*, pilot: Pilot) -> QuerySet[ImprovementAction]:

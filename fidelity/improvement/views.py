@@ -72,12 +72,7 @@ def return_improvement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _managed_pilot(request: HttpRequest):
-    pilots = access.pilots_managed_by(request.user)
-    try:
-        pilot_pk = int(request.GET.get("pilot") or 0)
-    except ValueError:
-        pilot_pk = 0
-    pilot = pilots.filter(pk=pilot_pk).first() or pilots.first()
+    pilot = access.pilot_in_view(user=request.user, requested=request.GET.get("pilot"))
     if pilot is None:
         raise Http404
     return pilot

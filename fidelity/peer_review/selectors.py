@@ -25,7 +25,7 @@ def peer_reviews_visible_to(*, user: User) -> QuerySet[PeerReview]:
     if not user.is_authenticated:
         return PeerReview.objects.none()
     return PeerReview.objects.filter(
-        Q(reviewer=user) | Q(team__organisation__pilot__in=access.pilots_managed_by(user))
+        Q(reviewer=user) | Q(team__organisation__pilot__in=access.pilots_managed_by(user=user))
     ).select_related("team__organisation__pilot", "reviewer", "framework_version")
 
 

@@ -35,9 +35,9 @@ def peer_review_assign(
     """A pilot manager asks a co-production reviewer to review a team for a quarter, on all of
     the framework's indicators or those chosen."""
     pilot = team.organisation.pilot
-    if not access.is_pilot_manager(user, pilot.pk):
+    if not access.is_pilot_manager(user=user, pilot=pilot.pk):
         raise PeerReviewError("Only a manager of this pilot can assign peer reviews.")
-    if not access.reviewers_of(pilot).filter(pk=reviewer.pk).exists():
+    if not access.reviewers_of(pilot=pilot).filter(pk=reviewer.pk).exists():
         raise PeerReviewError("That person is not on this pilot's co-production panel.")
     if PeerReview.objects.filter(
         team=team, year=quarter.year, quarter=quarter.number, reviewer=reviewer

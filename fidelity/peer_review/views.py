@@ -44,8 +44,8 @@ def _published_gaps(review):
 
 @require_GET
 def peer_review_list(request: HttpRequest) -> HttpResponse:
-    managed = access.pilots_managed_by(request.user)
-    if not (managed.exists() or access.pilots_reviewed_by(request.user).exists()):
+    managed = access.pilots_managed_by(user=request.user)
+    if not (managed.exists() or access.pilots_reviewed_by(user=request.user).exists()):
         raise Http404
     reviews = peer_reviews_visible_to(user=request.user).order_by("-quarter_index", "team__name")
     mine = [r for r in reviews if r.reviewer_id == request.user.pk]
@@ -58,15 +58,14 @@ def peer_review_list(request: HttpRequest) -> HttpResponse:
 
 
 def peer_review_assign(request: HttpRequest) -> HttpResponse:
-    pilots = access.pilots_managed_by(request.user)
-    pilot = pilots.filter(pk=_int(request.GET.get("pilot"))).first() or pilots.first()
+    pilot = access.pilot_in_view(user=request.user, requested=request.GET.get("pilot"))
     if pilot is None:
         raise Http404
     current = quarter_of_today(pilot=pilot)
     form = AssignForm(
         request.POST or None,
         teams=Team.objects.filter(organisation__pilot=pilot, is_active=True).order_by("name"),
-        reviewers=access.reviewers_of(pilot).order_by("username"),
+        reviewers=access.reviewers_of(pilot=pilot).order_by("username"),
         indicators=Indicator.objects.filter(
             principle__version=current_framework_version(pilot=pilot)
         ).select_related("principle"),
@@ -186,7 +185,7 @@ def peer_review_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def team_peer_gaps(request: HttpRequest, team_pk: int) -> HttpResponse:
     """Self-assessment beside peer score per principle for one team and quarter (htmx)."""
-    team = access.get_team_for_user(request.user, team_pk)
+    team = access.get_team_for_user(user=request.user, pk=team_pk)
     try:
         quarter = Quarter.from_slug(
             request.GET.get("quarter", ""), team.organisation.pilot.quarter_convention
@@ -204,8 +203,7 @@ def team_peer_gaps(request: HttpRequest, team_pk: int) -> HttpResponse:
 @require_GET
 def pilot_peer_gaps(request: HttpRequest) -> HttpResponse:
     """Every team with a submitted peer review, latest quarter first (htmx, pilot dashboard)."""
-    pilots = access.pilots_managed_by(request.user)
-    pilot = pilots.filter(pk=_int(request.GET.get("pilot"))).first() or pilots.first()
+    pilot = access.pilot_in_view(user=request.user, requested=request.GET.get("pilot"))
     if pilot is None:
         raise Http404
     reviewed = (
@@ -223,10 +221,3 @@ def pilot_peer_gaps(request: HttpRequest) -> HttpResponse:
         gaps = peer_gaps(team=team, quarter_index=quarter_index)
         blocks.append((team, quarter, gaps, sum(1 for g in gaps if g.flagged)))
     return render(request, "fidelity/_peer_gaps_pilot.html", {"blocks": blocks, "pilot": pilot})
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0

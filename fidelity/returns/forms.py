@@ -1,11 +1,13 @@
 """The return form: caseload figures, one score form per indicator, and the QA activities.
 
-Field checks (numbers, dates, lengths) apply to every save; the submission rules in
-`validation.py` are added only when the team leader presses Submit, each next to its field.
+The forms parse fields (numbers, dates, lengths) on every save. The submission rules live in
+`services.return_submit_errors`; when it refuses a submission, `show_submit_errors` puts each
+reason next to its field.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -57,9 +59,12 @@ class CaseloadForm(forms.Form):
             self.fields[name] = field
         self.helper = _no_form_tag()
 
-    def check_for_submit(self) -> None:
-        for name, message in validation.caseload_errors(self.cleaned_data).items():
-            self.add_error(name, message)
+    def show_submit_errors(self, errors: Mapping[str, str]) -> set[str]:
+        """Puts each submit error about a caseload figure next to it; gives back their keys."""
+        placed = {key for key in errors if key in self.fields}
+        for key in placed:
+            self.add_error(key, errors[key])
+        return placed
 
     def warning(self, target: Decimal) -> str | None:
         data = (
@@ -121,12 +126,15 @@ class IndicatorScoreForm(forms.Form):
             return bool(self.data.get(self.add_prefix("rating")))
         return bool(self.initial.get("rating"))
 
-    def check_for_submit(self) -> None:
-        v = self.values()
-        for name, message in validation.score_errors(
-            score=v["score"], not_assessed=v["not_assessed"], reason=v["not_assessed_reason"]
-        ).items():
-            self.add_error(name, message)
+    def show_submit_errors(self, errors: Mapping[str, str]) -> set[str]:
+        """Puts each submit error about this indicator next to its field; gives back their keys."""
+        placed = set()
+        for field in ("rating", "not_assessed_reason"):
+            key = validation.score_error_key(indicator_code=self.indicator.code, field=field)
+            if key in errors:
+                self.add_error(field, errors[key])
+                placed.add(key)
+        return placed
 
 
 class BaseScoreFormSet(forms.BaseFormSet):
@@ -149,9 +157,11 @@ class BaseScoreFormSet(forms.BaseFormSet):
             row.indicator_id: form.values() for row, form in zip(self.rows, self.forms, strict=True)
         }
 
-    def check_for_submit(self) -> None:
+    def show_submit_errors(self, errors: Mapping[str, str]) -> set[str]:
+        placed: set[str] = set()
         for form in self.forms:
-            form.check_for_submit()
+            placed |= form.show_submit_errors(errors)
+        return placed
 
     @property
     def answered(self) -> int:

@@ -6,10 +6,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from fidelity.peer_review.models import PeerReview, PeerReviewStatus
+from fidelity.peer_review.selectors import peer_reviews_visible_to
+from fidelity.returns import workflow
 from fidelity.returns.models import (
     IndicatorScore,
     QAActivity,
@@ -25,7 +28,7 @@ from partners.models import Pilot, Team, User
 def returns_visible_to(*, user: User) -> QuerySet[QAReturn]:
     """Team leaders: their own team's returns; managers: their pilots'; everyone else: none."""
     return QAReturn.objects.filter(
-        team__in=access.teams_visible_to(user).values("id")
+        team__in=access.teams_visible_to(user=user).values("id")
     ).select_related("team__organisation__pilot", "framework_version")
 
 
@@ -36,12 +39,12 @@ def get_return_for_user(*, user: User, pk: int) -> QAReturn:
 def return_is_editable_by(*, qa_return: QAReturn, user: User) -> bool:
     return (
         qa_return.is_editable
-        and access.teams_editable_by(user).filter(pk=qa_return.team_id).exists()
+        and access.teams_editable_by(user=user).filter(pk=qa_return.team_id).exists()
     )
 
 
 def return_is_reviewable_by(*, qa_return: QAReturn, user: User) -> bool:
-    return access.is_pilot_manager(user, qa_return.team.organisation.pilot_id)
+    return access.is_pilot_manager(user=user, pilot=qa_return.team.organisation.pilot_id)
 
 
 def quarter_of_today(*, pilot: Pilot) -> Quarter:
@@ -58,7 +61,7 @@ class QuarterToOpen:
 def quarters_to_open(*, user: User, lookback: int = 4) -> list[QuarterToOpen]:
     """For each team the person leads: the current quarter and recent past ones with no return."""
     result = []
-    for team in access.teams_editable_by(user).select_related("organisation__pilot"):
+    for team in access.teams_editable_by(user=user).select_related("organisation__pilot"):
         pilot = team.organisation.pilot
         quarters = quarter_of_today(pilot=pilot).back(lookback)
         have = set(QAReturn.objects.filter(team=team).values_list("quarter_index", flat=True))
@@ -95,7 +98,7 @@ def return_comment_to_answer(*, qa_return: QAReturn) -> ReturnTransition | None:
     )
 
 
-def return_display_status(qa_return: QAReturn | None, *, deadline, today) -> str:
+def return_display_status(*, qa_return: QAReturn | None, deadline, today) -> str:
     """not_started, draft, submitted, returned, approved or overdue."""
     if qa_return is None:
         return "overdue" if today > deadline else "not_started"
@@ -124,6 +127,10 @@ class TeamReturnStatus:
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 
+    @property
+    def awaits_review(self) -> bool:
+        return self.qa_return is not None and workflow.awaits_review(status=self.qa_return.status)
+
 
 def quarter_return_statuses(*, pilot: Pilot, quarter: Quarter) -> list[TeamReturnStatus]:
     """Every active team of the pilot with its return for the quarter (if any) and its status."""
@@ -143,7 +150,7 @@ def quarter_return_statuses(*, pilot: Pilot, quarter: Quarter) -> list[TeamRetur
             team=team,
             qa_return=returns.get(team.pk),
             status=return_display_status(
-                returns.get(team.pk),
+                qa_return=returns.get(team.pk),
                 deadline=returns[team.pk].deadline if team.pk in returns else deadline,
                 today=today,
             ),
@@ -233,3 +240,132 @@ def return_history(*, qa_return: QAReturn) -> list[HistoryEntry]:
                 )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+# --- What to do next: the team dashboard and the home page --------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamNextSteps:
+    """The team's return due now (for the quarter just ended) and every return sent back to it."""
+
+    due_quarter: Quarter
+    due_deadline: datetime.date
+    due_return: QAReturn | None
+    due_overdue: bool
+    # Newest first; each with `reason` (the reviewer's comment) and `quarter_label`.
+    sent_back: list[QAReturn]
+
+
+def team_next_steps(*, team: Team, today: datetime.date) -> TeamNextSteps:
+    pilot = team.organisation.pilot
+    due_quarter = Quarter.containing(today, pilot.quarter_convention).previous()
+    due_deadline = due_quarter.deadline(pilot.return_deadline_days)
+    # One query: the return due now, and every return sent back with the reviewer's reason.
+    to_act_on = list(
+        QAReturn.objects.filter(team=team)
+        .filter(Q(quarter_index=due_quarter.index) | Q(status=ReturnStatus.RETURNED))
+        .annotate(
+            reason=Subquery(
+                ReturnTransition.objects.filter(
+                    qa_return=OuterRef("pk"), to_status=ReturnStatus.RETURNED
+                )
+                .order_by("-at", "-pk")
+                .values("comment")[:1]
+            )
+        )
+        .order_by("-quarter_index")
+    )
+    due_return = next((r for r in to_act_on if r.quarter_index == due_quarter.index), None)
+    sent_back = [r for r in to_act_on if r.status == ReturnStatus.RETURNED]
+    for qa_return in sent_back:
+        qa_return.quarter_label = Quarter.from_index(
+            qa_return.quarter_index, pilot.quarter_convention
+        ).label
+    return TeamNextSteps(
+        due_quarter=due_quarter,
+        due_deadline=due_deadline,
+        due_return=due_return,
+        due_overdue=(due_return is None or due_return.is_editable) and today > due_deadline,
+        sent_back=sent_back,
+    )
+
+
+@dataclass(frozen=True)
+class TeamPanelItem:
+    team: Team
+    quarter: Quarter
+    qa_return: QAReturn | None
+    deadline: datetime.date
+    status_label: str
+    comment: ReturnTransition | None
+    # The team's other returns sent back for changes.
+    returned: list[QAReturn]
+
+
+@dataclass(frozen=True)
+class ManagerPanelItem:
+    pilot: Pilot
+    waiting: int
+    overdue: int
+    quarter: Quarter
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    team_items: list[TeamPanelItem]
+    manager_items: list[ManagerPanelItem]
+    review_items: QuerySet[PeerReview]
+
+
+def home_panel_for(*, user: User, today: datetime.date) -> HomePanel:
+    """What this person should do next about returns and peer reviews, for the home page: the
+    current return of each team they lead, returns waiting for review and overdue in each pilot
+    they manage, and the peer reviews assigned to them that are not yet sent."""
+    team_items = []
+    for team in access.teams_editable_by(user=user).select_related("organisation__pilot"):
+        pilot = team.organisation.pilot
+        quarter = Quarter.containing(today, pilot.quarter_convention)
+        qa_return = QAReturn.objects.filter(
+            team=team, year=quarter.year, quarter=quarter.number
+        ).first()
+        deadline = qa_return.deadline if qa_return else quarter.deadline(pilot.return_deadline_days)
+        status = return_display_status(qa_return=qa_return, deadline=deadline, today=today)
+        team_items.append(
+            TeamPanelItem(
+                team=team,
+                quarter=quarter,
+                qa_return=qa_return,
+                deadline=deadline,
+                status_label=STATUS_LABELS[status],
+                comment=return_comment_to_answer(qa_return=qa_return) if qa_return else None,
+                returned=[
+                    r
+                    for r in QAReturn.objects.filter(team=team, status=ReturnStatus.RETURNED)
+                    if r != qa_return
+                ],
+            )
+        )
+    awaiting_review = [s for s in ReturnStatus if workflow.awaits_review(status=s)]
+    manager_items = []
+    for pilot in access.pilots_managed_by(user=user):
+        quarter = Quarter.containing(today, pilot.quarter_convention)
+        statuses = quarter_return_statuses(pilot=pilot, quarter=quarter.previous())
+        statuses += quarter_return_statuses(pilot=pilot, quarter=quarter)
+        manager_items.append(
+            ManagerPanelItem(
+                pilot=pilot,
+                waiting=QAReturn.objects.filter(
+                    team__organisation__pilot=pilot, status__in=awaiting_review
+                ).count(),
+                overdue=sum(1 for s in statuses if s.status == "overdue"),
+                quarter=quarter,
+            )
+        )
+    review_items = (
+        peer_reviews_visible_to(user=user)
+        .filter(reviewer=user)
+        .exclude(status=PeerReviewStatus.SUBMITTED)
+        .order_by("quarter_index", "team__name")
+    )
+    return HomePanel(team_items=team_items, manager_items=manager_items, review_items=review_items)

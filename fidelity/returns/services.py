@@ -21,7 +21,7 @@ from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.selectors import (
     improvement_plan_errors,
 )
-from fidelity.returns import validation
+from fidelity.returns import validation, workflow
 from fidelity.returns.models import (
     CASELOAD_FIELDS,
     IndicatorScore,
@@ -89,13 +89,8 @@ class ConflictError(Exception):
 
 
 def _require_team_leader(user: User, team: Team) -> None:
-    if not access.teams_editable_by(user).filter(pk=team.pk).exists():
-        raise WorkflowError("Only the team's leader can fill in or submit its return.")
-
-
-def _require_manager(user: User, qa_return: QAReturn) -> None:
-    if not access.is_pilot_manager(user, qa_return.team.organisation.pilot_id):
-        raise WorkflowError("Only a manager of this pilot can review returns.")
+    if not access.teams_editable_by(user=user).filter(pk=team.pk).exists():
+        raise WorkflowError(workflow.NOT_ALLOWED[workflow.TEAM_LEADER])
 
 
 def current_quarter(*, pilot: Pilot) -> Quarter:
@@ -337,31 +332,59 @@ def return_submit_errors(*, qa_return: QAReturn) -> dict[str, str]:
         for field, message in validation.score_errors(
             score=row.score, not_assessed=row.not_assessed, reason=row.not_assessed_reason
         ).items():
-            errors[f"indicator {row.indicator.code} {field}"] = message
+            key = validation.score_error_key(indicator_code=row.indicator.code, field=field)
+            errors[key] = message
     figures = {name: getattr(qa_return, name) for name in CASELOAD_FIELDS}
     errors.update(validation.caseload_errors(figures))
     errors.update(improvement_plan_errors(qa_return=qa_return))
     return errors
 
 
-def _move(
-    qa_return: QAReturn, user: User, to_status: str, comment: str = "", **fields: Any
-) -> QAReturn:
-    transition = ReturnTransition.objects.create(
+@dataclass(frozen=True)
+class SaveOutcome:
+    qa_return: QAReturn
+    submitted: bool
+    # Why the saved draft could not be submitted (return_submit_errors); empty otherwise.
+    submit_errors: dict[str, str]
+
+
+def return_save_and_submit(
+    *,
+    qa_return: QAReturn,
+    user: User,
+    lock_version: int,
+    figures: Mapping[str, Any],
+    scores: Mapping[int, Mapping[str, Any]],
+    activities: Sequence[Mapping[str, Any]] = (),
+    submit: bool,
+) -> SaveOutcome:
+    """Saves the team leader's answers as a draft and, if they pressed Submit, submits it.
+
+    The answers are kept even when the return cannot be submitted yet: the outcome then carries
+    every reason (`return_submit_errors`), for the form to show next to each field. Raises
+    ConflictError (someone saved meanwhile; nothing saved) and WorkflowError as
+    `return_save_draft` does.
+    """
+    saved = return_save_draft(
         qa_return=qa_return,
-        from_status=qa_return.status,
-        to_status=to_status,
-        by=user,
-        comment=comment,
+        user=user,
+        lock_version=lock_version,
+        figures=figures,
+        scores=scores,
+        activities=activities,
     )
-    qa_return.status = to_status
-    for name, value in fields.items():
-        setattr(qa_return, name, value)
-    qa_return.lock_version += 1
-    qa_return._history_user = user
-    qa_return._change_reason = transition.comment or transition.get_to_status_display()
-    qa_return.save()
-    return qa_return
+    if not submit:
+        return SaveOutcome(qa_return=saved, submitted=False, submit_errors={})
+    try:
+        submitted = return_submit(qa_return=saved, user=user)
+    except SubmitError as error:
+        return SaveOutcome(qa_return=saved, submitted=False, submit_errors=error.errors)
+    return SaveOutcome(qa_return=submitted, submitted=True, submit_errors={})
+
+
+def _require_role(user: User, qa_return: QAReturn, who: str) -> None:
+    if who not in workflow.roles_on_return(qa_return=qa_return, user=user):
+        raise WorkflowError(workflow.NOT_ALLOWED[who])
 
 
 def _locked(qa_return: QAReturn) -> QAReturn:
@@ -373,63 +396,58 @@ def _locked(qa_return: QAReturn) -> QAReturn:
 
 
 @transaction.atomic
-def return_submit(*, qa_return: QAReturn, user: User) -> QAReturn:
-    locked = _locked(qa_return)
-    _require_team_leader(user, locked.team)
-    if locked.status not in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
-        raise WorkflowError(
-            f"This return is {locked.get_status_display().lower()}; only a draft or a return "
-            "sent back for changes can be submitted."
-        )
-    errors = return_submit_errors(qa_return=locked)
-    if errors:
-        raise SubmitError(errors)
-    _move(locked, user, ReturnStatus.SUBMITTED, submitted_at=timezone.now(), submitted_by=user)
-    return_store_scores(qa_return=locked)
-    return locked
+def return_move(*, qa_return: QAReturn, user: User, transition: str, note: str = "") -> QAReturn:
+    """Moves the return by one entry of `workflow.TRANSITIONS`, after checking the person's role,
+    the return's status and what the move requires, in that order. Every move is recorded as a
+    ReturnTransition and in the return's history, with `note` (a comment or reason) as its reason.
 
-
-@transaction.atomic
-def return_approve(*, qa_return: QAReturn, user: User, comment: str = "") -> QAReturn:
+    Arriving at submitted or approved stamps who and when and stores the scores; reopening an
+    approved return clears its approval time (its stored scores stay until it is resubmitted).
+    """
+    move = workflow.TRANSITIONS[transition]
     locked = _locked(qa_return)
-    _require_manager(user, locked)
-    if locked.status != ReturnStatus.SUBMITTED:
-        raise WorkflowError(
-            f"Only a submitted return can be approved; this one is "
-            f"{locked.get_status_display().lower()}."
-        )
-    _move(
-        locked, user, ReturnStatus.APPROVED, comment, approved_at=timezone.now(), approved_by=user
+    _require_role(user, locked, move.who)
+    if locked.status not in move.from_statuses:
+        raise WorkflowError(move.wrong_status.format(status=locked.get_status_display().lower()))
+    note = note.strip()
+    if move.requires in (workflow.COMMENT, workflow.REASON) and not note:
+        raise WorkflowError(move.missing)
+    if move.requires == workflow.NO_SUBMIT_ERRORS:
+        errors = return_submit_errors(qa_return=locked)
+        if errors:
+            raise SubmitError(errors)
+    transition_row = ReturnTransition.objects.create(
+        qa_return=locked, from_status=locked.status, to_status=move.to_status, by=user, comment=note
     )
-    return_store_scores(qa_return=locked)
+    if locked.status == ReturnStatus.APPROVED:
+        locked.approved_at = None
+    if move.to_status == ReturnStatus.SUBMITTED:
+        locked.submitted_at, locked.submitted_by = timezone.now(), user
+    if move.to_status == ReturnStatus.APPROVED:
+        locked.approved_at, locked.approved_by = timezone.now(), user
+    locked.status = move.to_status
+    locked.lock_version += 1
+    locked._history_user = user
+    locked._change_reason = transition_row.comment or transition_row.get_to_status_display()
+    locked.save()
+    if move.to_status in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED):
+        return_store_scores(qa_return=locked)
     return locked
 
 
-@transaction.atomic
+def return_submit(*, qa_return: QAReturn, user: User) -> QAReturn:
+    return return_move(qa_return=qa_return, user=user, transition="submit")
+
+
+def return_approve(*, qa_return: QAReturn, user: User, comment: str = "") -> QAReturn:
+    return return_move(qa_return=qa_return, user=user, transition="approve", note=comment)
+
+
 def return_send_back(*, qa_return: QAReturn, user: User, comment: str) -> QAReturn:
-    locked = _locked(qa_return)
-    _require_manager(user, locked)
-    if locked.status != ReturnStatus.SUBMITTED:
-        raise WorkflowError(
-            f"Only a submitted return can be sent back for changes; this one is "
-            f"{locked.get_status_display().lower()}."
-        )
-    if not comment.strip():
-        raise WorkflowError("Say what needs to change before sending the return back.")
-    return _move(locked, user, ReturnStatus.RETURNED, comment.strip())
+    return return_move(qa_return=qa_return, user=user, transition="send_back", note=comment)
 
 
-@transaction.atomic
 def return_reopen(*, qa_return: QAReturn, user: User, reason: str) -> QAReturn:
     """Unlocks an approved return for changes. Its stored scores stay until it is resubmitted,
     when they are computed again."""
-    locked = _locked(qa_return)
-    _require_manager(user, locked)
-    if locked.status != ReturnStatus.APPROVED:
-        raise WorkflowError(
-            f"Only an approved return can be reopened; this one is "
-            f"{locked.get_status_display().lower()}."
-        )
-    if not reason.strip():
-        raise WorkflowError("Give a reason for reopening the approved return.")
-    return _move(locked, user, ReturnStatus.RETURNED, reason.strip(), approved_at=None)
+    return return_move(qa_return=qa_return, user=user, transition="reopen", note=reason)

@@ -1,7 +1,8 @@
 """The rules a return must meet to be submitted, as plain functions over plain values.
 
-Forms call them to put each message next to its field; `services.return_submit` calls them again
-so no entry point can submit an incomplete or inconsistent return. Messages are plain English.
+`services.return_submit_errors` calls them (with the improvement plan's rules) on the saved
+return, so every entry point checks the same rules; the return form puts each message next to its
+field. Messages are plain English.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ REQUIRED_FIGURES = {
     "tenancies_ended": "Enter how many tenancies ended this quarter (0 if none).",
     "staff_fte": "Enter the team's staff in full-time equivalents.",
 }
+
+
+def score_error_key(*, indicator_code: str, field: str) -> str:
+    """Where a score error is, in `return_submit_errors`: the form puts it next to that field."""
+    return f"indicator {indicator_code} {field}"
 
 
 def score_errors(*, score: int | None, not_assessed: bool, reason: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from fidelity.errors import SubmitError, WorkflowError
 from fidelity.frameworks import scoring
 from fidelity.frameworks.selectors import band_rules
 from fidelity.improvement.selectors import improvement_actions_carried, improvement_plan_errors
-from fidelity.peer_review.selectors import peer_gaps, peer_reviews_visible_to
+from fidelity.peer_review.selectors import peer_gaps
 from fidelity.returns import exports, validation
 from fidelity.returns.forms import (
     ActivityFormSet,
@@ -29,11 +29,12 @@ from fidelity.returns.forms import (
     ReopenForm,
     ScoreFormSet,
 )
-from fidelity.returns.models import CASELOAD_FIELDS, QAReturn, ReturnStatus
+from fidelity.returns.models import CASELOAD_FIELDS, QAReturn
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import (
     STATUS_LABELS,
     get_return_for_user,
+    home_panel_for,
     quarter_of_today,
     quarter_return_statuses,
     quarters_to_open,
@@ -52,10 +53,10 @@ from fidelity.returns.services import (
     return_copy_forward,
     return_open,
     return_reopen,
-    return_save_draft,
+    return_save_and_submit,
     return_send_back,
-    return_submit,
 )
+from fidelity.returns.workflow import transitions_allowed
 from partners import access
 from partners.audit import record_event
 from partners.models import SecurityEventKind
@@ -66,12 +67,14 @@ def return_list(request: HttpRequest) -> HttpResponse:
     returns = returns_visible_to(user=request.user).order_by("-quarter_index", "team__name")
     if not (
         returns.exists()
-        or access.teams_led_by(request.user).exists()
-        or access.pilots_managed_by(request.user).exists()
+        or access.teams_led_by(user=request.user).exists()
+        or access.pilots_managed_by(user=request.user).exists()
     ):
         raise Http404
     today = timezone.localdate()
-    rows = [(r, return_display_status(r, deadline=r.deadline, today=today)) for r in returns]
+    rows = [
+        (r, return_display_status(qa_return=r, deadline=r.deadline, today=today)) for r in returns
+    ]
     return render(
         request,
         "fidelity/return_list.html",
@@ -84,7 +87,9 @@ def return_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def return_start(request: HttpRequest) -> HttpResponse:
-    team = get_object_or_404(access.teams_editable_by(request.user), pk=request.POST.get("team"))
+    team = get_object_or_404(
+        access.teams_editable_by(user=request.user), pk=request.POST.get("team")
+    )
     try:
         quarter = Quarter.from_slug(
             request.POST.get("quarter", ""), team.organisation.pilot.quarter_convention
@@ -131,7 +136,7 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     done, total = return_progress(qa_return=qa_return)
     reviewable = return_is_reviewable_by(qa_return=qa_return, user=request.user)
     bands = {b.slug: b.name for b in version.bands.all()}
-    rules = band_rules(version)
+    rules = band_rules(version=version)
     principle_scores = []
     for ps in qa_return.principle_scores.select_related("principle").order_by(
         "principle__position"
@@ -162,10 +167,11 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "done": done,
             "total": total,
             "display_status": return_display_status(
-                qa_return, deadline=qa_return.deadline, today=timezone.localdate()
+                qa_return=qa_return, deadline=qa_return.deadline, today=timezone.localdate()
             ),
             "editable": return_is_editable_by(qa_return=qa_return, user=request.user),
             "reviewable": reviewable,
+            "allowed": transitions_allowed(qa_return=qa_return, user=request.user),
             "comment": return_comment_to_answer(qa_return=qa_return),
             "approve_form": ApproveForm(prefix="approve"),
             "send_back_form": CommentForm(prefix="send_back"),
@@ -187,79 +193,74 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, not_editable_message(qa_return))
         return redirect("fidelity:return_detail", pk=qa_return.pk)
-    version = qa_return.framework_version
     rows = _score_rows(qa_return)
-    scale = list(version.scale.values_list("value", "label"))
+    scale = list(qa_return.framework_version.scale.values_list("value", "label"))
     activities = qa_return.activities.all()
-    conflict = None
-    submit_errors = 0
-    improvement_errors: list[str] = []
-    if request.method == "POST":
-        caseload = CaseloadForm(request.POST, prefix="caseload")
-        scores = ScoreFormSet(request.POST, prefix="score", rows=rows, scale=scale)
-        activity_set = ActivityFormSet(request.POST, prefix="activity", queryset=activities)
-        lock_version = _int(request.POST.get("lock_version"))
-        submitting = "submit" in request.POST
-        valid = all([caseload.is_valid(), scores.is_valid(), activity_set.is_valid()])
-        if valid:
-            try:
-                qa_return = return_save_draft(
-                    qa_return=qa_return,
-                    user=request.user,
-                    lock_version=lock_version,
-                    figures=caseload.cleaned_data,
-                    scores=scores.values(),
-                    activities=activity_set.values(),
-                )
-            except ConflictError as error:
-                conflict = error
-                lock_version = error.lock_version
-                messages.error(request, str(error))
-            except WorkflowError as error:
-                messages.error(request, str(error))
-                return redirect("fidelity:return_detail", pk=qa_return.pk)
-            else:
-                lock_version = qa_return.lock_version
-                if not submitting:
-                    messages.success(request, "Draft saved.")
-                    return redirect("fidelity:return_edit", pk=qa_return.pk)
-                caseload.check_for_submit()
-                scores.check_for_submit()
-                submit_errors = len(caseload.errors) + sum(len(f.errors) for f in scores.forms)
-                if not submit_errors:
-                    try:
-                        return_submit(qa_return=qa_return, user=request.user)
-                    except SubmitError as error:
-                        improvement_errors = list(error.errors.values())
-                        messages.error(request, str(error))
-                    except WorkflowError as error:
-                        messages.error(request, str(error))
-                    else:
-                        messages.success(request, "Return submitted for review. Thank you.")
-                        return redirect("fidelity:return_detail", pk=qa_return.pk)
-                else:
-                    messages.error(
-                        request,
-                        f"Your answers are saved as a draft, but the return cannot be submitted "
-                        f"yet: {submit_errors} {'thing needs' if submit_errors == 1 else 'things need'}"
-                        " fixing. Each is marked next to its field below.",
-                    )
-                # Re-read the saved activities so the next save knows their ids.
-                activity_set = _rebound_activities(request, qa_return, activity_set)
-        else:
-            messages.error(
-                request,
-                "Nothing was saved: some answers need correcting. Each is marked next to its "
-                "field below.",
-            )
-    else:
+    if request.method != "POST":
         caseload = CaseloadForm(
             prefix="caseload",
             initial={name: getattr(qa_return, name) for name in CASELOAD_FIELDS},
         )
         scores = ScoreFormSet(prefix="score", rows=rows, scale=scale)
         activity_set = ActivityFormSet(prefix="activity", queryset=activities)
-        lock_version = qa_return.lock_version
+        return _return_form(request, qa_return, caseload, scores, activity_set)
+    caseload = CaseloadForm(request.POST, prefix="caseload")
+    scores = ScoreFormSet(request.POST, prefix="score", rows=rows, scale=scale)
+    activity_set = ActivityFormSet(request.POST, prefix="activity", queryset=activities)
+    if not all([caseload.is_valid(), scores.is_valid(), activity_set.is_valid()]):
+        messages.error(
+            request,
+            "Nothing was saved: some answers need correcting. Each is marked next to its "
+            "field below.",
+        )
+        return _return_form(request, qa_return, caseload, scores, activity_set)
+    try:
+        outcome = return_save_and_submit(
+            qa_return=qa_return,
+            user=request.user,
+            lock_version=_int(request.POST.get("lock_version")),
+            figures=caseload.cleaned_data,
+            scores=scores.values(),
+            activities=activity_set.values(),
+            submit="submit" in request.POST,
+        )
+    except ConflictError as conflict:
+        messages.error(request, str(conflict))
+        return _return_form(request, qa_return, caseload, scores, activity_set, conflict=conflict)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("fidelity:return_detail", pk=qa_return.pk)
+    if outcome.submitted:
+        messages.success(request, "Return submitted for review. Thank you.")
+        return redirect("fidelity:return_detail", pk=qa_return.pk)
+    if not outcome.submit_errors:
+        messages.success(request, "Draft saved.")
+        return redirect("fidelity:return_edit", pk=qa_return.pk)
+    errors = outcome.submit_errors
+    placed = caseload.show_submit_errors(errors) | scores.show_submit_errors(errors)
+    if placed:
+        messages.error(
+            request,
+            f"Your answers are saved as a draft, but the return cannot be submitted yet: "
+            f"{len(errors)} {'thing needs' if len(errors) == 1 else 'things need'} fixing. "
+            "Each is marked next to its field below.",
+        )
+    else:
+        messages.error(request, str(SubmitError(errors)))
+    return _return_form(
+        request,
+        outcome.qa_return,
+        caseload,
+        scores,
+        # Re-read the saved activities so the next save knows their ids.
+        ActivityFormSet(prefix="activity", queryset=outcome.qa_return.activities.all()),
+        improvement_errors=[message for key, message in errors.items() if key not in placed],
+    )
+
+
+def _return_form(
+    request, qa_return, caseload, scores, activity_set, *, conflict=None, improvement_errors=()
+) -> HttpResponse:
     return render(
         request,
         "fidelity/return_form.html",
@@ -269,19 +270,18 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "caseload": caseload,
             "scores": scores,
             "activities": activity_set,
-            "groups": _principle_groups(rows, scores.forms),
-            "lock_version": lock_version,
+            "groups": _principle_groups(scores.rows, scores.forms),
+            "lock_version": conflict.lock_version if conflict else qa_return.lock_version,
             "conflict": conflict,
             "answered": scores.answered,
-            "total": len(rows),
-            "warning": caseload.warning(version.caseload_target_per_fte)
+            "total": len(scores.rows),
+            "warning": caseload.warning(qa_return.framework_version.caseload_target_per_fte)
             if not caseload.is_bound or caseload.is_valid()
             else None,
             "comment": return_comment_to_answer(qa_return=qa_return),
-            "improvement_errors": improvement_errors,
+            "improvement_errors": list(improvement_errors),
             "improvement_todo": improvement_plan_errors(qa_return=qa_return),
         },
-        status=200,
     )
 
 
@@ -302,13 +302,6 @@ def _error_summary(caseload, scores, activity_set) -> list[tuple[str, str, str]]
             target = f"div_{field.auto_id}" if name == "rating" else field.auto_id
             summary.extend((str(label), str(error), target) for error in errors)
     return summary
-
-
-def _rebound_activities(request, qa_return, activity_set):
-    """After a save, new activities have ids; render them from the database, keeping errors."""
-    if any(form.errors for form in activity_set.forms):
-        return activity_set
-    return ActivityFormSet(prefix="activity", queryset=qa_return.activities.all())
 
 
 def _int(value) -> int:
@@ -358,8 +351,10 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    pilots = access.pilots_managed_by(request.user)
-    pilot = pilots.filter(pk=_int(request.GET.get("pilot"))).first() or pilots.first()
+    pilots = access.pilots_managed_by(user=request.user)
+    pilot = access.pilot_in_view(
+        user=request.user, requested=request.GET.get("pilot"), pilots=pilots
+    )
     if pilot is None:
         raise Http404
     current = quarter_of_today(pilot=pilot)
@@ -408,12 +403,12 @@ def return_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_GET
 def team_returns(request: HttpRequest, team_pk: int) -> HttpResponse:
     """The team's returns, for the team page (an htmx fragment)."""
-    team = get_object_or_404(access.teams_visible_to(request.user), pk=team_pk)
+    team = get_object_or_404(access.teams_visible_to(user=request.user), pk=team_pk)
     today = timezone.localdate()
     returns = returns_visible_to(user=request.user).filter(team=team)
     rows = []
     for r in returns.order_by("-quarter_index")[:8]:
-        status = return_display_status(r, deadline=r.deadline, today=today)
+        status = return_display_status(qa_return=r, deadline=r.deadline, today=today)
         rows.append((r, status, STATUS_LABELS[status]))
     return render(request, "fidelity/_return_team_list.html", {"team": team, "rows": rows})
 
@@ -421,56 +416,5 @@ def team_returns(request: HttpRequest, team_pk: int) -> HttpResponse:
 @require_GET
 def home_panel(request: HttpRequest) -> HttpResponse:
     """What this person should do next about returns: an htmx fragment for the home page."""
-    user = request.user
-    today = timezone.localdate()
-    team_items = []
-    for team in access.teams_editable_by(user).select_related("organisation__pilot"):
-        pilot = team.organisation.pilot
-        quarter = quarter_of_today(pilot=pilot)
-        qa_return = QAReturn.objects.filter(
-            team=team, year=quarter.year, quarter=quarter.number
-        ).first()
-        deadline = qa_return.deadline if qa_return else quarter.deadline(pilot.return_deadline_days)
-        status = return_display_status(qa_return, deadline=deadline, today=today)
-        team_items.append(
-            {
-                "team": team,
-                "quarter": quarter,
-                "qa_return": qa_return,
-                "deadline": deadline,
-                "status_label": STATUS_LABELS[status],
-                "comment": return_comment_to_answer(qa_return=qa_return) if qa_return else None,
-                "returned": [
-                    r
-                    for r in QAReturn.objects.filter(team=team, status=ReturnStatus.RETURNED)
-                    if r != qa_return
-                ],
-            }
-        )
-    manager_items = []
-    for pilot in access.pilots_managed_by(user):
-        quarter = quarter_of_today(pilot=pilot)
-        statuses = quarter_return_statuses(pilot=pilot, quarter=quarter.previous())
-        statuses += quarter_return_statuses(pilot=pilot, quarter=quarter)
-        manager_items.append(
-            {
-                "pilot": pilot,
-                "waiting": QAReturn.objects.filter(
-                    team__organisation__pilot=pilot, status=ReturnStatus.SUBMITTED
-                ).count(),
-                "overdue": sum(1 for s in statuses if s.status == "overdue"),
-                "quarter": quarter,
-            }
-        )
-    return render(
-        request,
-        "fidelity/_home_panel.html",
-        {
-            "team_items": team_items,
-            "manager_items": manager_items,
-            "review_items": peer_reviews_visible_to(user=user)
-            .filter(reviewer=user)
-            .exclude(status="submitted")
-            .order_by("quarter_index", "team__name"),
-        },
-    )
+    panel = home_panel_for(user=request.user, today=timezone.localdate())
+    return render(request, "fidelity/_home_panel.html", {"panel": panel})

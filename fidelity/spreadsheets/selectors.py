@@ -79,7 +79,7 @@ def spreadsheet_returns_for(*, user: User) -> list[SpreadsheetReturn]:
     """For each team the person leads: this quarter, then every earlier return still open to
     changes (a draft, or one sent back), newest first."""
     items = []
-    teams = access.teams_editable_by(user).select_related("organisation__pilot")
+    teams = access.teams_editable_by(user=user).select_related("organisation__pilot")
     for team in teams:
         current = quarter_of_today(pilot=team.organisation.pilot)
         items.append(

@@ -225,7 +225,7 @@ def returns_import_past(
     the submit rules. Each return gets its indicator scores, figures, stored principle scores and
     a transition recording the import and the file it came from.
     """
-    if not access.is_pilot_manager(user, pilot.pk):
+    if not access.is_pilot_manager(user=user, pilot=pilot.pk):
         raise WorkflowError("Only a manager of the pilot can import past returns.")
     try:
         with transaction.atomic():

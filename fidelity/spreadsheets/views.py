@@ -40,16 +40,17 @@ def _quarter(team: Team, slug: str) -> Quarter:
 
 def _team_for_template(request: HttpRequest, team_pk: int) -> Team:
     """A team leader's own team, or any team of a pilot the person manages."""
-    teams = Team.objects.filter(pk__in=access.teams_editable_by(request.user).values("pk"))
+    teams = Team.objects.filter(pk__in=access.teams_editable_by(user=request.user).values("pk"))
     teams = teams | Team.objects.filter(
-        organisation__pilot__in=access.pilots_managed_by(request.user)
+        organisation__pilot__in=access.pilots_managed_by(user=request.user)
     )
     return get_object_or_404(teams.select_related("organisation__pilot"), pk=team_pk)
 
 
 def _editable_team(request: HttpRequest, team_pk: int) -> Team:
     return get_object_or_404(
-        access.teams_editable_by(request.user).select_related("organisation__pilot"), pk=team_pk
+        access.teams_editable_by(user=request.user).select_related("organisation__pilot"),
+        pk=team_pk,
     )
 
 
@@ -58,7 +59,7 @@ def spreadsheet_index(request: HttpRequest) -> HttpResponse:
     """Where a team leader downloads and uploads this quarter's template (and a manager finds
     the import of past quarters)."""
     items = selectors.spreadsheet_returns_for(user=request.user)
-    managed = access.pilots_managed_by(request.user)
+    managed = access.pilots_managed_by(user=request.user)
     if not items and not managed.exists():
         raise Http404
     return render(
@@ -182,10 +183,9 @@ def spreadsheet_confirm(request: HttpRequest, team_pk: int, quarter: str) -> Htt
 
 
 def _managed_pilot(request: HttpRequest):
-    pilots = access.pilots_managed_by(request.user)
-    pilot_pk = request.POST.get("pilot") or request.GET.get("pilot")
-    pilot = pilots.filter(pk=pilot_pk).first() if str(pilot_pk or "").isdigit() else None
-    pilot = pilot or pilots.first()
+    pilots = access.pilots_managed_by(user=request.user)
+    requested = request.POST.get("pilot") or request.GET.get("pilot")
+    pilot = access.pilot_in_view(user=request.user, requested=requested, pilots=pilots)
     if pilot is None:
         raise Http404
     return pilot, pilots

@@ -22,7 +22,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
         "reports/reminders/list.html",
         {
             "reminders": selectors.reminders_of(request.user)[:200],
-            "managed_pilots": access.pilots_managed_by(request.user),
+            "managed_pilots": access.pilots_managed_by(user=request.user),
         },
     )
 
@@ -35,7 +35,7 @@ def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reminder_settings(request: HttpRequest, pilot_pk: int) -> HttpResponse:
-    pilot = access.get_managed_pilot(request.user, pilot_pk)
+    pilot = access.get_managed_pilot(user=request.user, pk=pilot_pk)
     current = selectors.reminder_settings_for(pilot=pilot)
     form = ReminderSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from fidelity.returns.services import (
     return_approve,
     return_open,
     return_reopen,
+    return_save_and_submit,
     return_save_draft,
     return_send_back,
     return_submit,
@@ -211,3 +212,51 @@ def test_reopening_a_submitted_return_is_refused(world, submitted):
 def test_a_draft_past_its_deadline_is_overdue(world, draft):
     assert draft.is_overdue(Q.deadline(20) + datetime.timedelta(days=1))
     assert not draft.is_overdue(Q.deadline(20))
+
+
+def test_save_and_submit_keeps_the_answers_and_gives_every_reason_it_cannot_submit(world, draft):
+    scores = score_values(draft, i1_2=1)  # a low score, with no improvement action
+    first = draft.scores.get(indicator__code="1.1").indicator_id
+    scores[first]["score"] = None
+    outcome = return_save_and_submit(
+        qa_return=draft,
+        user=world.lead_bolton,
+        lock_version=draft.lock_version,
+        figures={**GOOD_FIGURES, "tenancies_sustained": 30},
+        scores=scores,
+        submit=True,
+    )
+    assert not outcome.submitted
+    assert outcome.qa_return.status == ReturnStatus.DRAFT
+    assert outcome.qa_return.tenancies_sustained == 30
+    assert set(outcome.submit_errors) == {
+        "indicator 1.1 rating",
+        "tenancies_sustained",
+        "improvement 1.2",
+    }
+
+
+def test_save_and_submit_submits_a_complete_return(world, draft):
+    outcome = return_save_and_submit(
+        qa_return=draft,
+        user=world.lead_bolton,
+        lock_version=draft.lock_version,
+        figures=GOOD_FIGURES,
+        scores=score_values(draft),
+        submit=True,
+    )
+    assert outcome.submitted and outcome.submit_errors == {}
+    assert outcome.qa_return.status == ReturnStatus.SUBMITTED
+
+
+def test_save_without_submit_only_saves_the_draft(world, draft):
+    outcome = return_save_and_submit(
+        qa_return=draft,
+        user=world.lead_bolton,
+        lock_version=draft.lock_version,
+        figures=GOOD_FIGURES,
+        scores=score_values(draft),
+        submit=False,
+    )
+    assert not outcome.submitted and outcome.submit_errors == {}
+    assert outcome.qa_return.status == ReturnStatus.DRAFT
