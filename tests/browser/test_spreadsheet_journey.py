@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from fidelity.frameworks import framework_data
 from fidelity.returns.models import QAReturn, ReturnStatus
-from tests.fidelity.spreadsheet_files import fill
+from tests.fidelity.spreadsheets.spreadsheet_files import fill
 
 
 @pytest.fixture

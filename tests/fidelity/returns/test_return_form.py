@@ -6,8 +6,7 @@ import pytest
 from fidelity.returns.models import QAActivity, ReturnStatus
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_open
-
-from .factories import form_data, page_text, use_default_framework
+from tests.fidelity.factories import form_data, page_text, use_default_framework
 
 
 @pytest.fixture
@@ -164,7 +163,7 @@ def test_an_activity_can_be_removed(lead, draft):
 
 
 def test_the_edit_page_of_an_approved_return_redirects_with_a_message(lead, world):
-    from .factories import make_return
+    from tests.fidelity.factories import make_return
 
     use_default_framework(world.pilot)
     approved = make_return(world.bolton_team, 2025, 1, status=ReturnStatus.APPROVED)

@@ -11,8 +11,7 @@ from fidelity.returns.services import (
     return_send_back,
     return_submit,
 )
-
-from .factories import fill_return, score_values, use_default_framework
+from tests.fidelity.factories import fill_return, score_values, use_default_framework
 
 
 @pytest.fixture

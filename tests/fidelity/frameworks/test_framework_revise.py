@@ -9,8 +9,7 @@ from fidelity.frameworks.selectors import current_framework_version
 from fidelity.frameworks.services import framework_revise
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_open
-
-from .factories import make_return, use_default_framework
+from tests.fidelity.factories import make_return, use_default_framework
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from fidelity.returns.services import (
     return_send_back,
     return_submit,
 )
-
-from .factories import GOOD_FIGURES, fill_return, score_values, use_default_framework
+from tests.fidelity.factories import GOOD_FIGURES, fill_return, score_values, use_default_framework
 
 Q = Quarter(2025, 2)
 

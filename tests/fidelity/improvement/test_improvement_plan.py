@@ -11,8 +11,7 @@ from fidelity.improvement.selectors import improvement_actions_carried, improvem
 from fidelity.improvement.services import improvement_plan_save
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_open, return_save_draft, return_submit
-
-from .factories import GOOD_FIGURES, page_text, score_values, use_default_framework
+from tests.fidelity.factories import GOOD_FIGURES, page_text, score_values, use_default_framework
 
 Q = Quarter(2025, 2)
 

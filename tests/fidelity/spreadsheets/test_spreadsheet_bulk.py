@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from fidelity.returns.models import PrincipleScore, QAReturn, ReturnStatus
 from fidelity.returns.selectors import quarter_of_today
+from tests.fidelity.factories import make_return, page_text
 
-from .factories import make_return, page_text
 from .spreadsheet_files import figure_row, fill, score_row, template, upload
 
 URL = reverse("fidelity:spreadsheet_bulk")

@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 from fidelity.returns.models import QAReturn, ReturnStatus
 from fidelity.returns.selectors import quarter_of_today
 from fidelity.returns.services import return_open, return_save_draft
+from tests.fidelity.factories import fill_return, make_return, page_text, score_values
 
-from .factories import fill_return, make_return, page_text, score_values
 from .spreadsheet_files import figure_row, fill, score_row, template, upload
 
 

@@ -13,8 +13,7 @@ from fidelity.returns.models import ReturnStatus
 from fidelity.returns.services import return_store_scores
 from partners.models import Pilot
 from tests import factories
-
-from .factories import make_return, use_default_framework
+from tests.fidelity.factories import make_return, use_default_framework
 
 
 def _dashboard(client):

@@ -4,8 +4,7 @@ import pytest
 
 from fidelity.returns.models import ReturnStatus
 from fidelity.returns.selectors import returns_visible_to
-
-from .factories import make_return, use_default_framework
+from tests.fidelity.factories import make_return, use_default_framework
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from fidelity.returns import workflow
 from fidelity.returns.models import QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_approve, return_open, return_submit
-
-from .factories import fill_return, use_default_framework
+from tests.fidelity.factories import fill_return, use_default_framework
 
 LEADER = {workflow.TEAM_LEADER}
 MANAGER = {workflow.PILOT_MANAGER}

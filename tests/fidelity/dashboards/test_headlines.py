@@ -3,8 +3,7 @@ from decimal import Decimal
 from fidelity.dashboards.selectors import latest_scored_quarter, pilot_principle_headlines
 from fidelity.returns.models import ReturnStatus
 from fidelity.returns.quarters import Quarter
-
-from .factories import make_return, use_default_framework
+from tests.fidelity.factories import make_return, use_default_framework
 
 
 def test_headlines_average_teams_and_show_band_and_change(world):

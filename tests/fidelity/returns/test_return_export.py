@@ -8,8 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fidelity.returns.models import ActivityKind, IndicatorScore
-
-from .factories import make_return, use_default_framework
+from tests.fidelity.factories import make_return, use_default_framework
 
 
 @pytest.fixture

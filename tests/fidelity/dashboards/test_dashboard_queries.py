@@ -12,8 +12,7 @@ from fidelity.returns.models import PrincipleScore, QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Team, Zone
 from tests import factories
-
-from .factories import use_default_framework
+from tests.fidelity.factories import use_default_framework
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from openpyxl import Workbook, load_workbook
 from fidelity.returns.quarters import Quarter
 from fidelity.spreadsheets import services as spreadsheet_services
 from partners.models import Team
-
-from .factories import GOOD_FIGURES
+from tests.fidelity.factories import GOOD_FIGURES
 
 FIGURE_LABELS = {
     "people_supported": "People supported at quarter end",

@@ -10,8 +10,8 @@ from django.urls import reverse
 from fidelity.returns.models import QAReturn
 from fidelity.returns.selectors import quarter_of_today
 from fidelity.returns.services import return_open, return_submit_errors
+from tests.fidelity.factories import form_data
 
-from .factories import form_data
 from .spreadsheet_files import figure_row, fill, template, upload
 
 # More tenancies sustained (20) than people supported (12, as in GOOD_FIGURES).

@@ -8,8 +8,7 @@ from django.utils import timezone
 from fidelity.returns.models import ReturnStatus
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import quarter_return_statuses
-
-from .factories import fill_return, make_return, page_text, use_default_framework
+from tests.fidelity.factories import fill_return, make_return, page_text, use_default_framework
 
 
 @pytest.fixture

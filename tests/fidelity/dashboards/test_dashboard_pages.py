@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 
 from fidelity.returns.models import ReturnStatus
 from tests import factories
-
-from .factories import make_return, use_default_framework
+from tests.fidelity.factories import make_return, use_default_framework
 
 DASHBOARD = reverse("fidelity:dashboard")
 

@@ -5,8 +5,7 @@ import pytest
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import ConflictError, return_open, return_save_draft
 from tests import factories as base
-
-from .factories import GOOD_FIGURES, form_data, score_values, use_default_framework
+from tests.fidelity.factories import GOOD_FIGURES, form_data, score_values, use_default_framework
 
 
 @pytest.fixture

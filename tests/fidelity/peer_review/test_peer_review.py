@@ -12,8 +12,7 @@ from fidelity.peer_review.services import peer_review_assign, peer_review_save, 
 from fidelity.returns.quarters import Quarter
 from partners.models import Role
 from tests import factories as base
-
-from .factories import make_return, page_text, use_default_framework
+from tests.fidelity.factories import make_return, page_text, use_default_framework
 
 Q = Quarter(2025, 2)
 

@@ -8,8 +8,7 @@ from fidelity.returns.models import ReturnStatus
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import home_panel_for, team_next_steps
 from fidelity.returns.services import return_send_back
-
-from .factories import make_return, use_default_framework
+from tests.fidelity.factories import make_return, use_default_framework
 
 TODAY = datetime.date(2026, 8, 1)
 CURRENT = Quarter.containing(TODAY)

@@ -5,8 +5,7 @@ from fidelity.improvement.models import ImprovementAction
 from fidelity.returns.quarters import Quarter
 from reports.content import report_content
 from reports.models import Report, ScopeKind
-
-from .factories import make_return, use_default_framework
+from tests.fidelity.factories import make_return, use_default_framework
 
 Q = Quarter(2025, 2)
 
