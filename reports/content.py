@@ -26,7 +26,6 @@ from fidelity.dashboards.caseload import (
     submission_status,
 )
 from fidelity.dashboards.figures import (
-    COUNTED,
     WHOLE_PILOT,
     FrameworkInfo,
     Headline,
@@ -34,6 +33,7 @@ from fidelity.dashboards.figures import (
     Scope,
     ScoreCell,
     Trends,
+    counted_returns,
     dashboard_headline,
     framework_info,
     principle_trends,
@@ -41,7 +41,7 @@ from fidelity.dashboards.figures import (
 from fidelity.frameworks import scoring
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.selectors import improvement_actions_for_principles
-from fidelity.returns.models import END_REASONS, IndicatorScore, QAReturn
+from fidelity.returns.models import END_REASONS, IndicatorScore
 from fidelity.returns.quarters import Quarter
 from forums.selectors import actions_for_principles, challenges_for_principles
 
@@ -73,6 +73,7 @@ def _cell(cell: ScoreCell) -> dict:
         "band": cell.band,
         "band_name": cell.band_name,
         "change": _signed(cell.change),
+        "change_note": cell.change_note,
     }
 
 
@@ -98,6 +99,7 @@ def _heatmap(heatmap: Heatmap) -> dict:
                 "zone": row.parent,
                 "overall": _cell(row.overall),
                 "cells": [_cell(c.cell) for c in row.cells],
+                "completeness": str(row.completeness),
             }
             for row in heatmap.rows
         ],
@@ -108,6 +110,7 @@ def _trends(trends: Trends) -> dict:
     return {
         "quarters": [q.label for q in trends.quarters],
         "overall": [_text(v) for v in trends.overall],
+        "completeness": [str(c) for c in trends.completeness],
         "principles": [
             {"code": s.code, "title": s.title, "points": [_text(v) for v in s.points]}
             for s in trends.series
@@ -116,11 +119,11 @@ def _trends(trends: Trends) -> dict:
 
 
 def _end_reasons(report: Report, scope: Scope, quarter: Quarter) -> list[dict]:
-    totals = QAReturn.objects.filter(
-        team_id__in=scope.team_queryset(report.pilot).values("id"),
-        quarter_index=quarter.index,
-        status__in=COUNTED,
-    ).aggregate(**{name: Sum(name) for name, _ in END_REASONS})
+    totals = (
+        counted_returns(pilot=report.pilot, scope=scope)
+        .filter(quarter_index=quarter.index)
+        .aggregate(**{name: Sum(name) for name, _ in END_REASONS})
+    )
     return [
         {"name": name, "label": label, "value": totals[name] or 0} for name, label in END_REASONS
     ]
@@ -182,9 +185,9 @@ def _indicators(
     """Every indicator of the pilot's framework with its mean score over the counted returns."""
     rows = (
         IndicatorScore.objects.filter(
-            qa_return__team_id__in=scope.team_queryset(report.pilot).values("id"),
-            qa_return__quarter_index=quarter.index,
-            qa_return__status__in=COUNTED,
+            qa_return__in=counted_returns(pilot=report.pilot, scope=scope).filter(
+                quarter_index=quarter.index
+            )
         )
         .values("indicator__principle__code", "indicator__code")
         .annotate(
@@ -324,6 +327,7 @@ def report_content(report: Report, *, today: datetime.date) -> dict:
         ],
         "overall": _cell(headline.overall),
         "teams_scored": headline.teams_scored,
+        "completeness": str(headline.completeness),
         "headlines": headlines,
         "heatmap": _heatmap(
             figures.heatmap(pilot=pilot, quarter=quarter, by="la", scope=scope, framework=framework)

@@ -12,39 +12,30 @@ from django.db.models import (
     F,
     FilteredRelation,
     Q,
-    QuerySet,
     Sum,
 )
 from django.utils import timezone
 
 from fidelity.dashboards.figures import (
-    COUNTED,
     WHOLE_PILOT,
     FrameworkInfo,
     Scope,
     _MeanRow,
     _principle_means,
     _rounded,
+    counted_returns,
     framework_info,
 )
 from fidelity.frameworks import scoring
-from fidelity.returns.models import QAReturn, ReturnStatus
+from fidelity.returns.models import ReturnStatus
 from fidelity.returns.quarters import Quarter
 from partners.models import Pilot, Team
-
-
-def _counted_returns(*, pilot: Pilot, scope: Scope) -> QuerySet[QAReturn]:
-    return QAReturn.objects.filter(
-        team__organisation__pilot=pilot,
-        team_id__in=scope.team_queryset(pilot).values("id"),
-        status__in=COUNTED,
-    )
 
 
 def _caseload_rows(*, pilot: Pilot, scope: Scope, indexes: Sequence[int]) -> dict[int, dict]:
     """Per quarter index: sums of the caseload figures and the number of late returns."""
     rows = (
-        _counted_returns(pilot=pilot, scope=scope)
+        counted_returns(pilot=pilot, scope=scope)
         .filter(quarter_index__in=indexes)
         .values("quarter_index")
         .annotate(
@@ -314,7 +305,7 @@ def submission_status(
     for r in rows:
         status = r["r__status"]
         due = r["r__deadline"] or deadline
-        counted = status in COUNTED
+        counted = status in scope.counted_statuses
         submitted_on = (
             timezone.localdate(r["r__submitted_at"]) if r["r__submitted_at"] and counted else None
         )

@@ -1,10 +1,14 @@
 """Keeps each pilot's data version (fidelity.dashboards.models.PilotDataVersion) moving with its data.
 
 Any save or delete of a row the dashboard reads (the pilot's zones, LAs, organisations, teams,
-returns, framework choice) changes the number once the transaction commits: after the commit,
-so that a reader never sees the new number with the old data, and in its own one-row UPDATE, so
-that saving a return never waits on another team's transaction. Bulk writes that send no
-signals call `pilot_data_changed` themselves.
+framework choice), and a return's opening or deletion, change the number. A draft's saves do not:
+drafts never count (docs/figures.md), so saving one leaves every cached figure as it is. What
+changes the counted figures is a move of the workflow: `returns.services.return_move` (through
+`return_store_scores` when the return comes to count) calls `pilot_data_changed` itself.
+
+The number changes after the commit, so that a reader never sees the new number with the old
+data, and in its own one-row UPDATE, so that saving a return never waits on another team's
+transaction. Bulk writes that send no signals call `pilot_data_changed` themselves.
 """
 
 from __future__ import annotations
@@ -60,6 +64,8 @@ def _pilot_of(instance: Model) -> int | None:
 def _changed(sender, instance: Model, raw: bool = False, **kwargs) -> None:
     if raw:
         return  # loaddata and pilot_import bring their own version row, or bump afterwards
+    if isinstance(instance, QAReturn) and kwargs.get("created") is False:
+        return  # a saved draft changes no figure; workflow moves bump the version themselves
     pilot_data_changed(_pilot_of(instance))
 
 

@@ -1,58 +1,73 @@
 """Score figures: headline, trends, heat maps by local authority, zone, organisation or team, drift.
 
-Every figure is aggregated in the database over the stored summary rows (`PrincipleScore`, written
-when a return is submitted or approved); Python only arranges the few aggregated rows into
-dataclasses. Each selector takes `pilot`, `quarter` and an optional `scope` (zones, local
-authorities, organisations or teams), so the pages and the PDF reports can ask for the pilot, a
-zone, an LA or a partner alike.
+docs/figures.md defines every figure; this module and `caseload.py` implement it, and every page,
+export and report reads the figures from here. In short:
 
-A group's score (an LA, a zone, an organisation) for a principle is the mean of the scores of the
-teams serving it, each team counted once even when it serves several of the group's LAs.
+- Only counted returns count: submitted (provisional) and approved (final), as they stand now.
+  `Scope.approved_only` counts approved returns alone.
+- A group's principle score is the mean of its teams' principle scores (each team once); its
+  overall score is the mean of its principle scores.
+- Change is like for like: over the teams with a score in both quarters, else "not comparable".
+- Completeness ("8 of 10 teams; 2 provisional") goes with every headline, row and trend point.
+
+The stored summary rows (`PrincipleScore`, one per principle of a submitted or approved return)
+are read for a few quarters at a time, team by team, and arranged here in Python; long trends are
+averaged in the database.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import (
-    Avg,
-    Count,
-    F,
-    Model,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-)
+from django.db.models import Avg, Count, F, Model, Q, QuerySet, Sum
+from django.utils import timezone
 
 from fidelity.frameworks import scoring
 from fidelity.frameworks.models import Band, Principle
 from fidelity.frameworks.selectors import current_framework_version
-from fidelity.returns.models import PrincipleScore, ReturnStatus
+from fidelity.returns.models import COUNTED_STATUSES, PrincipleScore, QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Pilot, Team, Zone
 
-COUNTED = (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED)
-
-
 DEFAULT_TREND_QUARTERS = 8
+NOT_COMPARABLE = "not comparable"
+NO_EARLIER_SCORE = "no earlier score"
+
+
+def default_quarter(*, pilot: Pilot, today: datetime.date | None = None) -> Quarter:
+    """The latest quarter whose return deadline has passed, so every team has had its chance."""
+    today = today or timezone.localdate()
+    quarter = Quarter.containing(today, pilot.quarter_convention).previous()
+    while quarter.deadline(pilot.return_deadline_days) >= today:
+        quarter = quarter.previous()
+    return quarter
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which part of a pilot to look at; empty means the whole pilot. Ids, so reports can store it."""
+    """Which part of a pilot to look at, and which returns count. Ids, so reports can store it.
+
+    No zones, LAs, organisations or teams means the whole pilot. `approved_only` leaves out
+    submitted (provisional) returns.
+    """
 
     zones: tuple[int, ...] = ()
     local_authorities: tuple[int, ...] = ()
     organisations: tuple[int, ...] = ()
     teams: tuple[int, ...] = ()
+    approved_only: bool = False
 
     @property
     def is_whole_pilot(self) -> bool:
         return not (self.zones or self.local_authorities or self.organisations or self.teams)
+
+    @property
+    def counted_statuses(self) -> tuple[str, ...]:
+        return (ReturnStatus.APPROVED,) if self.approved_only else COUNTED_STATUSES
 
     def team_queryset(self, pilot: Pilot) -> QuerySet[Team]:
         """The pilot's teams in scope (lazy: used as a subquery, never loaded on its own)."""
@@ -69,6 +84,24 @@ class Scope:
 
 
 WHOLE_PILOT = Scope()
+
+
+def counted_returns(*, pilot: Pilot, scope: Scope = WHOLE_PILOT) -> QuerySet[QAReturn]:
+    """The returns that count, of the teams in scope: the one home of "which returns count"."""
+    return QAReturn.objects.filter(
+        team__organisation__pilot=pilot,
+        team_id__in=scope.team_queryset(pilot).values("id"),
+        status__in=scope.counted_statuses,
+    )
+
+
+def counted_scores(*, pilot: Pilot, scope: Scope = WHOLE_PILOT) -> QuerySet[PrincipleScore]:
+    """The stored principle scores of the counted returns of the teams in scope."""
+    return PrincipleScore.objects.filter(
+        pilot=pilot,
+        team_id__in=scope.team_queryset(pilot).values("id"),
+        qa_return__status__in=scope.counted_statuses,
+    )
 
 
 @dataclass(frozen=True)
@@ -90,13 +123,16 @@ class FrameworkInfo:
     def codes(self) -> list[str]:
         return [p.code for p in self.principles]
 
-    def cell(self, score: Decimal | None, previous: Decimal | None = None) -> ScoreCell:
+    def cell(
+        self, score: Decimal | None, change: Decimal | None = None, change_note: str = ""
+    ) -> ScoreCell:
         band = scoring.band_for(score, self.rules)
         return ScoreCell(
             score=score,
             band=band.name if band else None,
             band_name=self.band_names.get(band.name) if band else None,
-            change=scoring.change(score, previous),
+            change=change,
+            change_note=change_note,
         )
 
 
@@ -122,18 +158,132 @@ def framework_info(*, pilot: Pilot, version_id: int | None = None) -> FrameworkI
 
 @dataclass(frozen=True)
 class ScoreCell:
+    """A score with its band and its like-for-like change from the quarter before.
+
+    `change_note` says why there is no change ("not comparable", "no earlier score") or what it
+    covers ("like for like, 8 teams"); it is empty when the change covers every team scored.
+    """
+
     score: Decimal | None
     band: str | None
     band_name: str | None
     change: Decimal | None
+    change_note: str = ""
 
     @property
     def css_class(self) -> str:
         return f"band-{self.band or 'none'}"
 
 
+@dataclass(frozen=True)
+class Completeness:
+    """How many teams a figure covers: "8 of 10 teams; 2 provisional"."""
+
+    counted: int
+    expected: int
+    provisional: int
+
+    def __str__(self) -> str:
+        text = f"{self.counted} of {self.expected} team{'' if self.expected == 1 else 's'}"
+        return f"{text}; {self.provisional} provisional" if self.provisional else text
+
+
 def _rounded(value) -> Decimal | None:
     return None if value is None else scoring.mean_score([Decimal(str(value))])
+
+
+# --- What the counted returns say, team by team, over a few quarters -----------------------------
+
+
+@dataclass
+class Facts:
+    """The counted returns of the teams in scope over a few quarters, team by team."""
+
+    indexes: list[int]
+    codes: list[str]
+    active: dict[int, bool]  # every team in scope -> is it active
+    status: dict[tuple[int, int], str] = field(default_factory=dict)  # (team, quarter) -> status
+    scores: dict[tuple[int, int, str], Decimal] = field(default_factory=dict)
+
+    def principle(self, teams: Iterable[int], index: int, code: str) -> Decimal | None:
+        return scoring.mean_score(self.scores.get((t, index, code)) for t in teams)
+
+    def team_overall(self, team: int, index: int) -> Decimal | None:
+        return scoring.overall_score(self.scores.get((team, index, c)) for c in self.codes)
+
+    def overall(self, teams: Iterable[int], index: int) -> Decimal | None:
+        teams = list(teams)
+        return scoring.overall_score(self.principle(teams, index, c) for c in self.codes)
+
+    def completeness(self, teams: Iterable[int], index: int) -> Completeness:
+        counted = provisional = expected = 0
+        for team in teams:
+            status = self.status.get((team, index))
+            counted += status is not None
+            provisional += status == ReturnStatus.SUBMITTED
+            expected += status is not None or self.active.get(team, False)
+        return Completeness(counted=counted, expected=expected, provisional=provisional)
+
+    def _change(
+        self, now: Decimal | None, both: list[int], earlier: list[int], value
+    ) -> tuple[Decimal | None, str]:
+        """Like for like: the change over the teams in `both`, with what it covers."""
+        if now is None:
+            return None, ""
+        if not both:
+            return None, NOT_COMPARABLE if earlier else NO_EARLIER_SCORE
+        return scoring.change(value(both, 0), value(both, -1)), ""
+
+    def principle_cell(
+        self, framework: FrameworkInfo, teams: Sequence[int], index: int, code: str
+    ) -> ScoreCell:
+        now_teams = [t for t in teams if (t, index, code) in self.scores]
+        earlier = [t for t in teams if (t, index - 1, code) in self.scores]
+        both = [t for t in now_teams if (t, index - 1, code) in self.scores]
+        score = self.principle(now_teams, index, code)
+        change, note = self._change(
+            score, both, earlier, lambda ts, back: self.principle(ts, index + back, code)
+        )
+        if change is not None and len(both) < len(now_teams):
+            note = f"like for like, {len(both)} team{'' if len(both) == 1 else 's'}"
+        return framework.cell(score, change, note)
+
+    def overall_cell(self, framework: FrameworkInfo, teams: Sequence[int], index: int) -> ScoreCell:
+        now_teams = [t for t in teams if self.team_overall(t, index) is not None]
+        earlier = [t for t in teams if self.team_overall(t, index - 1) is not None]
+        before = set(earlier)
+        both = [t for t in now_teams if t in before]
+        score = self.overall(now_teams, index)
+        change, note = self._change(
+            score, both, earlier, lambda ts, back: self.overall(ts, index + back)
+        )
+        if change is not None and len(both) < len(now_teams):
+            note = f"like for like, {len(both)} team{'' if len(both) == 1 else 's'}"
+        return framework.cell(score, change, note)
+
+
+def facts(*, pilot: Pilot, scope: Scope, indexes: Sequence[int], codes: Sequence[str]) -> Facts:
+    """Three queries: the teams in scope, their counted returns' statuses, their scores."""
+    teams = scope.team_queryset(pilot)
+    found = Facts(
+        indexes=list(indexes),
+        codes=list(codes),
+        active=dict(teams.values_list("id", "is_active").order_by()),
+    )
+    returns = counted_returns(pilot=pilot, scope=scope).filter(quarter_index__in=indexes)
+    for team, index, status in returns.values_list("team_id", "quarter_index", "status"):
+        found.status[(team, index)] = status
+    rows = counted_scores(pilot=pilot, scope=scope).filter(
+        quarter_index__in=indexes, principle_code__in=codes, score__isnull=False
+    )
+    for team, index, code, score in rows.values_list(
+        "team_id", "quarter_index", "principle_code", "score"
+    ):
+        found.scores[(team, index, code)] = Decimal(str(score))
+    return found
+
+
+# --- Means over the whole scope for many quarters (trends, data quality) -------------------------
 
 
 @dataclass(frozen=True)
@@ -147,14 +297,10 @@ class _MeanRow:
 def _principle_means(
     *, pilot: Pilot, scope: Scope, first_index: int, last_index: int
 ) -> dict[tuple[int, str], _MeanRow]:
-    """(quarter index, principle code) -> mean over the teams in scope, with indicator counts."""
+    """(quarter index, principle code) -> mean over the counted teams in scope, with counts."""
     rows = (
-        PrincipleScore.objects.filter(
-            pilot=pilot,
-            quarter_index__gte=first_index,
-            quarter_index__lte=last_index,
-            team_id__in=scope.team_queryset(pilot).values("id"),
-        )
+        counted_scores(pilot=pilot, scope=scope)
+        .filter(quarter_index__gte=first_index, quarter_index__lte=last_index)
         .values("quarter_index", "principle_code")
         .annotate(
             mean=Avg("score"),
@@ -175,9 +321,39 @@ def _principle_means(
     }
 
 
-def _mean(means: dict[tuple[int, str], _MeanRow], index: int, code: str) -> Decimal | None:
-    row = means.get((index, code))
-    return row.mean if row else None
+def _completeness_by_quarter(
+    *, pilot: Pilot, scope: Scope, indexes: Sequence[int], facts: Facts | None = None
+) -> dict[int, Completeness]:
+    """The counted returns per quarter against the teams expected: one query when `facts` (of
+    the same scope) already knows which teams are active, two if not."""
+    if facts is not None:
+        active = sum(facts.active.values())
+    else:
+        active = scope.team_queryset(pilot).filter(is_active=True).values("id").distinct().count()
+    rows = (
+        counted_returns(pilot=pilot, scope=scope)
+        .filter(quarter_index__in=indexes)
+        .values("quarter_index")
+        .annotate(
+            counted=Count("id"),
+            provisional=Count("id", filter=Q(status=ReturnStatus.SUBMITTED)),
+            inactive=Count("id", filter=Q(team__is_active=False)),
+        )
+        .order_by()
+    )
+    by_index = {r["quarter_index"]: r for r in rows}
+    result = {}
+    for index in indexes:
+        row = by_index.get(index, {"counted": 0, "provisional": 0, "inactive": 0})
+        result[index] = Completeness(
+            counted=row["counted"],
+            expected=active + row["inactive"],
+            provisional=row["provisional"],
+        )
+    return result
+
+
+# --- Headline --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -192,34 +368,27 @@ class Headline:
     quarter: Quarter
     overall: ScoreCell
     principles: list[PrincipleCell]
-    teams_scored: int
+    completeness: Completeness
+
+    @property
+    def teams_scored(self) -> int:
+        return self.completeness.counted
 
 
-def _headline_from(
-    means: dict[tuple[int, str], _MeanRow], quarter: Quarter, framework: FrameworkInfo
-) -> Headline:
-    principles = [
-        PrincipleCell(
-            code=p.code,
-            title=p.title,
-            cell=framework.cell(
-                _mean(means, quarter.index, p.code), _mean(means, quarter.index - 1, p.code)
-            ),
-        )
-        for p in framework.principles
-    ]
-    overall_now = scoring.overall_score(_mean(means, quarter.index, c) for c in framework.codes)
-    overall_before = scoring.overall_score(
-        _mean(means, quarter.index - 1, c) for c in framework.codes
-    )
-    teams = [
-        means[(quarter.index, c)].teams for c in framework.codes if (quarter.index, c) in means
-    ]
+def _headline_from(facts: Facts, quarter: Quarter, framework: FrameworkInfo) -> Headline:
+    teams = sorted(facts.active)
     return Headline(
         quarter=quarter,
-        overall=framework.cell(overall_now, overall_before),
-        principles=principles,
-        teams_scored=max(teams, default=0),
+        overall=facts.overall_cell(framework, teams, quarter.index),
+        principles=[
+            PrincipleCell(
+                code=p.code,
+                title=p.title,
+                cell=facts.principle_cell(framework, teams, quarter.index, p.code),
+            )
+            for p in framework.principles
+        ],
+        completeness=facts.completeness(teams, quarter.index),
     )
 
 
@@ -230,12 +399,19 @@ def dashboard_headline(
     scope: Scope = WHOLE_PILOT,
     framework: FrameworkInfo | None = None,
 ) -> Headline:
-    """Overall score (mean of the principle means) and each principle's, with band and change."""
+    """Overall score (mean of the principle scores) and each principle's, with band, change and
+    completeness."""
     framework = framework or framework_info(pilot=pilot)
-    means = _principle_means(
-        pilot=pilot, scope=scope, first_index=quarter.index - 1, last_index=quarter.index
+    found = facts(
+        pilot=pilot,
+        scope=scope,
+        indexes=[quarter.index - 1, quarter.index],
+        codes=framework.codes,
     )
-    return _headline_from(means, quarter, framework)
+    return _headline_from(found, quarter, framework)
+
+
+# --- Trends ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -250,21 +426,32 @@ class Trends:
     quarters: list[Quarter]
     series: list[TrendSeries]
     overall: list[Decimal | None]
+    completeness: list[Completeness]
 
 
 def _trends_from(
-    means: dict[tuple[int, str], _MeanRow], quarters: list[Quarter], framework: FrameworkInfo
+    means: dict[tuple[int, str], _MeanRow],
+    completeness: dict[int, Completeness],
+    quarters: list[Quarter],
+    framework: FrameworkInfo,
 ) -> Trends:
-    series = [
-        TrendSeries(
-            code=p.code, title=p.title, points=[_mean(means, q.index, p.code) for q in quarters]
-        )
-        for p in framework.principles
-    ]
-    overall = [
-        scoring.overall_score(_mean(means, q.index, c) for c in framework.codes) for q in quarters
-    ]
-    return Trends(quarters=quarters, series=series, overall=overall)
+    def mean(index: int, code: str) -> Decimal | None:
+        row = means.get((index, code))
+        return row.mean if row else None
+
+    return Trends(
+        quarters=quarters,
+        series=[
+            TrendSeries(
+                code=p.code, title=p.title, points=[mean(q.index, p.code) for q in quarters]
+            )
+            for p in framework.principles
+        ],
+        overall=[
+            scoring.overall_score(mean(q.index, c) for c in framework.codes) for q in quarters
+        ],
+        completeness=[completeness[q.index] for q in quarters],
+    )
 
 
 def principle_trends(
@@ -275,13 +462,19 @@ def principle_trends(
     scope: Scope = WHOLE_PILOT,
     framework: FrameworkInfo | None = None,
 ) -> Trends:
-    """Each principle's mean, and the overall, over the `quarters` quarters up to `quarter`."""
+    """Each principle's score, and the overall, over the `quarters` quarters up to `quarter`."""
     framework = framework or framework_info(pilot=pilot)
     window = quarter.back(quarters)
     means = _principle_means(
         pilot=pilot, scope=scope, first_index=window[0].index, last_index=quarter.index
     )
-    return _trends_from(means, window, framework)
+    completeness = _completeness_by_quarter(
+        pilot=pilot, scope=scope, indexes=[q.index for q in window]
+    )
+    return _trends_from(means, completeness, window, framework)
+
+
+# --- Heat maps by local authority, zone, organisation or team ---------------------------------
 
 
 @dataclass(frozen=True)
@@ -290,9 +483,8 @@ class Grouping:
     label: str
     label_plural: str
     model: type[Model]
-    pilot_lookup: str
-    team_lookup: str  # from a team to this group
-    parent_lookup: str | None = None
+    team_lookup: str  # from a team to the group
+    parent_lookup: str | None = None  # from a team to the group's parent's name
 
 
 GROUPINGS = {
@@ -301,90 +493,54 @@ GROUPINGS = {
         "Local authority",
         "local authorities",
         LocalAuthority,
-        "zone__pilot",
         "local_authorities",
-        "zone__name",
+        "local_authorities__zone__name",
     ),
-    "zone": Grouping("zone", "Zone", "zones", Zone, "pilot", "local_authorities__zone"),
+    "zone": Grouping("zone", "Zone", "zones", Zone, "local_authorities__zone"),
     "organisation": Grouping(
-        "organisation", "Organisation", "organisations", Organisation, "pilot", "organisation"
+        "organisation", "Organisation", "organisations", Organisation, "organisation"
     ),
-    "team": Grouping(
-        "team", "Team", "teams", Team, "organisation__pilot", "pk", "organisation__name"
-    ),
+    "team": Grouping("team", "Team", "teams", Team, "pk", "organisation__name"),
 }
 
 
 @dataclass(frozen=True)
-class _GroupMeans:
+class Group:
     pk: int
     name: str
     parent: str | None
-    means: dict[tuple[int, str], Decimal | None]
+    teams: tuple[int, ...]
 
 
-def _group_means(
-    *,
-    pilot: Pilot,
-    grouping: Grouping,
-    scope: Scope,
-    indexes: Sequence[int],
-    codes: Sequence[str],
-) -> list[_GroupMeans]:
-    """One query: each group of the scope with its mean per (quarter, principle).
-
-    The groups are joined to one grouped query over the score rows, which is itself joined to a
-    DISTINCT list of (team, group) pairs, so a team serving two LAs of one zone counts once there.
-    """
-    teams = scope.team_queryset(pilot)
-    groups = grouping.model.objects.filter(
-        **{grouping.pilot_lookup: pilot, "pk__in": teams.values(grouping.team_lookup)}
+def groups_of(*, pilot: Pilot, grouping: Grouping, scope: Scope) -> list[Group]:
+    """The groups the scope's teams belong to, each with its teams, by name: one query, two when
+    a local authority map is limited to some zones."""
+    in_scope = Team.objects.filter(pk__in=scope.team_queryset(pilot).values("id"))
+    rows = in_scope.values_list(
+        "id",
+        grouping.team_lookup,
+        "name" if grouping.key == "team" else f"{grouping.team_lookup}__name",
+        F(grouping.parent_lookup) if grouping.parent_lookup else F("id"),
     )
+    allowed: set[int] | None = None
     if grouping.key == "la" and scope.local_authorities:
-        groups = groups.filter(pk__in=scope.local_authorities)
-    if grouping.key in ("la", "zone") and scope.zones:
-        groups = groups.filter(**{"zone__in" if grouping.key == "la" else "pk__in": scope.zones})
-    parent = F(grouping.parent_lookup) if grouping.parent_lookup else Value("")
-    groups_sql, groups_params = (
-        groups.values(g_pk=F("pk"), g_name=F("name"), g_parent=parent)
-        .order_by()
-        .query.sql_with_params()
-    )
-    pairs_sql, pairs_params = (
-        teams.filter(**{f"{grouping.team_lookup}__in": groups.values("pk")})
-        .values("id", group_id=F(grouping.team_lookup))
-        .distinct()
-        .order_by()
-        .query.sql_with_params()
-    )
-    index_marks = ", ".join(["%s"] * len(indexes)) or "NULL"
-    code_marks = ", ".join(["%s"] * len(codes)) or "NULL"
-    sql = (
-        "SELECT g.g_pk, g.g_name, g.g_parent, m.quarter_index, m.principle_code, m.mean "  # noqa: S608
-        f"FROM ({groups_sql}) g LEFT JOIN ("
-        "SELECT pairs.group_id, ps.quarter_index, ps.principle_code, AVG(ps.score) AS mean "
-        f"FROM {PrincipleScore._meta.db_table} ps JOIN ({pairs_sql}) pairs ON pairs.id = ps.team_id "
-        f"WHERE ps.pilot_id = %s AND ps.quarter_index IN ({index_marks}) "
-        f"AND ps.principle_code IN ({code_marks}) AND ps.score IS NOT NULL "
-        "GROUP BY pairs.group_id, ps.quarter_index, ps.principle_code"
-        ") m ON m.group_id = g.g_pk ORDER BY g.g_name, g.g_pk"
-    )
-    params = [*groups_params, *pairs_params, pilot.pk, *indexes, *codes]
-    found: dict[int, _GroupMeans] = {}
-    with connection.cursor() as cursor:
-        # Only placeholders, a table name and ORM-built SQL go into the text.
-        cursor.execute(sql, params)
-        for pk, name, parent_name, index, code, mean in cursor.fetchall():
-            if pk not in found:
-                found[pk] = _GroupMeans(
-                    pk=pk,
-                    name=name,
-                    parent=parent_name if grouping.parent_lookup else None,
-                    means={(i, c): None for i in indexes for c in codes},
-                )
-            if index is not None:
-                found[pk].means[(index, code)] = _rounded(mean)
-    return list(found.values())
+        allowed = set(scope.local_authorities)
+    if grouping.key == "la" and scope.zones:
+        in_zones = LocalAuthority.objects.filter(zone__in=scope.zones).values_list("pk", flat=True)
+        allowed = set(in_zones) & allowed if allowed is not None else set(in_zones)
+    if grouping.key == "zone" and scope.zones:
+        allowed = set(scope.zones)
+    members: dict[int, set[int]] = defaultdict(set)
+    about: dict[int, tuple[str, str | None]] = {}
+    for team, group, name, parent in rows.order_by().distinct():
+        if group is None or (allowed is not None and group not in allowed):
+            continue
+        members[group].add(team)
+        about[group] = (name, parent if grouping.parent_lookup else None)
+    return [
+        Group(pk=pk, name=about[pk][0], parent=about[pk][1], teams=tuple(sorted(members[pk])))
+        for pk in sorted(members, key=lambda pk: (about[pk][0], pk))
+    ]
 
 
 @dataclass(frozen=True)
@@ -394,6 +550,7 @@ class HeatmapRow:
     parent: str | None
     overall: ScoreCell
     cells: list[PrincipleCell]
+    completeness: Completeness
 
 
 @dataclass(frozen=True)
@@ -407,24 +564,8 @@ class Heatmap:
 
 
 def _heatmap_from(
-    groups: list[_GroupMeans], by: str, quarter: Quarter, framework: FrameworkInfo
+    groups: list[Group], facts: Facts, by: str, quarter: Quarter, framework: FrameworkInfo
 ) -> Heatmap:
-    rows = []
-    for group in groups:
-        now = [group.means.get((quarter.index, c)) for c in framework.codes]
-        before = [group.means.get((quarter.index - 1, c)) for c in framework.codes]
-        rows.append(
-            HeatmapRow(
-                pk=group.pk,
-                name=group.name,
-                parent=group.parent,
-                overall=framework.cell(scoring.overall_score(now), scoring.overall_score(before)),
-                cells=[
-                    PrincipleCell(code=p.code, title=p.title, cell=framework.cell(n, b))
-                    for p, n, b in zip(framework.principles, now, before, strict=True)
-                ],
-            )
-        )
     grouping = GROUPINGS[by]
     return Heatmap(
         by=by,
@@ -432,7 +573,24 @@ def _heatmap_from(
         label_plural=grouping.label_plural,
         quarter=quarter,
         principles=framework.principles,
-        rows=rows,
+        rows=[
+            HeatmapRow(
+                pk=group.pk,
+                name=group.name,
+                parent=group.parent,
+                overall=facts.overall_cell(framework, group.teams, quarter.index),
+                cells=[
+                    PrincipleCell(
+                        code=p.code,
+                        title=p.title,
+                        cell=facts.principle_cell(framework, group.teams, quarter.index, p.code),
+                    )
+                    for p in framework.principles
+                ],
+                completeness=facts.completeness(group.teams, quarter.index),
+            )
+            for group in groups
+        ],
     )
 
 
@@ -446,14 +604,14 @@ def heatmap(
 ) -> Heatmap:
     """Principle by group (by = "la", "zone", "organisation" or "team"): score, band, change."""
     framework = framework or framework_info(pilot=pilot)
-    groups = _group_means(
-        pilot=pilot,
-        grouping=GROUPINGS[by],
-        scope=scope,
-        indexes=[quarter.index - 1, quarter.index],
-        codes=framework.codes,
+    found = facts(
+        pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index], codes=framework.codes
     )
-    return _heatmap_from(groups, by, quarter, framework)
+    groups = groups_of(pilot=pilot, grouping=GROUPINGS[by], scope=scope)
+    return _heatmap_from(groups, found, by, quarter, framework)
+
+
+# --- Drift -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -469,13 +627,13 @@ class DriftAlert:
 
 
 def _drift_from(
-    groups: list[_GroupMeans], by: str, quarter: Quarter, framework: FrameworkInfo
+    groups: list[Group], facts: Facts, by: str, quarter: Quarter, framework: FrameworkInfo
 ) -> list[DriftAlert]:
     window = quarter.back(3)
     alerts = []
     for group in groups:
         for p in framework.principles:
-            scores = [group.means.get((q.index, p.code)) for q in window]
+            scores = [facts.principle(group.teams, q.index, p.code) for q in window]
             if scoring.fell_twice_running(scores):
                 alerts.append(
                     DriftAlert(
@@ -505,15 +663,11 @@ def drift_alerts(
 ) -> list[DriftAlert]:
     """Principles whose score fell two quarters running, for each team, LA, zone, organisation."""
     framework = framework or framework_info(pilot=pilot)
-    indexes = [q.index for q in quarter.back(3)]
+    found = facts(
+        pilot=pilot, scope=scope, indexes=[q.index for q in quarter.back(3)], codes=framework.codes
+    )
     alerts = []
     for by in levels:
-        groups = _group_means(
-            pilot=pilot,
-            grouping=GROUPINGS[by],
-            scope=scope,
-            indexes=indexes,
-            codes=framework.codes,
-        )
-        alerts += _drift_from(groups, by, quarter, framework)
+        groups = groups_of(pilot=pilot, grouping=GROUPINGS[by], scope=scope)
+        alerts += _drift_from(groups, found, by, quarter, framework)
     return alerts

@@ -1,4 +1,5 @@
-"""The dashboard's filters: zones, local authorities, organisations and a quarter range.
+"""The dashboard's filters: zones, local authorities, organisations, a quarter range, and whether
+provisional (submitted, not yet approved) returns count.
 
 All choices come from lists the view has already loaded, so building, validating and rendering
 the form costs no query. Its `.qs` is the pilot's teams in scope; `scope()` gives the same
@@ -18,9 +19,7 @@ from partners.models import LocalAuthority, Organisation, Pilot, Team
 
 
 class DashboardFilter(django_filters.FilterSet):
-    quarter = django_filters.ChoiceFilter(
-        label="Quarter", method="keep_all", empty_label="Latest scored"
-    )
+    quarter = django_filters.ChoiceFilter(label="Quarter", method="keep_all")
     since = django_filters.ChoiceFilter(
         label="Trends from", method="keep_all", empty_label="Last 8 quarters"
     )
@@ -32,6 +31,12 @@ class DashboardFilter(django_filters.FilterSet):
     )
     organisation = django_filters.MultipleChoiceFilter(
         label="Organisations", field_name="organisation"
+    )
+
+    approved = django_filters.BooleanFilter(
+        label="Approved returns only",
+        method="keep_all",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
     class Meta:
@@ -46,13 +51,17 @@ class DashboardFilter(django_filters.FilterSet):
         local_authorities: Sequence[LocalAuthority],
         organisations: Sequence[Organisation],
         quarters: Sequence[Quarter],
+        default_quarter: Quarter,
     ) -> None:
         super().__init__(data, queryset=Team.objects.filter(organisation__pilot=pilot))
         self.quarters = {q.slug: q for q in quarters}
         zones = {la.zone_id: la.zone.name for la in local_authorities}
         quarter_choices = [(q.slug, q.label) for q in quarters]
         fields = self.form.fields
-        fields["quarter"].choices = [("", "Latest scored"), *quarter_choices]
+        fields["quarter"].choices = [
+            ("", f"Latest past its deadline ({default_quarter.label})"),
+            *quarter_choices,
+        ]
         fields["since"].choices = [("", "Last 8 quarters"), *quarter_choices]
         fields["zone"].choices = sorted(
             ((str(pk), name) for pk, name in zones.items()), key=lambda c: c[1]
@@ -84,7 +93,10 @@ class DashboardFilter(django_filters.FilterSet):
             return tuple(sorted(int(v) for v in data.get(name) or ()))
 
         return Scope(
-            zones=ids("zone"), local_authorities=ids("la"), organisations=ids("organisation")
+            zones=ids("zone"),
+            local_authorities=ids("la"),
+            organisations=ids("organisation"),
+            approved_only=bool(data.get("approved")),
         )
 
     def quarter_value(self, default: Quarter) -> Quarter:

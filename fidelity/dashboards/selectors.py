@@ -8,11 +8,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (
-    Avg,
-    Max,
-)
-
 from fidelity.dashboards.caseload import (
     CaseloadSummary,
     DataQuality,
@@ -29,24 +24,22 @@ from fidelity.dashboards.figures import (
     WHOLE_PILOT,
     DriftAlert,
     FrameworkInfo,
+    Group,
     Headline,
     Heatmap,
     Scope,
     Trends,
+    _completeness_by_quarter,
     _drift_from,
-    _group_means,
-    _GroupMeans,
     _headline_from,
     _heatmap_from,
     _principle_means,
-    _rounded,
     _trends_from,
+    dashboard_headline,
+    default_quarter,
+    facts,
     framework_info,
-)
-from fidelity.frameworks import scoring
-from fidelity.frameworks.selectors import current_framework_version
-from fidelity.returns.models import (
-    PrincipleScore,
+    groups_of,
 )
 from fidelity.returns.quarters import Quarter
 from partners.models import Pilot, Team
@@ -63,53 +56,25 @@ class PrincipleHeadline:
     quarter: Quarter | None
 
 
-def latest_scored_quarter(*, pilot: Pilot) -> Quarter | None:
-    """The latest quarter in which any return of the pilot has stored scores."""
-    index = PrincipleScore.objects.filter(pilot=pilot).aggregate(latest=Max("quarter_index"))[
-        "latest"
-    ]
-    return None if index is None else Quarter.from_index(index, pilot.quarter_convention)
-
-
 def pilot_principle_headlines(
     *, pilot: Pilot, quarter: Quarter | None = None
 ) -> list[PrincipleHeadline]:
-    """Per principle of the pilot's framework: the pilot-wide mean score in `quarter` (default:
-    the latest scored one), its band, and the change from the quarter before."""
-    quarter = quarter or latest_scored_quarter(pilot=pilot)
-    version = current_framework_version(pilot=pilot)
-    principles = list(version.principles.all())
-    rules = [scoring.BandRule(name=b.slug, minimum=b.minimum) for b in version.bands.all()]
-    names = {b.slug: b.name for b in version.bands.all()}
-    means: dict[tuple[int, str], Decimal | None] = {}
-    if quarter is not None:
-        rows = (
-            PrincipleScore.objects.filter(
-                pilot=pilot,
-                quarter_index__in=[quarter.index, quarter.index - 1],
-                score__isnull=False,
-            )
-            .values("quarter_index", "principle_code")
-            .annotate(mean=Avg("score"))
+    """Per principle of the pilot's framework: the pilot's score in `quarter` (default: the
+    dashboard's default quarter), its band and its change, as the dashboard's headline has them."""
+    quarter = quarter or default_quarter(pilot=pilot)
+    headline = dashboard_headline(pilot=pilot, quarter=quarter)
+    return [
+        PrincipleHeadline(
+            code=p.code,
+            title=p.title,
+            score=p.cell.score,
+            band=p.cell.band,
+            band_name=p.cell.band_name,
+            change=p.cell.change,
+            quarter=quarter,
         )
-        means = {(r["quarter_index"], r["principle_code"]): r["mean"] for r in rows}
-    headlines = []
-    for principle in principles:
-        current = _rounded(means.get((quarter.index, principle.code))) if quarter else None
-        previous = _rounded(means.get((quarter.index - 1, principle.code))) if quarter else None
-        band = scoring.band_for(current, rules)
-        headlines.append(
-            PrincipleHeadline(
-                code=principle.code,
-                title=principle.title,
-                score=current,
-                band=band.name if band else None,
-                band_name=names.get(band.name) if band else None,
-                change=scoring.change(current, previous),
-                quarter=quarter,
-            )
-        )
-    return headlines
+        for p in headline.principles
+    ]
 
 
 @dataclass(frozen=True)
@@ -133,31 +98,31 @@ def pilot_dashboard(
     since: Quarter | None = None,
     today: datetime.date | None = None,
 ) -> PilotDashboard:
-    """Every panel of the pilot dashboard in a fixed number of queries (seven, plus the framework
-    when not given): the scoring rows once for headline, trends and data quality; once per grouping
-    for heat maps and drift; caseload sums; the returns status."""
+    """Every panel of the pilot dashboard in a fixed number of queries: the counted returns team
+    by team over the last three quarters (headline, heat maps, drift); the groups of each heat
+    map; means and completeness over the trend window; caseload sums; the returns status."""
     framework = framework or framework_info(pilot=pilot)
     window = _window(quarter, since)
-    means = _principle_means(
-        pilot=pilot,
-        scope=scope,
-        first_index=min(window[0].index, quarter.index - 1),
-        last_index=quarter.index,
+    found = facts(
+        pilot=pilot, scope=scope, indexes=[q.index for q in quarter.back(3)], codes=framework.codes
     )
-    indexes = [q.index for q in quarter.back(3)]
+    means = _principle_means(
+        pilot=pilot, scope=scope, first_index=window[0].index, last_index=quarter.index
+    )
+    completeness = _completeness_by_quarter(
+        pilot=pilot, scope=scope, indexes=[q.index for q in window], facts=found
+    )
     heatmaps = {}
     drift = []
     for by in DRIFT_LEVELS:
-        groups = _group_means(
-            pilot=pilot, grouping=GROUPINGS[by], scope=scope, indexes=indexes, codes=framework.codes
-        )
-        heatmaps[by] = _heatmap_from(groups, by, quarter, framework)
-        drift += _drift_from(groups, by, quarter, framework)
+        groups = groups_of(pilot=pilot, grouping=GROUPINGS[by], scope=scope)
+        heatmaps[by] = _heatmap_from(groups, found, by, quarter, framework)
+        drift += _drift_from(groups, found, by, quarter, framework)
     caseload = _caseload_rows(pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index])
     return PilotDashboard(
         quarter=quarter,
-        headline=_headline_from(means, quarter, framework),
-        trends=_trends_from(means, window, framework),
+        headline=_headline_from(found, quarter, framework),
+        trends=_trends_from(means, completeness, window, framework),
         heatmaps=heatmaps,
         drift=drift,
         caseload=_caseload_from(caseload, quarter, framework),
@@ -192,36 +157,39 @@ def team_dashboard(
     quarter: Quarter,
     framework: FrameworkInfo | None = None,
     since: Quarter | None = None,
+    approved_only: bool = False,
 ) -> TeamDashboard:
-    """A team's scores, trends and caseload beside the pilot average: four queries."""
+    """A team's scores, trends and caseload beside the whole pilot's."""
     framework = framework or framework_info(pilot=pilot)
     window = _window(quarter, since)
-    first = min(window[0].index, quarter.index - 2)
-    scope = Scope(teams=(team.pk,))
-    mine = _principle_means(pilot=pilot, scope=scope, first_index=first, last_index=quarter.index)
-    everyone = _principle_means(
-        pilot=pilot, scope=WHOLE_PILOT, first_index=first, last_index=quarter.index
-    )
-    team_caseload = _caseload_rows(
-        pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index]
-    )
-    pilot_caseload = _caseload_rows(
-        pilot=pilot, scope=WHOLE_PILOT, indexes=[quarter.index - 1, quarter.index]
-    )
-    team_means = _GroupMeans(
-        pk=team.pk,
-        name=team.name,
-        parent=None,
-        means={key: row.mean for key, row in mine.items()},
-    )
+    indexes = [q.index for q in window]
+    recent = [q.index for q in quarter.back(3)]
+    parts = {}
+    for name, scope in (
+        ("team", Scope(teams=(team.pk,), approved_only=approved_only)),
+        ("pilot", Scope(approved_only=approved_only)),
+    ):
+        found = facts(pilot=pilot, scope=scope, indexes=recent, codes=framework.codes)
+        parts[name] = (
+            scope,
+            found,
+            _principle_means(
+                pilot=pilot, scope=scope, first_index=indexes[0], last_index=quarter.index
+            ),
+            _completeness_by_quarter(pilot=pilot, scope=scope, indexes=indexes, facts=found),
+            _caseload_rows(pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index]),
+        )
+    _, mine, my_means, my_completeness, my_caseload = parts["team"]
+    _, everyone, all_means, all_completeness, all_caseload = parts["pilot"]
+    team_group = Group(pk=team.pk, name=team.name, parent=None, teams=(team.pk,))
     return TeamDashboard(
         quarter=quarter,
         headline=_headline_from(mine, quarter, framework),
         pilot_headline=_headline_from(everyone, quarter, framework),
-        trends=_trends_from(mine, window, framework),
-        pilot_trends=_trends_from(everyone, window, framework),
-        caseload=_caseload_from(team_caseload, quarter, framework),
-        pilot_caseload=_caseload_from(pilot_caseload, quarter, framework),
-        data_quality=_data_quality_from(mine, team_caseload, quarter),
-        drift=_drift_from([team_means], "team", quarter, framework),
+        trends=_trends_from(my_means, my_completeness, window, framework),
+        pilot_trends=_trends_from(all_means, all_completeness, window, framework),
+        caseload=_caseload_from(my_caseload, quarter, framework),
+        pilot_caseload=_caseload_from(all_caseload, quarter, framework),
+        data_quality=_data_quality_from(my_means, my_caseload, quarter),
+        drift=_drift_from([team_group], mine, "team", quarter, framework),
     )

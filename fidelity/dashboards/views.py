@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from common.downloads import csv_response, xlsx_response
 from fidelity.dashboards import charts
 from fidelity.dashboards import exports as dashboard_exports
-from fidelity.dashboards.figures import Scope, Trends, framework_info
+from fidelity.dashboards.figures import Scope, Trends, default_quarter, framework_info
 from fidelity.dashboards.filters import DashboardFilter
 from fidelity.dashboards.selectors import pilot_dashboard
 from fidelity.dashboards.selectors import team_dashboard as team_dashboard_data
@@ -60,16 +60,13 @@ def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
 
 
 def _quarter_range(pilot: Pilot) -> tuple[Quarter, list[Quarter]]:
-    """The default quarter (latest scored, else the last one ended) and the choices, newest first."""
+    """The default quarter (the latest past its deadline) and the choices, newest first: from the
+    pilot's first scored quarter, or eight before the default, to the current one (or a later
+    scored one)."""
     convention = pilot.quarter_convention
-    last_ended = Quarter.containing(timezone.localdate(), convention).previous()
-    default = (
-        Quarter.from_index(pilot.last_index, convention)
-        if pilot.last_index is not None
-        else last_ended
-    )
+    default = default_quarter(pilot=pilot)
     first = min(pilot.first_index or default.index, default.index - 7)
-    last = max(default.index, last_ended.index)
+    last = max(Quarter.containing(timezone.localdate(), convention).index, pilot.last_index or 0)
     return default, [Quarter.from_index(i, convention) for i in range(last, first - 1, -1)]
 
 
@@ -101,12 +98,14 @@ def _trend_chart(trends: Trends, *, chart_id: str, title: str):
 
 
 def _trend_table(trends: Trends, link_for=None) -> list:
-    """Rows for the table behind a trend chart: ((quarter, link), overall, principle values)."""
+    """Rows for the table behind a trend chart:
+    ((quarter, link), overall, principle values, completeness)."""
     return [
         (
             (q, link_for(q) if link_for else None),
             trends.overall[i],
             [s.points[i] for s in trends.series],
+            trends.completeness[i],
         )
         for i, q in enumerate(trends.quarters)
     ]
@@ -127,22 +126,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "fidelity/dashboard.html", {"pilot": pilot, "body": body})
 
 
-def _render_dashboard(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -> dict[str, str]:
-    """The filter form and the panels, as HTML: what the cache keeps."""
-    local_authorities = list(
-        LocalAuthority.objects.filter(zone__pilot=pilot).select_related("zone").order_by("name")
-    )
-    organisations = list(Organisation.objects.filter(pilot=pilot).order_by("name"))
-    default_quarter, quarters = _quarter_range(pilot)
+def _dashboard_filters(request: HttpRequest, pilot: Pilot) -> tuple[DashboardFilter, Quarter]:
+    """The filters as asked for in the query string, and the quarter they choose."""
+    default, quarters = _quarter_range(pilot)
     filters = DashboardFilter(
         request.GET or None,
         pilot=pilot,
-        local_authorities=local_authorities,
-        organisations=organisations,
+        local_authorities=list(
+            LocalAuthority.objects.filter(zone__pilot=pilot).select_related("zone").order_by("name")
+        ),
+        organisations=list(Organisation.objects.filter(pilot=pilot).order_by("name")),
         quarters=quarters,
+        default_quarter=default,
     )
+    return filters, filters.quarter_value(default)
+
+
+def _render_dashboard(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -> dict[str, str]:
+    """The filter form and the panels, as HTML: what the cache keeps."""
+    filters, quarter = _dashboard_filters(request, pilot)
     scope = filters.scope()
-    quarter = filters.quarter_value(default_quarter)
     since = filters.since_value() or _first_shown(pilot, quarter)
     panels = _render_panels(pilot, pilots, filters, scope, quarter, since)
     body = render_to_string(
@@ -231,17 +234,7 @@ def dashboard_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse
     if panel not in dashboard_exports.PANELS or fmt not in ("csv", "xlsx"):
         raise Http404("No such export.")
     pilot, _ = _managed_pilot(request)
-    default_quarter, quarters = _quarter_range(pilot)
-    filters = DashboardFilter(
-        request.GET or None,
-        pilot=pilot,
-        local_authorities=list(
-            LocalAuthority.objects.filter(zone__pilot=pilot).select_related("zone")
-        ),
-        organisations=list(Organisation.objects.filter(pilot=pilot)),
-        quarters=quarters,
-    )
-    quarter = filters.quarter_value(default_quarter)
+    filters, quarter = _dashboard_filters(request, pilot)
     data = pilot_dashboard(
         pilot=pilot,
         quarter=quarter,
@@ -266,8 +259,8 @@ def la_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     pilot = la.zone.pilot
-    default_quarter, quarters = _quarter_range_for(pilot)
-    quarter = _quarter_from(request, quarters, default_quarter)
+    default, quarters = _quarter_range_for(pilot)
+    quarter = _quarter_from(request, quarters, default)
     framework = framework_info(pilot=pilot)
     data = pilot_dashboard(
         pilot=pilot,
@@ -331,8 +324,8 @@ def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """A team's scores, trends and caseload against the pilot average, and what to do next."""
     team = access.get_team_for_user(user=request.user, pk=pk)
     pilot = team.organisation.pilot
-    default_quarter, quarters = _quarter_range_for(pilot)
-    quarter = _quarter_from(request, quarters, default_quarter)
+    default, quarters = _quarter_range_for(pilot)
+    quarter = _quarter_from(request, quarters, default)
     data = team_dashboard_data(
         pilot=pilot, team=team, quarter=quarter, since=_first_shown(pilot, quarter)
     )

@@ -14,9 +14,9 @@ from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.models import OPEN_ACTION_STATUSES, ImprovementAction
 from fidelity.returns import validation
 from fidelity.returns.models import (
+    COUNTED_STATUSES,
     IndicatorScore,
     QAReturn,
-    ReturnStatus,
 )
 from fidelity.returns.quarters import Quarter
 from partners.models import Pilot, Team
@@ -90,7 +90,7 @@ def improvement_actions_open(*, pilot: Pilot) -> QuerySet[ImprovementAction]:
         team__organisation__pilot=pilot,
         no_action=False,
         status__in=OPEN_ACTION_STATUSES,
-        qa_return__status__in=[ReturnStatus.SUBMITTED, ReturnStatus.APPROVED],
+        qa_return__status__in=COUNTED_STATUSES,
     ).select_related("team__organisation__pilot", "indicator", "qa_return")
 
 

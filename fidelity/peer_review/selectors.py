@@ -13,8 +13,8 @@ from fidelity.frameworks.selectors import current_framework_version
 from fidelity.peer_review import gaps
 from fidelity.peer_review.models import PeerReview, PeerReviewScore, PeerReviewStatus
 from fidelity.returns.models import (
+    COUNTED_STATUSES,
     PrincipleScore,
-    ReturnStatus,
 )
 from partners import access
 from partners.models import Team, User
@@ -67,7 +67,7 @@ def peer_gaps(
             PrincipleScore.objects.filter(
                 team=team,
                 quarter_index=quarter_index,
-                qa_return__status__in=[ReturnStatus.SUBMITTED, ReturnStatus.APPROVED],
+                qa_return__status__in=COUNTED_STATUSES,
             ).values_list("principle_code", "score")
         )
     by_code: dict[str, list[int]] = {}

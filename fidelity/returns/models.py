@@ -24,6 +24,10 @@ class ReturnStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
+# The statuses whose returns count in every figure (docs/figures.md): approved is final, submitted
+# provisional. A return that leaves them stops counting at once.
+COUNTED_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED)
+
 # Tenancy end reasons on the return, in the order the form shows them.
 END_REASONS = [
     ("ended_planned_move", "Planned move"),

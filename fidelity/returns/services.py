@@ -24,6 +24,7 @@ from fidelity.improvement.selectors import (
 from fidelity.returns import validation, workflow
 from fidelity.returns.models import (
     CASELOAD_FIELDS,
+    COUNTED_STATUSES,
     IndicatorScore,
     PrincipleScore,
     QAActivity,
@@ -430,8 +431,11 @@ def return_move(*, qa_return: QAReturn, user: User, transition: str, note: str =
     locked._history_user = user
     locked._change_reason = transition_row.comment or transition_row.get_to_status_display()
     locked.save()
-    if move.to_status in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED):
-        return_store_scores(qa_return=locked)
+    if move.to_status in COUNTED_STATUSES:
+        return_store_scores(qa_return=locked)  # counts (again), with scores worked out afresh
+    else:
+        # It stops counting at once: cached figures of the pilot are rebuilt.
+        pilot_data_changed(locked.team.organisation.pilot_id)
     return locked
 
 

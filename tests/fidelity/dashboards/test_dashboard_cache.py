@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from fidelity.dashboards.models import PilotDataVersion
 from fidelity.returns.models import ReturnStatus
-from fidelity.returns.services import return_store_scores
+from fidelity.returns.services import return_send_back, return_store_scores
 from partners.models import Pilot
 from tests import factories
-from tests.fidelity.factories import make_return, use_default_framework
+from tests.fidelity.factories import fill_return, make_return, use_default_framework
 
 
 def _dashboard(client):
@@ -109,3 +109,35 @@ def test_a_pilot_without_a_data_version_is_shown_but_never_cached(client, world)
     world.bolton.name = "Boltonshire"
     world.bolton.save()  # no commit in a test: only an uncached page can show this
     assert "Boltonshire" in _dashboard(client)
+
+
+def test_saving_a_draft_leaves_the_data_version_and_the_cached_page(
+    client, world, django_capture_on_commit_callbacks
+):
+    use_default_framework(world.pilot)
+    make_return(world.bolton_team, 2026, 2, fill=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = make_return(world.wigan_team, 2026, 2, fill=None, status=ReturnStatus.DRAFT)
+    number = _number(world.pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_return(draft, world.lead_wigan, 2)
+    assert _number(world.pilot) == number
+
+
+def test_sending_a_return_back_moves_the_data_version_and_it_stops_counting(
+    client, world, django_capture_on_commit_callbacks
+):
+    use_default_framework(world.pilot)
+    make_return(world.bolton_team, 2026, 2, fill=3)
+    submitted = make_return(world.wigan_team, 2026, 2, fill=1)
+    client.force_login(world.manager)
+    assert "1.00" in _dashboard(client)
+    number = _number(world.pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        return_send_back(
+            qa_return=submitted, user=world.manager, comment="Evidence for P3, please."
+        )
+    assert _number(world.pilot) != number
+    after = _dashboard(client)
+    assert "1.00" not in after
+    assert "1 of 3 teams" in after

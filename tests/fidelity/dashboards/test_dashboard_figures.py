@@ -38,7 +38,9 @@ def test_la_cell_is_the_mean_of_the_teams_serving_that_la_with_band_and_change(w
     p1 = _cell(cells, "Bolton", "P1")
     assert p1.score == Decimal("3.25")  # (4 + 2.5) / 2
     assert p1.band == "good"
-    assert p1.change == Decimal("1.25")  # from Bolton's 2.00 in Q1
+    # Like for like: only the first Bolton team scored in Q1 (2.00), so the change is its own.
+    assert p1.change == Decimal("2.00")
+    assert p1.change_note == "like for like, 1 team"
     assert _cell(cells, "Bolton", "P2").score == Decimal("3.00")
     assert _cell(cells, "Bolton", "P2").band_name == "Good"
 
@@ -86,8 +88,11 @@ def test_headline_overall_is_the_mean_of_the_principle_means_with_change(world):
     # P1..P6 mean 3.00 each, P7 only Bolton's 1.00: (6 * 3 + 1) / 7 = 2.714...
     assert headline.overall.score == Decimal("2.71")
     assert headline.overall.band == "fair"
-    assert headline.overall.change == Decimal("0.71")
+    # Like for like: only Bolton has an overall score in both quarters, 2.00 then 25 / 7 = 3.57.
+    assert headline.overall.change == Decimal("1.57")
+    assert headline.overall.change_note == "like for like, 1 team"
     assert headline.teams_scored == 2
+    assert str(headline.completeness) == "2 of 3 teams; 2 provisional"
 
 
 def test_headline_for_a_zone_only_counts_that_zones_teams(world):

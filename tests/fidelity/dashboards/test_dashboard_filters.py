@@ -17,6 +17,7 @@ def _filter(world, data):
         ),
         organisations=list(Organisation.objects.filter(pilot=world.pilot)),
         quarters=QUARTERS,
+        default_quarter=QUARTERS[0],
     )
 
 
@@ -59,3 +60,8 @@ def test_another_pilots_la_is_refused_and_the_rest_kept(world):
 def test_quarter_range_picks_where_trends_start(world):
     filters = _filter(world, {"since": "2026-q1", "quarter": "2026-q2"})
     assert filters.since_value() == Quarter(2026, 1)
+
+
+def test_approved_only_leaves_provisional_returns_out_of_the_scope(world):
+    assert not _filter(world, None).scope().approved_only
+    assert _filter(world, {"approved": "on"}).scope().approved_only

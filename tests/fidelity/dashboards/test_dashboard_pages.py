@@ -276,7 +276,7 @@ def test_team_leader_cannot_export_pilot_data(client, scored):
 
 def test_a_pilot_without_any_return_shows_gaps_not_zeros(client, world):
     body = _open(client, world.manager, DASHBOARD).content.decode()
-    assert "0 teams scored" in body
+    assert "0 of 3 teams" in body
     assert '<span class="cell-score">–</span> <span class="cell-band">no score</span>' in body
     assert "0.00" not in body
 
