@@ -40,7 +40,7 @@ GENERAL_LABEL = "General"
 # --- Access -----------------------------------------------------------------------------------
 
 
-def sessions_visible_to(user: User) -> QuerySet[ForumSession]:
+def sessions_visible_to(*, user: User) -> QuerySet[ForumSession]:
     """Drafts and published sessions of pilots the user facilitates or manages; published
     sessions of any other pilot they hold a role in."""
     return ForumSession.objects.filter(
@@ -49,27 +49,27 @@ def sessions_visible_to(user: User) -> QuerySet[ForumSession]:
     ).select_related("series", "series__pilot", "facilitator")
 
 
-def sessions_editable_by(user: User) -> QuerySet[ForumSession]:
+def sessions_editable_by(*, user: User) -> QuerySet[ForumSession]:
     return ForumSession.objects.filter(
         series__pilot__in=pilots_facilitated_by(user=user)
     ).select_related("series", "series__pilot", "facilitator")
 
 
-def get_session_for_user(user: User, pk: int) -> ForumSession:
-    return get_object_or_404(sessions_visible_to(user), pk=pk)
+def get_session_for_user(*, user: User, pk: int) -> ForumSession:
+    return get_object_or_404(sessions_visible_to(user=user), pk=pk)
 
 
-def get_session_for_editing(user: User, pk: int) -> ForumSession:
-    return get_object_or_404(sessions_editable_by(user), pk=pk)
+def get_session_for_editing(*, user: User, pk: int) -> ForumSession:
+    return get_object_or_404(sessions_editable_by(user=user), pk=pk)
 
 
-def series_visible_to(user: User) -> QuerySet[ForumSeries]:
+def series_visible_to(*, user: User) -> QuerySet[ForumSeries]:
     return ForumSeries.objects.filter(pilot__in=pilots_visible_to(user=user)).select_related(
         "pilot"
     )
 
 
-def get_facilitated_pilot(user: User, pk: int | None = None) -> Pilot:
+def get_facilitated_pilot(*, user: User, pk: int | None = None) -> Pilot:
     """The pilot whose forums the user runs (the first, when they run several and none is named)."""
     pilots = pilots_facilitated_by(user=user).order_by("name")
     pilot = pilots.filter(pk=pk).first() if pk else pilots.first()
@@ -78,7 +78,7 @@ def get_facilitated_pilot(user: User, pk: int | None = None) -> Pilot:
     return pilot
 
 
-def reading_pilot(user: User) -> Pilot:
+def reading_pilot(*, user: User) -> Pilot:
     """The pilot whose forums the user reads: one they facilitate if any, else their first."""
     pilot = pilots_facilitated_by(user=user).order_by("name").first()
     pilot = pilot or pilots_visible_to(user=user).order_by("name").first()
@@ -87,7 +87,7 @@ def reading_pilot(user: User) -> Pilot:
     return pilot
 
 
-def may_edit(user: User, pilot: Pilot) -> bool:
+def may_edit(*, user: User, pilot: Pilot) -> bool:
     return pilots_facilitated_by(user=user).filter(pk=pilot.pk).exists()
 
 
@@ -278,7 +278,13 @@ def cross_la_challenges(
     include_drafts: bool = False,
 ) -> list[ChallengeItem]:
     """Challenges raised in two or more LAs or in two or more sessions ("not just my area")."""
-    challenges = _challenges_in(pilot, series, date_from, date_to, include_drafts)
+    challenges = _challenges_in(
+        pilot=pilot,
+        series=series,
+        date_from=date_from,
+        date_to=date_to,
+        include_drafts=include_drafts,
+    )
     return [item for item in group_challenges(_with_related(challenges)) if item.is_cross_la]
 
 
@@ -293,9 +299,13 @@ def suggested_groups(
     """Groups of challenges, not yet confirmed as shared, that read alike (see similarity.py)."""
     challenges = list(
         _with_related(
-            _challenges_in(pilot, series, date_from, date_to, include_drafts).filter(
-                shared__isnull=True
-            )
+            _challenges_in(
+                pilot=pilot,
+                series=series,
+                date_from=date_from,
+                date_to=date_to,
+                include_drafts=include_drafts,
+            ).filter(shared__isnull=True)
         )
     )
     by_pk = {c.pk: c for c in challenges}
@@ -303,7 +313,7 @@ def suggested_groups(
     return [[by_pk[pk] for pk in group] for group in groups]
 
 
-def _challenges_in(pilot, series, date_from, date_to, include_drafts) -> QuerySet[Challenge]:
+def _challenges_in(*, pilot, series, date_from, date_to, include_drafts) -> QuerySet[Challenge]:
     challenges = Challenge.objects.filter(session__series__pilot=pilot)
     if not include_drafts:
         challenges = challenges.filter(session__status=SessionStatus.PUBLISHED)
@@ -376,8 +386,8 @@ def challenge_summary(
 # --- Actions --------------------------------------------------------------------------------------
 
 
-def actions_visible_to(user: User) -> QuerySet[Action]:
-    return Action.objects.filter(session__in=sessions_visible_to(user)).select_related(
+def actions_visible_to(*, user: User) -> QuerySet[Action]:
+    return Action.objects.filter(session__in=sessions_visible_to(user=user)).select_related(
         "session", "session__series", "challenge"
     )
 
@@ -385,7 +395,7 @@ def actions_visible_to(user: User) -> QuerySet[Action]:
 def open_actions(
     *, user: User, owner: str = "", principle_code: str | None = None
 ) -> QuerySet[Action]:
-    actions = actions_visible_to(user).exclude(status=ActionStatus.DONE)
+    actions = actions_visible_to(user=user).exclude(status=ActionStatus.DONE)
     if owner:
         actions = actions.filter(owner__iexact=owner)
     if principle_code is not None:
@@ -447,22 +457,22 @@ def recent_principle_challenges(
     )
 
 
-def drafts_to_publish(user: User) -> QuerySet[ForumSession]:
-    return sessions_editable_by(user).filter(status=SessionStatus.DRAFT).order_by("date")
+def drafts_to_publish(*, user: User) -> QuerySet[ForumSession]:
+    return sessions_editable_by(user=user).filter(status=SessionStatus.DRAFT).order_by("date")
 
 
-def overdue_actions(user: User, today: datetime.date) -> QuerySet[Action]:
+def overdue_actions(*, user: User, today: datetime.date) -> QuerySet[Action]:
     return (
-        Action.objects.filter(session__in=sessions_editable_by(user), due_date__lt=today)
+        Action.objects.filter(session__in=sessions_editable_by(user=user), due_date__lt=today)
         .exclude(status=ActionStatus.DONE)
         .select_related("session")
         .order_by("due_date")
     )
 
 
-def latest_published_session(user: User) -> ForumSession | None:
+def latest_published_session(*, user: User) -> ForumSession | None:
     return (
-        sessions_visible_to(user)
+        sessions_visible_to(user=user)
         .filter(status=SessionStatus.PUBLISHED)
         .order_by("-date", "-pk")
         .first()

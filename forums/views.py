@@ -36,24 +36,24 @@ PANEL_LIMIT = 5
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    sessions = selectors.sessions_visible_to(request.user).order_by("series__title", "date")
+    sessions = selectors.sessions_visible_to(user=request.user).order_by("series__title", "date")
     series: dict = {}
     for session in sessions:
         series.setdefault(session.series, []).append(session)
-    pilot = selectors.reading_pilot(request.user)
+    pilot = selectors.reading_pilot(user=request.user)
     return render(
         request,
         "forums/index.html",
         {
             "series": series,
             "titles": selectors.principle_titles(pilot=pilot),
-            "can_edit": selectors.may_edit(request.user, pilot),
+            "can_edit": selectors.may_edit(user=request.user, pilot=pilot),
         },
     )
 
 
 def series_create(request: HttpRequest) -> HttpResponse:
-    pilot = selectors.get_facilitated_pilot(request.user)
+    pilot = selectors.get_facilitated_pilot(user=request.user)
     form = SeriesForm(request.POST or None, pilot=pilot)
     if request.method == "POST" and form.is_valid():
         services.series_create(pilot=pilot, **form.cleaned_data)
@@ -67,7 +67,7 @@ def series_create(request: HttpRequest) -> HttpResponse:
 
 
 def session_create(request: HttpRequest) -> HttpResponse:
-    pilot = selectors.get_facilitated_pilot(request.user)
+    pilot = selectors.get_facilitated_pilot(user=request.user)
     form = SessionForm(request.POST or None, pilot=pilot, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         session = services.session_create(facilitator=request.user, **form.cleaned_data)
@@ -80,8 +80,8 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.get_session_for_user(request.user, pk)
-    can_edit = selectors.may_edit(request.user, session.pilot)
+    session = selectors.get_session_for_user(user=request.user, pk=pk)
+    can_edit = selectors.may_edit(user=request.user, pilot=session.pilot)
     context = _notes_context(session, can_edit=can_edit)
     return render(request, "forums/session_detail.html", context)
 
@@ -133,7 +133,7 @@ def _save_note(kind: str, session, data: dict):
 def note_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in NOTE_KINDS:
         raise Http404
-    session = selectors.get_session_for_editing(request.user, pk)
+    session = selectors.get_session_for_editing(user=request.user, pk=pk)
     form_class, template = NOTE_KINDS[kind]
     kwargs = {"pilot": session.pilot} if kind == "attendance" else {"session": session}
     form = form_class(request.POST, **kwargs)
@@ -172,7 +172,7 @@ NOTE_MODELS = {
 def note_delete(request: HttpRequest, pk: int, kind: str, note_pk: int) -> HttpResponse:
     if kind not in NOTE_MODELS:
         raise Http404
-    session = selectors.get_session_for_editing(request.user, pk)
+    session = selectors.get_session_for_editing(user=request.user, pk=pk)
     note = get_object_or_404(NOTE_MODELS[kind], pk=note_pk, session=session)
     services.note_delete(note=note)
     if not request.htmx:
@@ -186,7 +186,7 @@ def note_delete(request: HttpRequest, pk: int, kind: str, note_pk: int) -> HttpR
 
 @require_POST
 def session_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.get_session_for_editing(request.user, pk)
+    session = selectors.get_session_for_editing(user=request.user, pk=pk)
     try:
         services.session_publish(session=session, user=request.user)
         messages.success(request, "Published: everyone in the pilot can now read these notes.")
@@ -199,7 +199,7 @@ def session_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def theme_options(request: HttpRequest) -> HttpResponse:
     """<option>s for the themes <datalist>: the text typed so far with each matching theme
     appended, so picking one from the list keeps the themes already chosen."""
-    pilot = selectors.get_facilitated_pilot(request.user)
+    pilot = selectors.get_facilitated_pilot(user=request.user)
     typed = request.GET.get("themes", "")[:400]
     chosen, _, fragment = typed.rpartition(",")
     prefix = f"{chosen}, " if chosen else ""
@@ -213,7 +213,7 @@ def theme_options(request: HttpRequest) -> HttpResponse:
 
 
 def cross_la(request: HttpRequest) -> HttpResponse:
-    pilot = selectors.get_facilitated_pilot(request.user)
+    pilot = selectors.get_facilitated_pilot(user=request.user)
     filters = ChallengeFilter(request.GET or None, pilot=pilot)
     # This view is "for a series or date range": principle and zone belong to the summary.
     for name in ("principle", "zone"):
@@ -251,7 +251,7 @@ def cross_la(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def shared_confirm(request: HttpRequest) -> HttpResponse:
-    pilot = selectors.get_facilitated_pilot(request.user)
+    pilot = selectors.get_facilitated_pilot(user=request.user)
     form = ConfirmSharedForm(request.POST, pilot=pilot)
     if form.is_valid():
         services.shared_challenge_confirm(
@@ -272,7 +272,7 @@ def shared_confirm(request: HttpRequest) -> HttpResponse:
 
 
 def _summary(request: HttpRequest):
-    pilot = selectors.reading_pilot(request.user)
+    pilot = selectors.reading_pilot(user=request.user)
     filters = ChallengeFilter(
         request.GET or None,
         queryset=selectors.published_challenges(pilot=pilot),
@@ -370,7 +370,7 @@ def principle_challenges(request: HttpRequest, code: str) -> HttpResponse:
 def actions(request: HttpRequest) -> HttpResponse:
     owner = request.GET.get("owner", "").strip()
     principle = request.GET.get("principle")
-    pilot = selectors.reading_pilot(request.user)
+    pilot = selectors.reading_pilot(user=request.user)
     open_actions = selectors.open_actions(
         user=request.user, owner=owner, principle_code=principle or None
     )
@@ -387,9 +387,9 @@ def actions(request: HttpRequest) -> HttpResponse:
             "principle": principle or "",
             "principles": selectors.principle_choices(pilot=pilot),
             "owners": sorted(
-                set(selectors.actions_visible_to(request.user).values_list("owner", flat=True))
+                set(selectors.actions_visible_to(user=request.user).values_list("owner", flat=True))
             ),
-            "can_edit": selectors.may_edit(request.user, pilot),
+            "can_edit": selectors.may_edit(user=request.user, pilot=pilot),
             "status_form": ActionStatusForm(),
         },
     )
@@ -398,7 +398,7 @@ def actions(request: HttpRequest) -> HttpResponse:
 @require_POST
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
-        Action.objects.filter(session__in=selectors.sessions_editable_by(request.user)), pk=pk
+        Action.objects.filter(session__in=selectors.sessions_editable_by(user=request.user)), pk=pk
     )
     form = ActionStatusForm(request.POST)
     if form.is_valid():
@@ -415,9 +415,9 @@ def home_panel(request: HttpRequest) -> HttpResponse:
     context = {"facilitating": facilitating}
     if facilitating:
         context.update(
-            drafts=list(selectors.drafts_to_publish(user)[:5]),
-            overdue=list(selectors.overdue_actions(user, today)[:5]),
+            drafts=list(selectors.drafts_to_publish(user=user)[:5]),
+            overdue=list(selectors.overdue_actions(user=user, today=today)[:5]),
         )
     else:
-        context["latest"] = selectors.latest_published_session(user)
+        context["latest"] = selectors.latest_published_session(user=user)
     return render(request, "forums/_home_panel.html", context)

@@ -21,7 +21,7 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, user: User, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        groups = selectors.requestable_scopes(user)
+        groups = selectors.requestable_scopes(user=user)
         self.fields["scope"].choices = [("", "Choose a report"), *groups]
         pilot = access.pilots_managed_by(user=user).first()
         quarters = selectors.quarter_choices(pilot=pilot, today=today) if pilot else []
@@ -33,7 +33,7 @@ class ReportRequestForm(forms.Form):
         data = super().clean()
         if "scope" not in data or "quarter" not in data:
             return data
-        scope = selectors.scope_for_user(self.user, data["scope"])
+        scope = selectors.scope_for_user(user=self.user, value=data["scope"])
         if scope is None:
             self.add_error("scope", "Choose one of the reports in the list.")
             return data

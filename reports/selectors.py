@@ -18,7 +18,7 @@ from partners.models import LocalAuthority, Organisation, Pilot, User, Zone
 from .models import Report, ReportStatus, ReportVersion, ScopeKind
 
 
-def reports_visible_to(user: User) -> QuerySet[Report]:
+def reports_visible_to(*, user: User) -> QuerySet[Report]:
     if not user.is_authenticated:
         return Report.objects.none()
     teams = access.teams_led_by(user=user)
@@ -33,27 +33,27 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
     )
 
 
-def get_report_for_user(user: User, pk: int) -> Report:
-    return get_object_or_404(reports_visible_to(user), pk=pk)
+def get_report_for_user(*, user: User, pk: int) -> Report:
+    return get_object_or_404(reports_visible_to(user=user), pk=pk)
 
 
-def get_managed_report(user: User, pk: int) -> Report:
+def get_managed_report(*, user: User, pk: int) -> Report:
     """A report this person may rebuild or retry: only managers of its pilot."""
     return get_object_or_404(
-        reports_visible_to(user).filter(pilot__in=access.pilots_managed_by(user=user)), pk=pk
+        reports_visible_to(user=user).filter(pilot__in=access.pilots_managed_by(user=user)), pk=pk
     )
 
 
-def get_version_for_user(user: User, report_pk: int, number: int) -> ReportVersion:
-    report = get_report_for_user(user, report_pk)
+def get_version_for_user(*, user: User, report_pk: int, number: int) -> ReportVersion:
+    report = get_report_for_user(user=user, pk=report_pk)
     return get_object_or_404(report.versions.select_related("report"), number=number)
 
 
-def may_request_reports(user: User) -> bool:
+def may_request_reports(*, user: User) -> bool:
     return access.pilots_managed_by(user=user).exists()
 
 
-def requestable_scopes(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
+def requestable_scopes(*, user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     """Choices for the request form, grouped by pilot: ("zone:3", "Zone: North"), ..."""
     groups = []
     for pilot in access.pilots_managed_by(user=user).prefetch_related("zones", "organisations"):
@@ -71,7 +71,7 @@ def requestable_scopes(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
-def scope_for_user(user: User, value: str):
+def scope_for_user(*, user: User, value: str):
     """The pilot, zone, LA or organisation named by a form value like "la:3", if this person
     may request its report; None otherwise."""
     kind, _, pk = value.partition(":")
@@ -100,9 +100,9 @@ def quarter_choices(*, pilot: Pilot, today, count: int = 8) -> list[Quarter]:
     return list(reversed(default_quarter(pilot=pilot, today=today).back(count)))
 
 
-def latest_ready_reports(user: User, limit: int = 5) -> QuerySet[Report]:
+def latest_ready_reports(*, user: User, limit: int = 5) -> QuerySet[Report]:
     return (
-        reports_visible_to(user)
+        reports_visible_to(user=user)
         .filter(status=ReportStatus.READY, current_version__isnull=False)
         .order_by("-finished_at")[:limit]
     )

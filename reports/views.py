@@ -36,10 +36,10 @@ def _index_context(request: HttpRequest, form: ReportRequestForm | None = None) 
     chosen = quarters[0] if quarters else None
     if filter_form.is_valid() and filter_form.cleaned_data["quarter"]:
         chosen = next(q for q in quarters if q.slug == filter_form.cleaned_data["quarter"])
-    reports = selectors.reports_visible_to(request.user)
+    reports = selectors.reports_visible_to(user=request.user)
     if chosen is not None:
         reports = reports.filter(quarter_index=chosen.index)
-    may_request = selectors.may_request_reports(request.user)
+    may_request = selectors.may_request_reports(user=request.user)
     if may_request and form is None:
         form = ReportRequestForm(user=request.user, today=timezone.localdate())
     return {
@@ -57,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def request_report(request: HttpRequest) -> HttpResponse:
-    if not selectors.may_request_reports(request.user):
+    if not selectors.may_request_reports(user=request.user):
         raise Http404
     form = ReportRequestForm(request.POST, user=request.user, today=timezone.localdate())
     if not form.is_valid():
@@ -73,7 +73,7 @@ def request_report(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.get_report_for_user(request.user, pk)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
     return render(
         request,
         "reports/detail.html",
@@ -87,14 +87,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.get_report_for_user(request.user, pk)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
     may_rebuild = access.is_pilot_manager(user=request.user, pilot=report.pilot_id)
     return render(request, "reports/_progress.html", {"report": report, "may_rebuild": may_rebuild})
 
 
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.get_managed_report(request.user, pk)
+    report = selectors.get_managed_report(user=request.user, pk=pk)
     report = services.report_request(
         scope=report.scope_object, quarter=report.quarter_value, user=request.user
     )
@@ -116,7 +116,7 @@ def _pdf_response(request: HttpRequest, version: ReportVersion) -> HttpResponseB
 
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    report = selectors.get_report_for_user(request.user, pk)
+    report = selectors.get_report_for_user(user=request.user, pk=pk)
     if report.current_version is None:
         raise Http404
     return _pdf_response(request, report.current_version)
@@ -124,7 +124,9 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @require_GET
 def download_version(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
-    return _pdf_response(request, selectors.get_version_for_user(request.user, pk, number))
+    return _pdf_response(
+        request, selectors.get_version_for_user(user=request.user, report_pk=pk, number=number)
+    )
 
 
 @require_GET
@@ -133,8 +135,8 @@ def home_panel(request: HttpRequest) -> HttpResponse:
         request,
         "reports/_home_panel.html",
         {
-            "reports": selectors.latest_ready_reports(request.user),
-            "reminder_count": reminders_of(request.user)
+            "reports": selectors.latest_ready_reports(user=request.user),
+            "reminder_count": reminders_of(user=request.user)
             .filter(date__gte=timezone.localdate() - timedelta(days=30))
             .count(),
         },

@@ -130,12 +130,12 @@ def pilot_digest(*, pilot: Pilot, today: datetime.date) -> Digest:
     )
 
 
-def reminders_of(user: User) -> QuerySet[Reminder]:
+def reminders_of(*, user: User) -> QuerySet[Reminder]:
     """The reminders sent to this person: nobody sees anyone else's."""
     if not user.is_authenticated:
         return Reminder.objects.none()
     return Reminder.objects.filter(recipient=user).select_related("pilot", "team")
 
 
-def get_reminder_for_user(user: User, pk: int) -> Reminder:
-    return get_object_or_404(reminders_of(user), pk=pk)
+def get_reminder_for_user(*, user: User, pk: int) -> Reminder:
+    return get_object_or_404(reminders_of(user=user), pk=pk)

@@ -21,7 +21,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
         request,
         "reports/reminders/list.html",
         {
-            "reminders": selectors.reminders_of(request.user)[:200],
+            "reminders": selectors.reminders_of(user=request.user)[:200],
             "managed_pilots": access.pilots_managed_by(user=request.user),
         },
     )
@@ -29,7 +29,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reminder = selectors.get_reminder_for_user(request.user, pk)
+    reminder = selectors.get_reminder_for_user(user=request.user, pk=pk)
     return render(request, "reports/reminders/detail.html", {"reminder": reminder})
 
 
