@@ -22,12 +22,18 @@ PANELS = {
 
 
 def _heatmap_table(title: str, heatmap: Heatmap) -> Table:
-    headers = [heatmap.label, "Overall", "Overall band", "Overall change"]
+    headers = [heatmap.label, "Teams", "Overall", "Overall band", "Overall change"]
     for p in heatmap.principles:
         headers += [p.code, f"{p.code} band", f"{p.code} change"]
     rows = []
     for row in heatmap.rows:
-        line = [row.name, row.overall.score, row.overall.band_name, row.overall.change]
+        line = [
+            row.name,
+            str(row.completeness),
+            row.overall.score,
+            row.overall.band_name,
+            row.overall.change,
+        ]
         for c in row.cells:
             line += [c.cell.score, c.cell.band_name, c.cell.change]
         rows.append(line)
@@ -37,27 +43,29 @@ def _heatmap_table(title: str, heatmap: Heatmap) -> Table:
 def panel_table(panel: str, data: PilotDashboard) -> Table:
     title = f"{PANELS[panel]}, {data.quarter.label}"
     if panel == "headline":
+        overall = data.headline.overall
         rows = [
-            [
-                "Overall",
-                "",
-                data.headline.overall.score,
-                data.headline.overall.band_name,
-                data.headline.overall.change,
-            ]
+            ["Overall", "", overall.score, overall.band_name, overall.change, overall.change_note]
         ]
         rows += [
-            [p.code, p.title, p.cell.score, p.cell.band_name, p.cell.change]
+            [p.code, p.title, p.cell.score, p.cell.band_name, p.cell.change, p.cell.change_note]
             for p in data.headline.principles
         ]
-        return Table(title, ["Principle", "Title", "Score", "Band", "Change"], rows)
+        rows.append(["Teams counted", str(data.headline.completeness), None, None, None, None])
+        headers = ["Principle", "Title", "Score", "Band", "Change", "Change covers"]
+        return Table(title, headers, rows)
     if panel.startswith("heatmap-"):
         by = {"heatmap-la": "la", "heatmap-zone": "zone", "heatmap-organisation": "organisation"}
         return _heatmap_table(title, data.heatmaps[by[panel]])
     if panel == "trends":
-        headers = ["Quarter", "Overall", *[s.code for s in data.trends.series]]
+        headers = ["Quarter", "Teams", "Overall", *[s.code for s in data.trends.series]]
         rows = [
-            [q.label, data.trends.overall[i], *[s.points[i] for s in data.trends.series]]
+            [
+                q.label,
+                str(data.trends.completeness[i]),
+                data.trends.overall[i],
+                *[s.points[i] for s in data.trends.series],
+            ]
             for i, q in enumerate(data.trends.quarters)
         ]
         return Table(title, headers, rows)
