@@ -1,3 +1,4 @@
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -5,6 +6,22 @@ import pytest
 from partners.models import LocalAuthority, Pilot, Team, User
 
 from . import factories
+
+
+def _broker_of_this_test_process() -> None:
+    """Under pytest-xdist each test process sends its Celery tasks to a Redis database of its own
+    (gw0 keeps the configured one, gw1 the one before it, ...), so a worker started by one
+    process never takes another's tasks. Celery reads CELERY_BROKER_URL from the environment when
+    it first connects, which is after this runs."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if worker.startswith("gw") and url.startswith("redis://"):
+        base, _, database = url.rpartition("/")
+        number = int(database) if database.isdigit() else 0
+        os.environ["CELERY_BROKER_URL"] = f"{base}/{(number - int(worker[2:])) % 16}"
+
+
+_broker_of_this_test_process()
 
 
 @pytest.fixture(autouse=True)

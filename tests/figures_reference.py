@@ -190,14 +190,17 @@ class Pilot:
             if sustained is None or ended is None or sustained + ended == 0
             else percent(sustained, sustained + ended)
         )
-        fte = [Decimal(r.caseload["staff_fte"]) for r in returns if r.caseload.get("staff_fte")]
-        figures["staff_fte"] = rounded(sum(fte)) if fte else None
-        with_staff = [
-            r.caseload.get("people_supported") or 0 for r in returns if r.caseload.get("staff_fte")
+        fte = [
+            Decimal(r.caseload["staff_fte"])
+            for r in returns
+            if r.caseload.get("staff_fte") is not None
         ]
-        figures["caseload_per_fte"] = (
-            rounded(Decimal(sum(with_staff)) / sum(fte)) if fte and sum(fte) else None
-        )
+        figures["staff_fte"] = rounded(sum(fte)) if fte else None
+        # Caseload per FTE: people supported in the returns with some staff time, over that time.
+        staffed = [r for r in returns if r.caseload.get("staff_fte")]
+        staff_time = sum(Decimal(r.caseload["staff_fte"]) for r in staffed)
+        people = sum(r.caseload.get("people_supported") or 0 for r in staffed)
+        figures["caseload_per_fte"] = rounded(Decimal(people) / staff_time) if staffed else None
         return figures
 
     def data_quality(self, teams: list[Team], quarter: int) -> dict[str, Decimal | int | None]:

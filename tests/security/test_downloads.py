@@ -272,9 +272,9 @@ def _is_download(response) -> bool:
 
 def _body(response) -> bytes:
     if response.streaming:
-        body = b"".join(response.streaming_content)
-        response.close()
-        return body
+        # Reading it to the end closes it inside the test client, which keeps the database
+        # connection of the test's transaction open; response.close() here would not.
+        return b"".join(response.streaming_content)
     return response.content
 
 
