@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
 
-from fidelity.dashboards import figures
+from fidelity.dashboards import groups
 from fidelity.dashboards.caseload import (
     CaseloadSummary,
     DataQuality,
@@ -29,7 +29,6 @@ from fidelity.dashboards.figures import (
     WHOLE_PILOT,
     FrameworkInfo,
     Headline,
-    Heatmap,
     Scope,
     ScoreCell,
     Trends,
@@ -38,6 +37,7 @@ from fidelity.dashboards.figures import (
     framework_info,
     principle_trends,
 )
+from fidelity.dashboards.groups import Heatmap
 from fidelity.frameworks import scoring
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.selectors import improvement_actions_for_principles
@@ -330,7 +330,7 @@ def report_content(report: Report, *, today: datetime.date) -> dict:
         "completeness": str(headline.completeness),
         "headlines": headlines,
         "heatmap": _heatmap(
-            figures.heatmap(pilot=pilot, quarter=quarter, by="la", scope=scope, framework=framework)
+            groups.heatmap(pilot=pilot, quarter=quarter, by="la", scope=scope, framework=framework)
         ),
         "trends": _trends(
             principle_trends(

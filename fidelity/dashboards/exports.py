@@ -5,7 +5,7 @@ applied. Cells are plain values (None for no score); common.downloads makes them
 from __future__ import annotations
 
 from common.downloads import Table
-from fidelity.dashboards.figures import Heatmap
+from fidelity.dashboards.groups import Heatmap
 from fidelity.dashboards.selectors import PilotDashboard
 
 PANELS = {

@@ -19,10 +19,9 @@ from partners.models import LocalAuthority, Organisation, Pilot, Team
 
 
 class DashboardFilter(django_filters.FilterSet):
-    quarter = django_filters.ChoiceFilter(label="Quarter", method="keep_all")
-    since = django_filters.ChoiceFilter(
-        label="Trends from", method="keep_all", empty_label="Last 8 quarters"
-    )
+    # Their empty choices are set with the quarters, so no "---------" is added before them.
+    quarter = django_filters.ChoiceFilter(label="Quarter", method="keep_all", empty_label=None)
+    since = django_filters.ChoiceFilter(label="Trends from", method="keep_all", empty_label=None)
     zone = django_filters.MultipleChoiceFilter(
         label="Zones", field_name="local_authorities__zone", distinct=True
     )

@@ -19,26 +19,28 @@ from fidelity.dashboards.caseload import (
 )
 from fidelity.dashboards.figures import (
     DEFAULT_TREND_QUARTERS,
-    DRIFT_LEVELS,
-    GROUPINGS,
     WHOLE_PILOT,
-    DriftAlert,
     FrameworkInfo,
-    Group,
     Headline,
-    Heatmap,
     Scope,
     Trends,
     _completeness_by_quarter,
-    _drift_from,
     _headline_from,
-    _heatmap_from,
     _principle_means,
     _trends_from,
     dashboard_headline,
     default_quarter,
     facts,
     framework_info,
+)
+from fidelity.dashboards.groups import (
+    DRIFT_LEVELS,
+    GROUPINGS,
+    DriftAlert,
+    Group,
+    Heatmap,
+    _drift_from,
+    _heatmap_from,
     groups_of,
 )
 from fidelity.returns.quarters import Quarter

@@ -6,13 +6,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fidelity.dashboards.caseload import caseload_summary, data_quality, submission_status
-from fidelity.dashboards.figures import (
-    Scope,
-    dashboard_headline,
-    drift_alerts,
-    heatmap,
-    principle_trends,
-)
+from fidelity.dashboards.figures import Scope, dashboard_headline, principle_trends
+from fidelity.dashboards.groups import drift_alerts, heatmap
 from fidelity.returns.models import QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
 from tests import factories

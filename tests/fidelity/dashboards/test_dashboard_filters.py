@@ -65,3 +65,12 @@ def test_quarter_range_picks_where_trends_start(world):
 def test_approved_only_leaves_provisional_returns_out_of_the_scope(world):
     assert not _filter(world, None).scope().approved_only
     assert _filter(world, {"approved": "on"}).scope().approved_only
+
+
+def test_each_quarter_choice_starts_with_its_default_once(world):
+    fields = _filter(world, None).form.fields
+    assert list(fields["quarter"].choices)[0] == ("", "Latest past its deadline (2026-27 Q2)")
+    assert [label for value, label in fields["quarter"].choices if value == ""] == [
+        "Latest past its deadline (2026-27 Q2)"
+    ]
+    assert [label for value, label in fields["since"].choices if value == ""] == ["Last 8 quarters"]
