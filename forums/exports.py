@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.formats import date_format
 from weasyprint import HTML
 
 from common.downloads import Table
@@ -50,7 +51,7 @@ def summary_table(sections: Iterable[PrincipleSection]) -> Table:
             for item in theme.items:
                 actions = "; ".join(
                     f"{a.what} ({a.owner}, {a.status_label}"
-                    + (f", due {a.due_date:%d %b %Y})" if a.due_date else ")")
+                    + (f", due {date_format(a.due_date)})" if a.due_date else ")")
                     for a in item.actions
                 )
                 rows.append(

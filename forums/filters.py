@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.utils.formats import date_format
 
 from partners.models import Pilot, Zone
 
@@ -79,7 +80,7 @@ class ChallengeFilter(django_filters.FilterSet):
         if data.get("zone"):
             parts.append(f"Zone: {data['zone'].name}")
         if data.get("date_from"):
-            parts.append(f"From {data['date_from']:%d %b %Y}")
+            parts.append(f"From {date_format(data['date_from'])}")
         if data.get("date_to"):
-            parts.append(f"To {data['date_to']:%d %b %Y}")
+            parts.append(f"To {date_format(data['date_to'])}")
         return "; ".join(["Published sessions only", *parts])

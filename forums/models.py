@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
 
 from partners.models import LocalAuthority, Organisation, Pilot
 
@@ -91,7 +92,7 @@ class ForumSession(models.Model):
 
     def __str__(self) -> str:
         focus = self.principle_code or "general"
-        return f"{self.series.title}: {self.date:%d %b %Y} ({focus})"
+        return f"{self.series.title}: {date_format(self.date)} ({focus})"
 
     @property
     def pilot(self) -> Pilot:

@@ -6,9 +6,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from fidelity.peer_review.models import PeerReview, PeerReviewStatus
 from fidelity.peer_review.selectors import peer_reviews_visible_to
@@ -169,14 +171,33 @@ class HistoryEntry:
     new: str
 
 
-def _value_text(value: Any) -> str:
-    if value is None or value == "":
-        return "(blank)"
-    if value is True:
-        return "Yes"
-    if value is False:
-        return "No"
-    return str(value)
+class _ValueText:
+    """A changed field's value as people read it: a status by its label, a person or team by
+    name, a time as "30 November 2026, 19:42" in local time, a date as "20 October 2026"."""
+
+    def __init__(self) -> None:
+        self._names: dict[tuple[type[models.Model], Any], str] = {}
+
+    def __call__(self, field: models.Field, value: Any) -> str:
+        if value is None or value == "":
+            return "(blank)"
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if field.is_relation:
+            return self._name(field.related_model, value)
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, datetime.date):
+            return date_format(value)
+        return str(value)
+
+    def _name(self, model: type[models.Model], pk: Any) -> str:
+        if (model, pk) not in self._names:
+            related = model._default_manager.filter(pk=pk).first()
+            self._names[model, pk] = str(related) if related else "(deleted)"
+        return self._names[model, pk]
 
 
 def return_history(*, qa_return: QAReturn) -> list[HistoryEntry]:
@@ -190,6 +211,7 @@ def return_history(*, qa_return: QAReturn) -> list[HistoryEntry]:
     if first is None:
         return []
     since = first.history_date
+    value_text = _ValueText()
     entries: list[HistoryEntry] = []
     sources = [
         (qa_return.history.all(), lambda r: "Return"),
@@ -234,8 +256,8 @@ def return_history(*, qa_return: QAReturn) -> list[HistoryEntry]:
                         who,
                         describe(record),
                         str(field.verbose_name).capitalize(),
-                        _value_text(change.old),
-                        _value_text(change.new),
+                        value_text(field, change.old),
+                        value_text(field, change.new),
                     )
                 )
     entries.sort(key=lambda e: e.when, reverse=True)

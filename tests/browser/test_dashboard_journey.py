@@ -91,3 +91,35 @@ def test_team_leader_sees_their_team_against_the_pilot_average(scored_pilot, use
     expect(page.locator("#team-trend-chart")).to_be_visible()
     user_browser.screenshot("dashboard-team-bolton")
     user_browser.assert_accessible()
+
+
+# The web heat map uses the PDF's palette (reports/static/reports/report.css).
+BAND_COLOURS = {
+    "band-high": ("rgb(29, 122, 63)", "rgb(255, 255, 255)"),
+    "band-good": ("rgb(140, 198, 140)", "rgb(11, 12, 12)"),
+    "band-fair": ("rgb(255, 210, 122)", "rgb(11, 12, 12)"),
+    "band-low": ("rgb(212, 53, 28)", "rgb(255, 255, 255)"),
+    "band-none": ("rgb(243, 242, 241)", "rgb(80, 90, 95)"),
+}
+
+PAINTED_CELLS = """cells => cells.map(td => [
+    td.className,
+    getComputedStyle(td).backgroundColor,
+    getComputedStyle(td.querySelector('a')).color,
+])"""
+
+
+def test_heat_map_cells_are_painted_in_their_band_colour(scored_pilot, user_browser):
+    user_browser.login("manager")
+    page = user_browser.page
+    page.goto("/dashboard/")
+    expect(page.locator("#heatmap-la")).to_contain_text("Stockport")
+    cells = page.locator("#heatmap-la td[class^='band-']").evaluate_all(PAINTED_CELLS)
+    assert len({css_class for css_class, _, _ in cells}) >= 3
+    assert [(c, bg, fg) for c, bg, fg in cells if BAND_COLOURS[c] != (bg, fg)] == []
+
+    page.locator("#heatmap-la").get_by_role("link", name="Bolton", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("^Bolton: 2026-27 Q2"))).to_be_visible()
+    cells = page.locator(".heatmap td[class^='band-']").evaluate_all(PAINTED_CELLS)
+    assert cells
+    assert [(c, bg, fg) for c, bg, fg in cells if BAND_COLOURS[c] != (bg, fg)] == []

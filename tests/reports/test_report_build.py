@@ -57,6 +57,16 @@ def test_pilot_report_shows_scores_las_submissions_and_the_lowest_principles_cha
     assert pages == report.current_version.page_count >= 5
 
 
+def test_report_dates_read_as_on_every_page(scored_world, request_report):
+    report = request_report(scored_world.pilot, scored_world.manager)
+
+    text, _ = pdf_text(report.current_version)
+    assert "Returns due by 20 October 2026" in text  # the cover
+    assert "Returns for 2026-27 Q2 (due 20 October 2026)" in text
+    assert "due 31 October 2026" in text  # the forum action
+    assert "2026-10-20" not in text and "2026-10-31" not in text
+
+
 def test_local_authority_report_shows_only_that_authority(scored_world, request_report):
     report = request_report(scored_world.wigan, scored_world.manager)
 

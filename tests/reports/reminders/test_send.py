@@ -16,7 +16,7 @@ from reports.reminders.services import digests_send, reminders_send
 from tests.fidelity.factories import make_return, use_default_framework
 from tests.forums.factories import make_session
 
-# Financial quarters, deadline 20 days after the quarter ends: 2026-27 Q2 is due 20 Oct 2026.
+# Financial quarters, deadline 20 days after the quarter ends: 2026-27 Q2 is due 20 October 2026.
 TEN_DAYS_BEFORE = datetime.date(2026, 10, 10)
 THREE_DAYS_BEFORE = datetime.date(2026, 10, 17)
 DAY_AFTER = datetime.date(2026, 10, 21)
@@ -165,8 +165,8 @@ def test_the_digest_lists_overdue_returns_returns_to_review_and_overdue_actions(
     assert digest.subject == "Test pilot: weekly QA digest, 26 October 2026"
     body = digest.body
     overdue = body.split("Overdue returns (2)")[1].split("Returns waiting")[0]
-    assert "HF Wigan, 2026-27 Q2: due 20 Oct 2026, draft" in overdue
-    assert "HF Bury, 2026-27 Q2: due 20 Oct 2026, not started" in overdue
+    assert "HF Wigan, 2026-27 Q2: due 20 October 2026, draft" in overdue
+    assert "HF Bury, 2026-27 Q2: due 20 October 2026, not started" in overdue
     review = body.split("Returns waiting for your review (1)")[1].split("Overdue forum")[0]
     assert "HF Bolton, 2026-27 Q2" in review
     improvements = body.split("Overdue improvement actions (1)")[1].split("Overdue forum")[0]

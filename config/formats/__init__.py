@@ -1,0 +1,1 @@
+"""Our date formats, which win over the locale's own (settings.FORMAT_MODULE_PATH)."""
