@@ -393,13 +393,21 @@ def actions_visible_to(*, user: User) -> QuerySet[Action]:
 
 
 def open_actions(
-    *, user: User, owner: str = "", principle_code: str | None = None
+    *,
+    user: User,
+    owner: str = "",
+    principle_code: str | None = None,
+    overdue_on: datetime.date | None = None,
 ) -> QuerySet[Action]:
+    """The actions tracker's rows: open actions, by owner and principle; only those past their
+    due date on `overdue_on` when it is given."""
     actions = actions_visible_to(user=user).exclude(status=ActionStatus.DONE)
     if owner:
         actions = actions.filter(owner__iexact=owner)
     if principle_code is not None:
         actions = actions.filter(principle_code=principle_code)
+    if overdue_on is not None:
+        actions = actions.filter(due_date__lt=overdue_on)
     return actions.order_by("owner", "principle_code", "due_date", "pk")
 
 
@@ -462,12 +470,9 @@ def drafts_to_publish(*, user: User) -> QuerySet[ForumSession]:
 
 
 def overdue_actions(*, user: User, today: datetime.date) -> QuerySet[Action]:
-    return (
-        Action.objects.filter(session__in=sessions_editable_by(user=user), due_date__lt=today)
-        .exclude(status=ActionStatus.DONE)
-        .select_related("session")
-        .order_by("due_date")
-    )
+    """Open actions past their due date, soonest due first: the rows of the actions tracker's
+    overdue view, so the home panel's count is the number of rows its link shows."""
+    return open_actions(user=user, overdue_on=today).order_by("due_date", "pk")
 
 
 def latest_published_session(*, user: User) -> ForumSession | None:

@@ -370,17 +370,22 @@ def principle_challenges(request: HttpRequest, code: str) -> HttpResponse:
 def actions(request: HttpRequest) -> HttpResponse:
     owner = request.GET.get("owner", "").strip()
     principle = request.GET.get("principle")
+    overdue_only = request.GET.get("overdue") == "1"
     pilot = selectors.reading_pilot(user=request.user)
-    open_actions = selectors.open_actions(
-        user=request.user, owner=owner, principle_code=principle or None
-    )
     today = timezone.localdate()
+    open_actions = selectors.open_actions(
+        user=request.user,
+        owner=owner,
+        principle_code=principle or None,
+        overdue_on=today if overdue_only else None,
+    )
     return render(
         request,
         "forums/actions.html",
         {
             "groups": selectors.actions_by_owner(open_actions),
             "overdue_count": sum(1 for a in open_actions if a.is_overdue(today)),
+            "overdue_only": overdue_only,
             "today": today,
             "titles": selectors.principle_titles(pilot=pilot),
             "owner": owner,
@@ -414,9 +419,11 @@ def home_panel(request: HttpRequest) -> HttpResponse:
     facilitating = pilots_facilitated_by(user=user).exists()
     context = {"facilitating": facilitating}
     if facilitating:
+        overdue = selectors.overdue_actions(user=user, today=today)
         context.update(
             drafts=list(selectors.drafts_to_publish(user=user)[:5]),
-            overdue=list(selectors.overdue_actions(user=user, today=today)[:5]),
+            overdue=list(overdue[:5]),
+            overdue_count=overdue.count(),
         )
     else:
         context["latest"] = selectors.latest_published_session(user=user)

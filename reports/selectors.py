@@ -1,9 +1,14 @@
 """Reads: which reports a person may see, download and request.
 
 - A pilot manager sees, requests and rebuilds every report of the pilots they manage.
-- A team leader sees and downloads the reports whose scope is one of their team's local
-  authorities or their team's organisation; nothing else, and may not request.
+- A team leader sees and downloads every report of their team: the whole-pilot report of its
+  pilot, the reports of the zones its local authorities are in, of those local authorities and
+  of its organisation. Not another local authority's, zone's or organisation's, and may not
+  request or rebuild.
 - Everyone else sees no report. Anything outside this answers 404.
+
+`reports_visible_to` is the one rule: the reports page, the home panel, the detail, progress
+and download views all read through it.
 """
 
 from __future__ import annotations
@@ -21,11 +26,15 @@ from .models import Report, ReportStatus, ReportVersion, ScopeKind
 def reports_visible_to(*, user: User) -> QuerySet[Report]:
     if not user.is_authenticated:
         return Report.objects.none()
-    teams = access.teams_led_by(user=user)
+    teams = access.teams_led_by(user=user).values("pk")
+    own_pilots = Pilot.objects.filter(organisations__teams__in=teams).values("pk")
+    own_zones = Zone.objects.filter(local_authorities__teams__in=teams).values("pk")
     own_las = LocalAuthority.objects.filter(teams__in=teams).values("pk")
     own_orgs = Organisation.objects.filter(teams__in=teams).values("pk")
     return Report.objects.filter(
         Q(pilot__in=access.pilots_managed_by(user=user))
+        | Q(scope_kind=ScopeKind.PILOT, pilot__in=own_pilots)
+        | Q(scope_kind=ScopeKind.ZONE, zone__in=own_zones)
         | Q(scope_kind=ScopeKind.LOCAL_AUTHORITY, local_authority__in=own_las)
         | Q(scope_kind=ScopeKind.ORGANISATION, organisation__in=own_orgs)
     ).select_related(

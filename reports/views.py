@@ -3,8 +3,6 @@ the work; every report is fetched through a selector that answers 404 for anyone
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -20,7 +18,7 @@ from partners.models import SecurityEventKind
 from . import selectors, services
 from .forms import QuarterFilterForm, ReportRequestForm
 from .models import ReportVersion
-from .reminders.selectors import reminders_of
+from .reminders.selectors import RECENT_DAYS, recent_reminders_of
 
 
 def _quarters(request: HttpRequest) -> list:
@@ -136,8 +134,9 @@ def home_panel(request: HttpRequest) -> HttpResponse:
         "reports/_home_panel.html",
         {
             "reports": selectors.latest_ready_reports(user=request.user),
-            "reminder_count": reminders_of(user=request.user)
-            .filter(date__gte=timezone.localdate() - timedelta(days=30))
-            .count(),
+            "reminder_count": recent_reminders_of(
+                user=request.user, today=timezone.localdate()
+            ).count(),
+            "recent_days": RECENT_DAYS,
         },
     )

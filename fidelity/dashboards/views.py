@@ -8,6 +8,7 @@ and keeps its state in the URL, so any view of the dashboard can be bookmarked a
 from __future__ import annotations
 
 import hashlib
+import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -34,6 +35,8 @@ from fidelity.returns.selectors import team_next_steps
 from partners import access
 from partners.audit import record_event
 from partners.models import LocalAuthority, Organisation, Pilot, SecurityEventKind
+
+logger = logging.getLogger(__name__)
 
 
 def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
@@ -111,14 +114,30 @@ def _trend_table(trends: Trends, link_for=None) -> list:
     ]
 
 
+def _cache_get(key: str) -> dict | None:
+    """The cached panels, or None; a cache that is down (Redis restarting) is a miss, not a 500."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("Dashboard cache unavailable; rendering afresh", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, panels: dict) -> None:
+    try:
+        cache.set(key, panels, settings.DASHBOARD_CACHE_SECONDS)
+    except Exception:
+        logger.warning("Dashboard cache unavailable; panels not kept", exc_info=True)
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     pilot, pilots = _managed_pilot(request)
     cache_key = _panels_cache_key(pilot, pilots, request)
-    cached = cache.get(cache_key) if cache_key else None
+    cached = _cache_get(cache_key) if cache_key else None
     if cached is None:
         cached = _render_dashboard(pilot, pilots, request)
         if cache_key:
-            cache.set(cache_key, cached, settings.DASHBOARD_CACHE_SECONDS)
+            _cache_set(cache_key, cached)
     # Both parts are our own rendered templates, kept as plain strings in the cache.
     if request.htmx and not request.htmx.history_restore_request:
         return HttpResponse(mark_safe(cached["panels"]))  # noqa: S308

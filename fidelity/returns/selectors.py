@@ -134,9 +134,11 @@ class TeamReturnStatus:
         return self.qa_return is not None and workflow.awaits_review(status=self.qa_return.status)
 
 
-def quarter_return_statuses(*, pilot: Pilot, quarter: Quarter) -> list[TeamReturnStatus]:
+def quarter_return_statuses(
+    *, pilot: Pilot, quarter: Quarter, today: datetime.date | None = None
+) -> list[TeamReturnStatus]:
     """Every active team of the pilot with its return for the quarter (if any) and its status."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     deadline = quarter.deadline(pilot.return_deadline_days)
     returns = {
         r.team_id: r
@@ -159,6 +161,63 @@ def quarter_return_statuses(*, pilot: Pilot, quarter: Quarter) -> list[TeamRetur
         )
         for team in teams.order_by("name")
     ]
+
+
+@dataclass(frozen=True)
+class ReviewQuarter:
+    """A pilot's returns for one quarter as the review list shows them, one row a team, with the
+    counts the home panel quotes. The panel and the page both read them from here, so a number
+    on the panel is the number of rows its link shows."""
+
+    pilot: Pilot
+    quarter: Quarter
+    statuses: list[TeamReturnStatus]
+
+    @property
+    def waiting(self) -> int:
+        """Rows with a return for the manager to approve or send back."""
+        return sum(1 for s in self.statuses if s.awaits_review)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for s in self.statuses if s.status == "overdue")
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """(status label, rows) for each status present, in label order."""
+        counts: dict[str, int] = {}
+        for row in self.statuses:
+            counts[row.status_label] = counts.get(row.status_label, 0) + 1
+        return sorted(counts.items())
+
+
+def review_quarter(*, pilot: Pilot, quarter: Quarter, today: datetime.date) -> ReviewQuarter:
+    return ReviewQuarter(
+        pilot=pilot,
+        quarter=quarter,
+        statuses=quarter_return_statuses(pilot=pilot, quarter=quarter, today=today),
+    )
+
+
+def review_quarters_to_act_on(*, pilot: Pilot, today: datetime.date) -> list[ReviewQuarter]:
+    """The quarters in which a manager of the pilot has something to do, newest first: every
+    quarter with a return waiting for review, and this quarter and the last one when a return is
+    overdue in them."""
+    current = Quarter.containing(today, pilot.quarter_convention)
+    awaiting = [s for s in ReturnStatus if workflow.awaits_review(status=s)]
+    indexes = set(
+        QAReturn.objects.filter(
+            team__organisation__pilot=pilot, team__is_active=True, status__in=awaiting
+        ).values_list("quarter_index", flat=True)
+    )
+    indexes |= {current.index, current.previous().index}
+    quarters = [
+        review_quarter(
+            pilot=pilot, quarter=Quarter.from_index(index, pilot.quarter_convention), today=today
+        )
+        for index in sorted(indexes, reverse=True)
+    ]
+    return [q for q in quarters if q.waiting or q.overdue]
 
 
 @dataclass(frozen=True)
@@ -328,9 +387,9 @@ class TeamPanelItem:
 @dataclass(frozen=True)
 class ManagerPanelItem:
     pilot: Pilot
-    waiting: int
-    overdue: int
-    quarter: Quarter
+    # Each quarter with returns waiting for review or overdue, newest first; each links to its
+    # review list, whose rows its counts are.
+    quarters: list[ReviewQuarter]
 
 
 @dataclass(frozen=True)
@@ -368,22 +427,10 @@ def home_panel_for(*, user: User, today: datetime.date) -> HomePanel:
                 ],
             )
         )
-    awaiting_review = [s for s in ReturnStatus if workflow.awaits_review(status=s)]
-    manager_items = []
-    for pilot in access.pilots_managed_by(user=user):
-        quarter = Quarter.containing(today, pilot.quarter_convention)
-        statuses = quarter_return_statuses(pilot=pilot, quarter=quarter.previous())
-        statuses += quarter_return_statuses(pilot=pilot, quarter=quarter)
-        manager_items.append(
-            ManagerPanelItem(
-                pilot=pilot,
-                waiting=QAReturn.objects.filter(
-                    team__organisation__pilot=pilot, status__in=awaiting_review
-                ).count(),
-                overdue=sum(1 for s in statuses if s.status == "overdue"),
-                quarter=quarter,
-            )
-        )
+    manager_items = [
+        ManagerPanelItem(pilot=pilot, quarters=review_quarters_to_act_on(pilot=pilot, today=today))
+        for pilot in access.pilots_managed_by(user=user)
+    ]
     review_items = (
         peer_reviews_visible_to(user=user)
         .filter(reviewer=user)

@@ -36,7 +36,6 @@ from fidelity.returns.selectors import (
     get_return_for_user,
     home_panel_for,
     quarter_of_today,
-    quarter_return_statuses,
     quarters_to_open,
     return_comment_to_answer,
     return_display_status,
@@ -45,6 +44,7 @@ from fidelity.returns.selectors import (
     return_is_reviewable_by,
     return_progress,
     returns_visible_to,
+    review_quarter,
 )
 from fidelity.returns.services import (
     ConflictError,
@@ -364,10 +364,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
             quarter = Quarter.from_slug(request.GET["quarter"], pilot.quarter_convention)
         except ValueError:
             messages.error(request, "That quarter was not recognised; showing this quarter.")
-    statuses = quarter_return_statuses(pilot=pilot, quarter=quarter)
-    counts = {}
-    for row in statuses:
-        counts[row.status_label] = counts.get(row.status_label, 0) + 1
+    returns = review_quarter(pilot=pilot, quarter=quarter, today=timezone.localdate())
     return render(
         request,
         "fidelity/review_list.html",
@@ -378,8 +375,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "deadline": quarter.deadline(pilot.return_deadline_days),
             "previous": quarter.previous(),
             "next": quarter.next() if quarter.index < current.index else None,
-            "statuses": statuses,
-            "counts": sorted(counts.items()),
+            "statuses": returns.statuses,
+            "counts": returns.counts,
         },
     )
 

@@ -137,5 +137,14 @@ def reminders_of(*, user: User) -> QuerySet[Reminder]:
     return Reminder.objects.filter(recipient=user).select_related("pilot", "team")
 
 
+RECENT_DAYS = 30
+
+
+def recent_reminders_of(*, user: User, today: datetime.date) -> QuerySet[Reminder]:
+    """The reminders sent to this person in the last RECENT_DAYS days: the home panel counts them
+    and its link lists them."""
+    return reminders_of(user=user).filter(date__gte=today - datetime.timedelta(days=RECENT_DAYS))
+
+
 def get_reminder_for_user(*, user: User, pk: int) -> Reminder:
     return get_object_or_404(reminders_of(user=user), pk=pk)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partners import access
@@ -17,11 +18,17 @@ from .forms import ReminderSettingsForm
 
 @require_GET
 def reminders(request: HttpRequest) -> HttpResponse:
+    recent = request.GET.get("recent") == "1"
+    if recent:
+        shown = selectors.recent_reminders_of(user=request.user, today=timezone.localdate())
+    else:
+        shown = selectors.reminders_of(user=request.user)
     return render(
         request,
         "reports/reminders/list.html",
         {
-            "reminders": selectors.reminders_of(user=request.user)[:200],
+            "reminders": shown[:200],
+            "recent_days": selectors.RECENT_DAYS if recent else None,
             "managed_pilots": access.pilots_managed_by(user=request.user),
         },
     )

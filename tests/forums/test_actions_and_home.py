@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -73,3 +74,26 @@ def test_home_panel_shows_others_the_latest_published_session(client, world):
     client.force_login(world.lead_bolton)
     response = client.get(reverse("forums:home_panel"))
     assert response.context["latest"] == latest
+
+
+def test_the_facilitators_overdue_count_is_the_rows_its_link_shows(client, world):
+    """Seven overdue actions, one of them on another pilot's session the facilitator cannot see,
+    one done and one not yet due: the panel's count and the tracker's rows agree."""
+    today = timezone.localdate()
+    session = make_session(world.pilot, principle_code="P2")
+    for n in range(6):
+        _action(session, f"Overdue {n}", "Pilot manager", today - datetime.timedelta(days=n + 1))
+    _action(session, "Done late", "Pilot manager", today - datetime.timedelta(days=9), "done")
+    _action(session, "Not yet due", "Lead provider", today + datetime.timedelta(days=9))
+    far_away = make_session(world.other_pilot, principle_code="P2")
+    _action(far_away, "Someone else's", "Far Away Trust", today - datetime.timedelta(days=2))
+    client.force_login(world.facilitator)
+
+    panel = client.get(reverse("forums:home_panel")).content.decode()
+    link = f"{reverse('forums:actions')}?overdue=1"
+    assert "<strong>6</strong> overdue forum actions, the 5 longest overdue" in panel
+    assert f'href="{link}"' in panel
+    tracker = client.get(link).content.decode()
+    rows = sum(body.count("<tr>") for body in re.findall(r"<tbody>(.*?)</tbody>", tracker, re.S))
+    assert rows == 6
+    assert "Not yet due" not in tracker and "Someone else's" not in tracker

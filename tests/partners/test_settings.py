@@ -30,6 +30,7 @@ def test_production_mode_passes_check_deploy_with_no_warnings():
         DJANGO_ENV="production",
         SECRET_KEY="x" * 20 + "a-long-random-production-key-0123456789",
         ALLOWED_HOSTS="qa.example.org",
+        CACHE_URL="redis://127.0.0.1:6379/1",  # as docker-compose.yml sets it
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

@@ -5,8 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fidelity.returns.quarters import Quarter
+from partners.models import Role
+from reports import selectors
 from reports.models import Report, ReportStatus
 from reports.services import report_request
+from tests import factories
 
 Q2 = Quarter(2026, 2)
 
@@ -127,24 +130,35 @@ def test_manager_downloads_the_pdf_through_the_app(client, scored_world, build):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_team_leader_downloads_their_las_and_organisations_reports(client, scored_world, build):
-    own_la = build(scored_world.bolton)
-    own_org = build(scored_world.bolton_team.organisation)
-    client.force_login(scored_world.lead_bolton)
-    for report in (own_la, own_org):
-        assert client.get(reverse("reports:download", args=[report.pk])).status_code == 200
-
-
-@pytest.mark.parametrize("scope", ["pilot", "wigan", "bury_org", "zone"])
-def test_team_leader_cannot_see_other_reports(client, scored_world, build, scope):
+@pytest.mark.parametrize("scope", ["pilot", "zone", "la", "organisation"])
+def test_team_leader_opens_and_downloads_every_report_of_their_team(
+    client, scored_world, build, scope
+):
     target = {
         "pilot": scored_world.pilot,
-        "wigan": scored_world.wigan,
-        "bury_org": scored_world.bury_team.organisation,
         "zone": scored_world.bolton.zone,
+        "la": scored_world.bolton,
+        "organisation": scored_world.bolton_team.organisation,
     }[scope]
     report = build(target)
-    client.force_login(scored_world.lead_bury if scope != "bury_org" else scored_world.lead_bolton)
+    client.force_login(scored_world.lead_bolton)
+    for name in ("reports:detail", "reports:download", "reports:progress"):
+        assert client.get(reverse(name, args=[report.pk])).status_code == 200
+    url = reverse("reports:download_version", args=[report.pk, 1])
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("scope", ["wigan", "bury_org", "other_zone"])
+def test_team_leader_cannot_see_another_las_zones_or_organisations_report(
+    client, scored_world, build, scope
+):
+    target = {
+        "wigan": scored_world.wigan,
+        "bury_org": scored_world.bury_team.organisation,
+        "other_zone": scored_world.bury.zone,
+    }[scope]
+    report = build(target)
+    client.force_login(scored_world.lead_bolton)
     for name in ("reports:detail", "reports:download", "reports:progress"):
         assert client.get(reverse(name, args=[report.pk])).status_code == 404
 
@@ -166,13 +180,36 @@ def test_older_versions_stay_downloadable(client, scored_world, build):
 
 
 def test_reports_page_lists_only_what_the_team_leader_may_open(client, scored_world, build):
-    build(scored_world.pilot)
     build(scored_world.bolton)
+    build(scored_world.wigan)
     client.force_login(scored_world.lead_bolton)
     response = client.get(reverse("reports:index"), {"quarter": "2026-q2"})
     assert "Local authority: Bolton" in response.text
-    assert "Pilot: Test pilot" not in response.text
+    assert "Local authority: Wigan" not in response.text
     assert "Request a report" not in response.text
+
+
+def test_team_leader_sees_the_pilot_report_the_manager_built(client, scored_world, build):
+    """The user's story: the manager builds the quarter's pilot report; the team leader's reports
+    page lists it instead of saying there is no report for the quarter."""
+    report = build(scored_world.pilot)
+    client.force_login(scored_world.lead_bolton)
+    response = client.get(reverse("reports:index"), {"quarter": "2026-q2"})
+    assert "No report for this quarter yet" not in response.text
+    assert "Pilot: Test pilot" in response.text
+    assert reverse("reports:download", args=[report.pk]) in response.text
+    panel = client.get(reverse("reports:home_panel"))
+    assert reverse("reports:download", args=[report.pk]) in panel.text
+
+
+def test_a_team_leader_sees_each_report_once(client, scored_world, build):
+    """Two teams of one organisation, in one zone, led by one person: still one row a report."""
+    factories.assign(
+        scored_world.lead_bolton, Role.TEAM_LEADER, scored_world.pilot, scored_world.wigan_team
+    )
+    reports = [build(s) for s in (scored_world.pilot, scored_world.bolton.zone)]
+    visible = selectors.reports_visible_to(user=scored_world.lead_bolton)
+    assert sorted(visible.values_list("pk", flat=True)) == sorted(r.pk for r in reports)
 
 
 def test_reports_page_defaults_to_the_last_quarter(client, scored_world):

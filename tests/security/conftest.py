@@ -39,6 +39,9 @@ class SecurityWorld:
     other_action: Action
     report: Report
     other_report: Report
+    wigan_report: Report
+    north_report: Report
+    northern_lights_report: Report
     reminder: Reminder
     other_reminder: Reminder
     peer_review: PeerReview
@@ -61,11 +64,13 @@ class SecurityWorld:
         }
 
 
-def _report(pilot: Pilot, user: User) -> Report:
+def _report(pilot: Pilot, user: User, scope_kind: str = ScopeKind.PILOT, **scope) -> Report:
+    """A ready report with one version: the whole pilot's, or that of the zone, local authority
+    or organisation passed as `zone=`, `local_authority=` or `organisation=`."""
     report = Report.objects.create(
         pilot=pilot,
-        scope_kind=ScopeKind.PILOT,
-        scope_key=f"pilot:{pilot.pk}",
+        scope_kind=scope_kind,
+        **scope,
         year=2026,
         quarter=1,
         quarter_index=2026 * 4,
@@ -142,6 +147,16 @@ def secure_world(world) -> SecurityWorld:
         other_action=other_action,
         report=_report(world.pilot, world.manager),
         other_report=_report(world.other_pilot, world.other_manager),
+        wigan_report=_report(
+            world.pilot, world.manager, ScopeKind.LOCAL_AUTHORITY, local_authority=world.wigan
+        ),
+        north_report=_report(world.pilot, world.manager, ScopeKind.ZONE, zone=world.bury.zone),
+        northern_lights_report=_report(
+            world.pilot,
+            world.manager,
+            ScopeKind.ORGANISATION,
+            organisation=world.bury_team.organisation,
+        ),
         reminder=_reminder(world.lead_bolton, world.pilot),
         other_reminder=_reminder(world.lead_other, world.other_pilot),
         peer_review=_peer_review(world.bolton_team, reviewer, world.manager),

@@ -5,7 +5,13 @@ pilot's returns, teams, LAs, zones or organisations (fidelity.dashboards.data_ve
 transaction that never commits, so they run the after-commit callbacks by hand.
 """
 
+import uuid
+
+import environ
 import pytest
+import redis
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
 from fidelity.dashboards.models import PilotDataVersion
@@ -14,6 +20,9 @@ from fidelity.returns.services import return_send_back, return_store_scores
 from partners.models import Pilot
 from tests import factories
 from tests.fidelity.factories import fill_return, make_return, use_default_framework
+
+# A database of its own: the broker uses others (CI: 15 and below, one per test process).
+REDIS_CACHE_URL = "redis://127.0.0.1:6379/12"
 
 
 def _dashboard(client):
@@ -34,6 +43,37 @@ def test_a_repeated_dashboard_request_is_served_from_the_cache(
     first = _dashboard(client)
     with django_assert_max_num_queries(6):
         assert _dashboard(client) == first
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the Redis this machine and CI run, configured from a CACHE_URL the
+    way config/settings.py reads it, under a key prefix of this test's own (several test
+    processes share the database); the test's keys are deleted afterwards."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {**environ.Env.cache_url_config(REDIS_CACHE_URL), "KEY_PREFIX": prefix}
+    }
+    client = redis.Redis.from_url(REDIS_CACHE_URL)
+    yield lambda: sorted(k.decode() for k in client.scan_iter(f"{prefix}:*"))
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+def test_the_dashboard_is_cached_in_redis_as_production_configures_it(
+    client, world, redis_cache, django_assert_max_num_queries
+):
+    assert isinstance(caches["default"], RedisCache)
+    use_default_framework(world.pilot)
+    make_return(world.bolton_team, 2026, 2, fill=3)
+    client.force_login(world.manager)
+    assert redis_cache() == []
+    first = _dashboard(client)
+    [key] = redis_cache()
+    assert "fidelity:dashboard-panels:" in key
+    with django_assert_max_num_queries(6):
+        assert _dashboard(client) == first
+    assert redis_cache() == [key]
 
 
 def test_a_submitted_return_shows_at_once_despite_the_cache(
@@ -141,3 +181,14 @@ def test_sending_a_return_back_moves_the_data_version_and_it_stops_counting(
     after = _dashboard(client)
     assert "1.00" not in after
     assert "1 of 3 teams" in after
+
+
+def test_the_dashboard_still_opens_when_its_cache_is_down(client, world, settings):
+    # A Redis that does not answer (a closed port): the page is rendered afresh, not a 500.
+    settings.CACHES = {"default": environ.Env.cache_url_config("redis://127.0.0.1:1/0")}
+    use_default_framework(world.pilot)
+    make_return(world.bolton_team, 2026, 2, fill=3)
+    client.force_login(world.manager)
+    response = client.get(reverse("fidelity:dashboard"), {"quarter": "2026-q2"})
+    assert response.status_code == 200
+    assert "3.00" in response.content.decode()

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 
 from fidelity.returns.models import ReturnStatus
 from fidelity.returns.quarters import Quarter
@@ -66,14 +67,30 @@ def test_home_panel_for_a_team_leader_shows_this_quarters_return_and_those_sent_
     assert not panel.review_items.exists()
 
 
-def test_home_panel_for_a_manager_counts_returns_waiting_for_review(world, framework):
+def test_home_panel_for_a_manager_counts_returns_waiting_for_review_by_quarter(world, framework):
     _make(world.bolton_team, DUE, ReturnStatus.SUBMITTED)
     _make(world.wigan_team, DUE, ReturnStatus.APPROVED)
+    _make(world.bury_team, DUE.previous(), ReturnStatus.SUBMITTED)
     _make(world.other_team, DUE, ReturnStatus.SUBMITTED)
     panel = home_panel_for(user=world.manager, today=TODAY)
     [item] = panel.manager_items
-    assert (item.pilot, item.waiting, item.quarter) == (world.pilot, 1, CURRENT)
+    assert item.pilot == world.pilot
+    # The due quarter: Bolton waits, Bury is overdue; the quarter before: Bury waits, Bolton and
+    # Wigan are overdue. This quarter has nothing to do yet, so it has no line.
+    assert [(q.quarter, q.waiting, q.overdue) for q in item.quarters] == [
+        (DUE, 1, 1),
+        (DUE.previous(), 1, 2),
+    ]
     assert panel.team_items == []
+
+
+def test_home_panel_tells_a_manager_with_nothing_to_do_so(world, framework):
+    for team in (world.bolton_team, world.wigan_team, world.bury_team):
+        _make(team, DUE, ReturnStatus.APPROVED)
+    panel = home_panel_for(user=world.manager, today=TODAY)
+    assert [(item.pilot, item.quarters) for item in panel.manager_items] == [(world.pilot, [])]
+    text = render_to_string("fidelity/_home_panel.html", {"panel": panel})
+    assert "Test pilot: no return waiting for review and none overdue." in text
 
 
 def test_home_panel_is_empty_for_someone_with_no_team_or_pilot(world):

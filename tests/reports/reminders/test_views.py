@@ -55,6 +55,27 @@ def test_the_home_panel_links_to_recent_reminders(client, world):
     assert reverse("reports:reminders") in panel.text
 
 
+def test_the_home_panels_reminder_count_is_the_rows_its_link_shows(client, world):
+    """Reminders over a year: the panel counts those of the last 30 days, and its link lists
+    exactly those, not the whole year's."""
+    today = timezone.localdate()
+    for days_ago in (0, 5, 30, 31, 90, 200, 365):
+        reminder = _reminder(world.lead_bolton, world.pilot, subject=f"Sent {days_ago} days ago")
+        reminder.date = today - datetime.timedelta(days=days_ago)
+        reminder.save()
+    _reminder(world.lead_wigan, world.pilot)
+    client.force_login(world.lead_bolton)
+    panel = client.get(reverse("reports:home_panel")).text
+    assert "We sent you 3 reminders in the last 30 days" in panel
+    link = f"{reverse('reports:reminders')}?recent=1"
+    assert f'href="{link}"' in panel
+    page = client.get(link).text
+    rows = page[page.index("<tbody>") : page.index("</tbody>")].count("<tr>")
+    assert rows == 3
+    assert "Sent 31 days ago" not in page
+    assert "Sent 31 days ago" in client.get(reverse("reports:reminders")).text
+
+
 def test_a_manager_changes_the_days_of_their_pilot(client, world):
     client.force_login(world.manager)
     url = reverse("reports:reminder_settings", args=[world.pilot.pk])
