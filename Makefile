@@ -6,7 +6,7 @@ PYTHON ?= python3
 # Test processes (pytest-xdist); the Celery worker tests share one process, see tests/reports.
 TEST_PROCESSES ?= 2
 
-.PHONY: install demo test lint chromium bench load clean
+.PHONY: install demo test lint chromium wrk bench load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ chromium:
 		|| echo "Could not install chromium: browser tests will fail"; \
 	fi
 
+# The benchmark drives gunicorn with Debian's wrk (a load generator far lighter than the server).
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		echo "Installing wrk with apt-get"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
+		|| echo "Could not install wrk: the benchmark will skip its load runs"; \
+	fi
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -41,7 +49,7 @@ test: install chromium lint
 load: install
 	bash .ci/load
 
-bench: install
+bench: install wrk
 	$(PY) manage.py bench
 
 clean:
