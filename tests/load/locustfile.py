@@ -1,7 +1,6 @@
 """Load profiles for locust (run headless by `manage.py bench` and `.ci/load`).
 
 - DashboardUser: a pilot manager reloading the fidelity dashboard.
-- TrivialUser: the cheapest page on the same server (/healthz), the yardstick for throughput.
 - MixedUser: the issue's mix of dashboard views, return saves and report requests.
 
 Credentials come from the environment: LOAD_MANAGER, LOAD_LEADERS (comma-separated), LOAD_PASSWORD.
@@ -44,14 +43,6 @@ class DashboardUser(HttpUser):
     @task
     def dashboard(self) -> None:
         self.client.get("/dashboard/", name="dashboard")
-
-
-class TrivialUser(HttpUser):
-    wait_time = constant(0)
-
-    @task
-    def healthz(self) -> None:
-        self.client.get("/healthz", name="healthz")
 
 
 class FormReader(HTMLParser):
