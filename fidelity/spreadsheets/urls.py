@@ -2,7 +2,7 @@ from django.urls import path
 
 from fidelity.spreadsheets import views
 
-# Returns as spreadsheets (fidelity/spreadsheet_views.py).
+# Returns as spreadsheets (fidelity/spreadsheets/views.py).
 urlpatterns: list = [
     path("returns/spreadsheet/", views.spreadsheet_index, name="spreadsheet_index"),
     path("returns/spreadsheet/past/", views.spreadsheet_bulk, name="spreadsheet_bulk"),
