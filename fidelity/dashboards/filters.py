@@ -58,7 +58,7 @@ class DashboardFilter(django_filters.FilterSet):
         quarter_choices = [(q.slug, q.label) for q in quarters]
         fields = self.form.fields
         fields["quarter"].choices = [
-            ("", f"Latest past its deadline ({default_quarter.label})"),
+            ("", f"{default_quarter.label} (latest past its deadline)"),
             *quarter_choices,
         ]
         fields["since"].choices = [("", "Last 8 quarters"), *quarter_choices]

@@ -246,7 +246,7 @@ def test_a_sent_back_return_stops_counting_everywhere_and_the_default_quarter_st
     page.goto("/dashboard/")
     quarter_select = page.get_by_label("Quarter", exact=True)
     expect(quarter_select.locator("option:checked")).to_have_text(
-        f"Latest past its deadline ({shown.label})"
+        f"{shown.label} (latest past its deadline)"
     )
     expect(page.locator(".dashboard-summary")).to_contain_text(shown.long_label)
     assert completeness(summary(page)) == (counted - 1, expected, provisional - 1)

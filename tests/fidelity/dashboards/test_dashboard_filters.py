@@ -69,8 +69,8 @@ def test_approved_only_leaves_provisional_returns_out_of_the_scope(world):
 
 def test_each_quarter_choice_starts_with_its_default_once(world):
     fields = _filter(world, None).form.fields
-    assert list(fields["quarter"].choices)[0] == ("", "Latest past its deadline (2026-27 Q2)")
+    assert list(fields["quarter"].choices)[0] == ("", "2026-27 Q2 (latest past its deadline)")
     assert [label for value, label in fields["quarter"].choices if value == ""] == [
-        "Latest past its deadline (2026-27 Q2)"
+        "2026-27 Q2 (latest past its deadline)"
     ]
     assert [label for value, label in fields["since"].choices if value == ""] == ["Last 8 quarters"]
