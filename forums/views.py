@@ -368,10 +368,14 @@ def principle_challenges(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def actions(request: HttpRequest) -> HttpResponse:
-    owner = request.GET.get("owner", "").strip()
-    principle = request.GET.get("principle")
-    overdue_only = request.GET.get("overdue") == "1"
     pilot = selectors.reading_pilot(user=request.user)
+    principles = selectors.principle_choices(pilot=pilot)
+    # Only a principle of the framework filters; an owner is free text, less any NUL byte
+    # (PostgreSQL refuses one in a query, which was a 500).
+    principle = request.GET.get("principle")
+    principle = principle if principle in dict(principles) else None
+    owner = request.GET.get("owner", "").replace("\x00", "").strip()
+    overdue_only = request.GET.get("overdue") == "1"
     today = timezone.localdate()
     open_actions = selectors.open_actions(
         user=request.user,
@@ -390,7 +394,7 @@ def actions(request: HttpRequest) -> HttpResponse:
             "titles": selectors.principle_titles(pilot=pilot),
             "owner": owner,
             "principle": principle or "",
-            "principles": selectors.principle_choices(pilot=pilot),
+            "principles": principles,
             "owners": sorted(
                 set(selectors.actions_visible_to(user=request.user).values_list("owner", flat=True))
             ),

@@ -97,3 +97,15 @@ def test_the_facilitators_overdue_count_is_the_rows_its_link_shows(client, world
     rows = sum(body.count("<tr>") for body in re.findall(r"<tbody>(.*?)</tbody>", tracker, re.S))
     assert rows == 6
     assert "Not yet due" not in tracker and "Someone else's" not in tracker
+
+
+def test_tracker_ignores_a_principle_not_in_the_framework_and_nul_bytes(client, world):
+    session = make_session(world.pilot, principle_code="P2")
+    _action(session, "Raise with commissioners", "Pilot manager", None)
+    client.force_login(world.facilitator)
+    for query in ({"principle": "\x00"}, {"principle": "P99"}, {"owner": "\x00"}):
+        response = client.get(reverse("forums:actions"), query)
+        assert response.status_code == 200, query
+    response = client.get(reverse("forums:actions"), {"principle": "P2"})
+    assert [owner for owner, _ in response.context["groups"]] == ["Pilot manager"]
+    assert response.context["principle"] == "P2"
