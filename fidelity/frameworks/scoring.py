@@ -33,6 +33,16 @@ def mean_score(values: Iterable[int | Decimal | None]) -> Decimal | None:
     return _round(sum(present) / len(present))
 
 
+def mean_of_hundredths(values: Sequence[int]) -> Decimal | None:
+    """`mean_score` of scores held as whole hundredths (3.25 as 325), in integer arithmetic, for
+    pages that average thousands of stored team scores. Same rule: rounded half up to two
+    places; None for no value. For the non-negative scores a scale has."""
+    if not values:
+        return None
+    total, count = sum(values), len(values)
+    return Decimal((2 * total + count) // (2 * count)).scaleb(-2)
+
+
 def principle_score(indicator_scores: Iterable[int | None]) -> Decimal | None:
     """Mean of the scored indicators of one principle (None means not assessed or blank)."""
     return mean_score(indicator_scores)

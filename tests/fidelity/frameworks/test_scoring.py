@@ -1,8 +1,11 @@
 """Scoring is pure: tables of cases, including gaps and "not assessed" items."""
 
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fidelity.frameworks import scoring
 from fidelity.frameworks.scoring import BandRule
@@ -119,3 +122,11 @@ def test_sustainment_rate(sustained, ended, rate):
 )
 def test_share(part, whole, expected):
     assert scoring.share(part, whole) == expected
+
+
+@given(st.lists(st.integers(min_value=0, max_value=400), max_size=40))
+def test_mean_of_hundredths_is_mean_score_in_whole_hundredths(hundredths):
+    as_scores = [Decimal(h).scaleb(-2) for h in hundredths]
+    assert scoring.mean_of_hundredths(hundredths) == scoring.mean_score(as_scores)
+    if hundredths:
+        assert str(scoring.mean_of_hundredths(hundredths)) == str(scoring.mean_score(as_scores))
