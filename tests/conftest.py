@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from config.celery import app as celery_app
 from partners.models import LocalAuthority, Pilot, Team, User
 
 from . import factories
@@ -22,6 +23,15 @@ def _broker_of_this_test_process() -> None:
 
 
 _broker_of_this_test_process()
+
+
+@pytest.fixture
+def eager_celery():
+    """Celery tasks run in-process for this test, as in the demo."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield celery_app
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,6 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from config.celery import app as celery_app
 from fidelity import demo as fidelity_demo
 from fidelity.frameworks import framework_data
 from fidelity.improvement.selectors import improvement_actions_carried
@@ -35,14 +34,6 @@ from tests.fidelity.factories import fill_return
 SENT_BACK_LA = "Bury"  # one team (Housing First Bury) serves it, and it serves only Bury
 EARLY_TEAM_LEADER = "lead-manchester"  # submits the current quarter's return early
 COMPLETENESS = re.compile(r"(\d+) of (\d+) teams?(?:; (\d+) provisional)?")
-
-
-@pytest.fixture
-def eager_celery():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -11,18 +11,9 @@ from django.apps import apps as django_apps
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from config.celery import app as celery_app
 from fidelity import demo as fidelity_demo
 from fidelity.frameworks import framework_data
 from forums import demo as forums_demo
-
-
-@pytest.fixture
-def eager_celery():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -21,14 +21,6 @@ from tests.forums.factories import make_session, raise_challenge
 
 
 @pytest.fixture
-def eager_celery():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield celery_app
-    celery_app.conf.task_always_eager = previous
-
-
-@pytest.fixture
 def scored_world(world):
     """Two quarters of returns: 2026-27 Q1 and Q2 (the one reported on).
 
