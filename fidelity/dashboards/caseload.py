@@ -23,6 +23,7 @@ from fidelity.dashboards.figures import (
     _MeanRow,
     _principle_means,
     _rounded,
+    completeness_counts,
     counted_returns,
     framework_info,
 )
@@ -33,12 +34,14 @@ from partners.models import Pilot, Team
 
 
 def _caseload_rows(*, pilot: Pilot, scope: Scope, indexes: Sequence[int]) -> dict[int, dict]:
-    """Per quarter index: sums of the caseload figures and the number of late returns."""
+    """Per quarter index: sums of the caseload figures, the number of late returns, and what
+    completeness needs (`figures.completeness_from` reads these rows too)."""
     rows = (
         counted_returns(pilot=pilot, scope=scope)
         .filter(quarter_index__in=indexes)
         .values("quarter_index")
         .annotate(
+            **completeness_counts(),
             # Before the sums below take the fields' names.
             people_with_fte=Sum("people_supported", filter=Q(staff_fte__gt=0)),
             late=Count("id", filter=Q(submitted_at__date__gt=F("deadline"))),

@@ -95,11 +95,29 @@ def counted_returns(*, pilot: Pilot, scope: Scope = WHOLE_PILOT) -> QuerySet[QAR
     return returns.filter(team_id__in=scope.team_queryset(pilot).values("id"))
 
 
-def counted_scores(*, pilot: Pilot, scope: Scope = WHOLE_PILOT) -> QuerySet[PrincipleScore]:
-    """The stored principle scores of the counted returns of the teams in scope."""
+def counted_scores(
+    *,
+    pilot: Pilot,
+    scope: Scope = WHOLE_PILOT,
+    first_index: int | None = None,
+    last_index: int | None = None,
+) -> QuerySet[PrincipleScore]:
+    """The stored principle scores of the counted returns of the teams in scope, in the quarters
+    from `first_index` to `last_index` if given.
+
+    The quarters limit the returns too (a return's scores share its quarter): PostgreSQL then
+    reads only those returns for their status, not the pilot's whole history."""
     scores = PrincipleScore.objects.filter(
         pilot=pilot, qa_return__status__in=scope.counted_statuses
     )
+    if first_index is not None:
+        scores = scores.filter(
+            quarter_index__gte=first_index, qa_return__quarter_index__gte=first_index
+        )
+    if last_index is not None:
+        scores = scores.filter(
+            quarter_index__lte=last_index, qa_return__quarter_index__lte=last_index
+        )
     if scope.is_whole_pilot:
         return scores
     return scores.filter(team_id__in=scope.team_queryset(pilot).values("id"))
@@ -196,42 +214,63 @@ def _rounded(value) -> Decimal | None:
 # --- What the counted returns say, team by team, over a few quarters -----------------------------
 
 
+_NO_SCORES: dict[int, int] = {}
+
+
+def _as_score(hundredths: int | None) -> Decimal | None:
+    return None if hundredths is None else Decimal(hundredths).scaleb(-2)
+
+
 @dataclass
 class Facts:
     """The counted returns of the teams in scope over a few quarters, team by team.
 
-    Team scores are kept as whole hundredths and group means are remembered, because a page
-    averages the same teams many times (cells, their like-for-like changes, drift)."""
+    Team scores are kept as whole hundredths, by quarter and principle, and group means are
+    remembered, because a page averages the same teams many times (cells, their like-for-like
+    changes, drift)."""
 
     indexes: list[int]
     codes: list[str]
     active: dict[int, bool]  # every team in scope -> is it active
     status: dict[tuple[int, int], str] = field(default_factory=dict)  # (team, quarter) -> status
-    hundredths: dict[tuple[int, int, str], int] = field(default_factory=dict)
+    # (quarter, principle) -> team -> score in hundredths
+    columns: dict[tuple[int, str], dict[int, int]] = field(default_factory=dict)
     _means: dict[tuple, int | None] = field(default_factory=dict, repr=False)
 
-    def has_score(self, team: int, index: int, code: str) -> bool:
-        return (team, index, code) in self.hundredths
+    def _column(self, index: int, code: str) -> dict[int, int]:
+        return self.columns.get((index, code), _NO_SCORES)
 
-    def _principle(self, teams: tuple[int, ...], index: int, code: str) -> int | None:
+    def principle_hundredths(self, teams: tuple[int, ...], index: int, code: str) -> int | None:
+        """The group's principle score, in hundredths: the mean of its teams' scores."""
+        if len(teams) == 1:
+            return self._column(index, code).get(teams[0])
         key = (teams, index, code)
         if key not in self._means:
-            found = [h for t in teams if (h := self.hundredths.get((t, index, code))) is not None]
-            mean = scoring.mean_of_hundredths(found)
-            self._means[key] = None if mean is None else int(mean * 100)
+            column = self._column(index, code)
+            self._means[key] = scoring.mean_in_hundredths([column[t] for t in teams if t in column])
+        return self._means[key]
+
+    def overall_hundredths(self, teams: tuple[int, ...], index: int) -> int | None:
+        """The group's overall score, in hundredths: the mean of its principle scores."""
+        key = (teams, index, None)
+        if key not in self._means:
+            self._means[key] = scoring.mean_in_hundredths(
+                [
+                    m
+                    for c in self.codes
+                    if (m := self.principle_hundredths(teams, index, c)) is not None
+                ]
+            )
         return self._means[key]
 
     def principle(self, teams: Iterable[int], index: int, code: str) -> Decimal | None:
-        mean = self._principle(tuple(teams), index, code)
-        return None if mean is None else Decimal(mean).scaleb(-2)
+        return _as_score(self.principle_hundredths(tuple(teams), index, code))
 
     def team_overall(self, team: int, index: int) -> Decimal | None:
         return self.overall((team,), index)
 
     def overall(self, teams: Iterable[int], index: int) -> Decimal | None:
-        teams = tuple(teams)
-        means = [m for c in self.codes if (m := self._principle(teams, index, c)) is not None]
-        return scoring.mean_of_hundredths(means)
+        return _as_score(self.overall_hundredths(tuple(teams), index))
 
     def completeness(self, teams: Iterable[int], index: int) -> Completeness:
         counted = provisional = expected = 0
@@ -242,52 +281,73 @@ class Facts:
             expected += status is not None or self.active.get(team, False)
         return Completeness(counted=counted, expected=expected, provisional=provisional)
 
-    def _change(
-        self, now: Decimal | None, both: list[int], earlier: list[int], value
-    ) -> tuple[Decimal | None, str]:
-        """Like for like: the change over the teams in `both`, with what it covers."""
-        if now is None:
-            return None, ""
-        if not both:
-            return None, NOT_COMPARABLE if earlier else NO_EARLIER_SCORE
-        return scoring.change(value(both, 0), value(both, -1)), ""
+    def _cell(
+        self,
+        framework: FrameworkInfo,
+        value,
+        now_teams: tuple[int, ...],
+        both: tuple[int, ...],
+        any_earlier: bool,
+        index: int,
+    ) -> ScoreCell:
+        """A cell with its like-for-like change: over the teams in `both` (scored in this
+        quarter and the one before), with what it covers."""
+        score = _as_score(value(now_teams, index))
+        change, note = None, ""
+        if score is not None and not both:
+            note = NOT_COMPARABLE if any_earlier else NO_EARLIER_SCORE
+        elif score is not None:
+            change = scoring.change(
+                _as_score(value(both, index)), _as_score(value(both, index - 1))
+            )
+            if len(both) < len(now_teams):
+                note = f"like for like, {len(both)} team{'' if len(both) == 1 else 's'}"
+        return framework.cell(score, change, note)
 
     def principle_cell(
         self, framework: FrameworkInfo, teams: Sequence[int], index: int, code: str
     ) -> ScoreCell:
-        now_teams = [t for t in teams if self.has_score(t, index, code)]
-        earlier = [t for t in teams if self.has_score(t, index - 1, code)]
-        both = [t for t in now_teams if self.has_score(t, index - 1, code)]
-        score = self.principle(now_teams, index, code)
-        change, note = self._change(
-            score, both, earlier, lambda ts, back: self.principle(ts, index + back, code)
+        now, before = self._column(index, code), self._column(index - 1, code)
+        now_teams = tuple(t for t in teams if t in now)
+        both = tuple(t for t in now_teams if t in before)
+        return self._cell(
+            framework,
+            lambda ts, i: self.principle_hundredths(ts, i, code),
+            now_teams,
+            both,
+            any(t in before for t in teams),
+            index,
         )
-        if change is not None and len(both) < len(now_teams):
-            note = f"like for like, {len(both)} team{'' if len(both) == 1 else 's'}"
-        return framework.cell(score, change, note)
 
     def overall_cell(self, framework: FrameworkInfo, teams: Sequence[int], index: int) -> ScoreCell:
-        now_teams = [t for t in teams if self.team_overall(t, index) is not None]
-        earlier = [t for t in teams if self.team_overall(t, index - 1) is not None]
-        before = set(earlier)
-        both = [t for t in now_teams if t in before]
-        score = self.overall(now_teams, index)
-        change, note = self._change(
-            score, both, earlier, lambda ts, back: self.overall(ts, index + back)
+        def scored(team: int, i: int) -> bool:
+            return self.overall_hundredths((team,), i) is not None
+
+        now_teams = tuple(t for t in teams if scored(t, index))
+        both = tuple(t for t in now_teams if scored(t, index - 1))
+        return self._cell(
+            framework,
+            self.overall_hundredths,
+            now_teams,
+            both,
+            any(scored(t, index - 1) for t in teams),
+            index,
         )
-        if change is not None and len(both) < len(now_teams):
-            note = f"like for like, {len(both)} team{'' if len(both) == 1 else 's'}"
-        return framework.cell(score, change, note)
 
 
-def facts(*, pilot: Pilot, scope: Scope, indexes: Sequence[int], codes: Sequence[str]) -> Facts:
-    """Three queries: the teams in scope, their counted returns' statuses, their scores."""
-    teams = scope.team_queryset(pilot)
-    found = Facts(
-        indexes=list(indexes),
-        codes=list(codes),
-        active=dict(teams.values_list("id", "is_active").order_by()),
-    )
+def facts(
+    *,
+    pilot: Pilot,
+    scope: Scope,
+    indexes: Sequence[int],
+    codes: Sequence[str],
+    active: dict[int, bool] | None = None,
+) -> Facts:
+    """Three queries: the teams in scope (unless `active` gives them, each -> is it active),
+    their counted returns' statuses, their scores."""
+    if active is None:
+        active = dict(scope.team_queryset(pilot).values_list("id", "is_active").order_by())
+    found = Facts(indexes=list(indexes), codes=list(codes), active=active)
     returns = counted_returns(pilot=pilot, scope=scope).filter(quarter_index__in=indexes)
     for team, index, status in returns.values_list("team_id", "quarter_index", "status"):
         found.status[(team, index)] = status
@@ -297,7 +357,7 @@ def facts(*, pilot: Pilot, scope: Scope, indexes: Sequence[int], codes: Sequence
     for team, index, code, score in rows.values_list(
         "team_id", "quarter_index", "principle_code", "score"
     ):
-        found.hundredths[(team, index, code)] = int(Decimal(str(score)) * 100)
+        found.columns.setdefault((index, code), {})[team] = int(score * 100)
     return found
 
 
@@ -317,12 +377,12 @@ def _principle_means(
 ) -> dict[tuple[int, str], _MeanRow]:
     """(quarter index, principle code) -> mean over the counted teams in scope, with counts."""
     rows = (
-        counted_scores(pilot=pilot, scope=scope)
-        .filter(quarter_index__gte=first_index, quarter_index__lte=last_index)
+        counted_scores(pilot=pilot, scope=scope, first_index=first_index, last_index=last_index)
         .values("quarter_index", "principle_code")
         .annotate(
             mean=Avg("score"),
-            teams=Count("team_id", filter=Q(score__isnull=False), distinct=True),
+            # A team has one score row per quarter and principle, so no DISTINCT (and no sort).
+            teams=Count("team_id", filter=Q(score__isnull=False)),
             scored=Sum("scored_count"),
             not_assessed=Sum("not_assessed_count"),
         )
@@ -339,6 +399,31 @@ def _principle_means(
     }
 
 
+def completeness_counts() -> dict:
+    """The aggregates, over counted returns grouped by quarter, that completeness needs."""
+    return {
+        "counted": Count("id"),
+        "provisional": Count("id", filter=Q(status=ReturnStatus.SUBMITTED)),
+        "inactive": Count("id", filter=Q(team__is_active=False)),
+    }
+
+
+def completeness_from(
+    rows: dict[int, dict], *, active: int, indexes: Sequence[int]
+) -> dict[int, Completeness]:
+    """Per quarter: the counted returns against the teams expected (the active teams, and any
+    inactive team whose return counts), from rows of `completeness_counts` by quarter index."""
+    result = {}
+    for index in indexes:
+        row = rows.get(index, {"counted": 0, "provisional": 0, "inactive": 0})
+        result[index] = Completeness(
+            counted=row["counted"],
+            expected=active + row["inactive"],
+            provisional=row["provisional"],
+        )
+    return result
+
+
 def _completeness_by_quarter(
     *, pilot: Pilot, scope: Scope, indexes: Sequence[int], facts: Facts | None = None
 ) -> dict[int, Completeness]:
@@ -352,23 +437,10 @@ def _completeness_by_quarter(
         counted_returns(pilot=pilot, scope=scope)
         .filter(quarter_index__in=indexes)
         .values("quarter_index")
-        .annotate(
-            counted=Count("id"),
-            provisional=Count("id", filter=Q(status=ReturnStatus.SUBMITTED)),
-            inactive=Count("id", filter=Q(team__is_active=False)),
-        )
+        .annotate(**completeness_counts())
         .order_by()
     )
-    by_index = {r["quarter_index"]: r for r in rows}
-    result = {}
-    for index in indexes:
-        row = by_index.get(index, {"counted": 0, "provisional": 0, "inactive": 0})
-        result[index] = Completeness(
-            counted=row["counted"],
-            expected=active + row["inactive"],
-            provisional=row["provisional"],
-        )
-    return result
+    return completeness_from({r["quarter_index"]: r for r in rows}, active=active, indexes=indexes)
 
 
 # --- Headline --------------------------------------------------------------------------------

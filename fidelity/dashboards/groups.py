@@ -4,11 +4,12 @@ organisation or team, worked out over the teams of each group (each team once)."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import F, Model
+from django.db.models import Model
 
 from fidelity.dashboards.figures import (
     WHOLE_PILOT,
@@ -29,14 +30,41 @@ from partners.models import LocalAuthority, Organisation, Pilot, Team, Zone
 # --- Heat maps by local authority, zone, organisation or team ---------------------------------
 
 
+class _TeamRow(NamedTuple):
+    """A team in scope with one of the LAs it serves (a team serving two LAs has two rows)."""
+
+    team: int
+    team_name: str
+    is_active: bool
+    organisation: int
+    organisation_name: str
+    la: int | None
+    la_name: str | None
+    zone: int | None
+    zone_name: str | None
+
+
+_TEAM_COLUMNS = (
+    "id",
+    "name",
+    "is_active",
+    "organisation_id",
+    "organisation__name",
+    "local_authorities",
+    "local_authorities__name",
+    "local_authorities__zone",
+    "local_authorities__zone__name",
+)
+
+
 @dataclass(frozen=True)
 class Grouping:
     key: str
     label: str
     label_plural: str
     model: type[Model]
-    team_lookup: str  # from a team to the group
-    parent_lookup: str | None = None  # from a team to the group's parent's name
+    # From a team's row to its group: (id, name, the parent's name shown beside it).
+    group_of: Callable[[_TeamRow], tuple[int | None, str | None, str | None]]
 
 
 GROUPINGS = {
@@ -45,14 +73,19 @@ GROUPINGS = {
         "Local authority",
         "local authorities",
         LocalAuthority,
-        "local_authorities",
-        "local_authorities__zone__name",
+        lambda r: (r.la, r.la_name, r.zone_name),
     ),
-    "zone": Grouping("zone", "Zone", "zones", Zone, "local_authorities__zone"),
+    "zone": Grouping("zone", "Zone", "zones", Zone, lambda r: (r.zone, r.zone_name, None)),
     "organisation": Grouping(
-        "organisation", "Organisation", "organisations", Organisation, "organisation"
+        "organisation",
+        "Organisation",
+        "organisations",
+        Organisation,
+        lambda r: (r.organisation, r.organisation_name, None),
     ),
-    "team": Grouping("team", "Team", "teams", Team, "pk", "organisation__name"),
+    "team": Grouping(
+        "team", "Team", "teams", Team, lambda r: (r.team, r.team_name, r.organisation_name)
+    ),
 }
 
 
@@ -64,31 +97,56 @@ class Group:
     teams: tuple[int, ...]
 
 
-def groups_of(*, pilot: Pilot, grouping: Grouping, scope: Scope) -> list[Group]:
-    """The groups the scope's teams belong to, each with its teams, by name: one query, two when
-    a local authority map is limited to some zones."""
+@dataclass(frozen=True)
+class TeamsInScope:
+    """The teams in scope with their LAs, zones and organisations: what every grouping needs."""
+
+    scope: Scope
+    rows: list[_TeamRow]
+
+    @property
+    def active(self) -> dict[int, bool]:
+        """Every team in scope -> is it active (as `figures.facts` wants it)."""
+        return {row.team: row.is_active for row in self.rows}
+
+    def groups(self, key: str) -> list[Group]:
+        """The groups of one grouping, each with its teams (each team once), by name."""
+        return _groups(self.rows, GROUPINGS[key], self.scope)
+
+
+def teams_in_scope(*, pilot: Pilot, scope: Scope) -> TeamsInScope:
+    """One query, for every grouping."""
     in_scope = Team.objects.filter(pk__in=scope.team_queryset(pilot).values("id"))
-    rows = in_scope.values_list(
-        "id",
-        grouping.team_lookup,
-        "name" if grouping.key == "team" else f"{grouping.team_lookup}__name",
-        F(grouping.parent_lookup) if grouping.parent_lookup else F("id"),
-    )
-    allowed: set[int] | None = None
-    if grouping.key == "la" and scope.local_authorities:
-        allowed = set(scope.local_authorities)
-    if grouping.key == "la" and scope.zones:
-        in_zones = LocalAuthority.objects.filter(zone__in=scope.zones).values_list("pk", flat=True)
-        allowed = set(in_zones) & allowed if allowed is not None else set(in_zones)
-    if grouping.key == "zone" and scope.zones:
-        allowed = set(scope.zones)
+    rows = [_TeamRow(*row) for row in in_scope.values_list(*_TEAM_COLUMNS).order_by()]
+    return TeamsInScope(scope=scope, rows=rows)
+
+
+def groups_of(*, pilot: Pilot, grouping: Grouping, scope: Scope) -> list[Group]:
+    """The groups of one grouping (see `TeamsInScope.groups`)."""
+    return teams_in_scope(pilot=pilot, scope=scope).groups(grouping.key)
+
+
+def _in_scope(row: _TeamRow, grouping: Grouping, scope: Scope) -> bool:
+    """A map limited to some LAs or zones shows only those LAs (or those zones' LAs) and zones,
+    though a team in scope may also serve others."""
+    if grouping.key == "la":
+        if scope.local_authorities and row.la not in scope.local_authorities:
+            return False
+        return not scope.zones or row.zone in scope.zones
+    if grouping.key == "zone":
+        return not scope.zones or row.zone in scope.zones
+    return True
+
+
+def _groups(rows: list[_TeamRow], grouping: Grouping, scope: Scope) -> list[Group]:
     members: dict[int, set[int]] = defaultdict(set)
     about: dict[int, tuple[str, str | None]] = {}
-    for team, group, name, parent in rows.order_by().distinct():
-        if group is None or (allowed is not None and group not in allowed):
+    for row in rows:
+        group, name, parent = grouping.group_of(row)
+        if group is None or not _in_scope(row, grouping, scope):
             continue
-        members[group].add(team)
-        about[group] = (name, parent if grouping.parent_lookup else None)
+        members[group].add(row.team)
+        about[group] = (name, parent)
     return [
         Group(pk=pk, name=about[pk][0], parent=about[pk][1], teams=tuple(sorted(members[pk])))
         for pk in sorted(members, key=lambda pk: (about[pk][0], pk))
@@ -177,6 +235,11 @@ class DriftAlert:
     scores: list[Decimal | None]  # the last three quarters, oldest first
     quarters: list[Quarter]
 
+    @property
+    def fall(self) -> str:
+        """ "3.10 → 2.90 → 2.70"."""
+        return " → ".join(str(s) for s in self.scores)
+
 
 def _drift_from(
     groups: list[Group], facts: Facts, by: str, quarter: Quarter, framework: FrameworkInfo
@@ -185,8 +248,9 @@ def _drift_from(
     alerts = []
     for group in groups:
         for p in framework.principles:
-            scores = [facts.principle(group.teams, q.index, p.code) for q in window]
-            if scoring.fell_twice_running(scores):
+            means = [facts.principle_hundredths(group.teams, q.index, p.code) for q in window]
+            if scoring.fell_twice_running(means):
+                scores = [facts.principle(group.teams, q.index, p.code) for q in window]
                 alerts.append(
                     DriftAlert(
                         by=by,
@@ -218,8 +282,8 @@ def drift_alerts(
     found = facts(
         pilot=pilot, scope=scope, indexes=[q.index for q in quarter.back(3)], codes=framework.codes
     )
+    teams = teams_in_scope(pilot=pilot, scope=scope)
     alerts = []
     for by in levels:
-        groups = groups_of(pilot=pilot, grouping=GROUPINGS[by], scope=scope)
-        alerts += _drift_from(groups, found, by, quarter, framework)
+        alerts += _drift_from(teams.groups(by), found, by, quarter, framework)
     return alerts

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,14 +21,15 @@ from fidelity.dashboards.caseload import (
 from fidelity.dashboards.figures import (
     DEFAULT_TREND_QUARTERS,
     WHOLE_PILOT,
+    Facts,
     FrameworkInfo,
     Headline,
     Scope,
     Trends,
-    _completeness_by_quarter,
     _headline_from,
     _principle_means,
     _trends_from,
+    completeness_from,
     dashboard_headline,
     default_quarter,
     facts,
@@ -35,13 +37,12 @@ from fidelity.dashboards.figures import (
 )
 from fidelity.dashboards.groups import (
     DRIFT_LEVELS,
-    GROUPINGS,
     DriftAlert,
     Group,
     Heatmap,
     _drift_from,
     _heatmap_from,
-    groups_of,
+    teams_in_scope,
 )
 from fidelity.returns.quarters import Quarter
 from partners.models import Pilot, Team
@@ -99,36 +100,43 @@ def pilot_dashboard(
     framework: FrameworkInfo | None = None,
     since: Quarter | None = None,
     today: datetime.date | None = None,
+    heatmaps: Sequence[str] = ("la", "zone", "organisation"),
 ) -> PilotDashboard:
     """Every panel of the pilot dashboard in a fixed number of queries: the counted returns team
-    by team over the last three quarters (headline, heat maps, drift); the groups of each heat
-    map; means and completeness over the trend window; caseload sums; the returns status."""
+    by team over the last three quarters (headline, heat maps, drift); the groups of each
+    grouping; means and completeness over the trend window; caseload sums; the returns status.
+
+    Drift alerts cover every grouping; heat maps only those asked for (the pilot's page shows
+    LA, zone and organisation; an LA's page shows its teams)."""
     framework = framework or framework_info(pilot=pilot)
     window = _window(quarter, since)
+    teams = teams_in_scope(pilot=pilot, scope=scope)
     found = facts(
-        pilot=pilot, scope=scope, indexes=[q.index for q in quarter.back(3)], codes=framework.codes
+        pilot=pilot,
+        scope=scope,
+        indexes=[q.index for q in quarter.back(3)],
+        codes=framework.codes,
+        active=teams.active,
     )
     means = _principle_means(
         pilot=pilot, scope=scope, first_index=window[0].index, last_index=quarter.index
     )
-    completeness = _completeness_by_quarter(
-        pilot=pilot, scope=scope, indexes=[q.index for q in window], facts=found
-    )
-    heatmaps = {}
+    completeness, by_quarter = _by_quarter(pilot, scope, found, [q.index for q in window], quarter)
+    maps = {}
     drift = []
     for by in DRIFT_LEVELS:
-        groups = groups_of(pilot=pilot, grouping=GROUPINGS[by], scope=scope)
-        heatmaps[by] = _heatmap_from(groups, found, by, quarter, framework)
+        groups = teams.groups(by)
+        if by in heatmaps:
+            maps[by] = _heatmap_from(groups, found, by, quarter, framework)
         drift += _drift_from(groups, found, by, quarter, framework)
-    caseload = _caseload_rows(pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index])
     return PilotDashboard(
         quarter=quarter,
         headline=_headline_from(found, quarter, framework),
         trends=_trends_from(means, completeness, window, framework),
-        heatmaps=heatmaps,
+        heatmaps=maps,
         drift=drift,
-        caseload=_caseload_from(caseload, quarter, framework),
-        data_quality=_data_quality_from(means, caseload, quarter),
+        caseload=_caseload_from(by_quarter, quarter, framework),
+        data_quality=_data_quality_from(means, by_quarter, quarter),
         status=submission_status(pilot=pilot, quarter=quarter, scope=scope, today=today),
     )
 
@@ -178,11 +186,10 @@ def team_dashboard(
             _principle_means(
                 pilot=pilot, scope=scope, first_index=indexes[0], last_index=quarter.index
             ),
-            _completeness_by_quarter(pilot=pilot, scope=scope, indexes=indexes, facts=found),
-            _caseload_rows(pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index]),
+            _by_quarter(pilot, scope, found, indexes, quarter),
         )
-    _, mine, my_means, my_completeness, my_caseload = parts["team"]
-    _, everyone, all_means, all_completeness, all_caseload = parts["pilot"]
+    _, mine, my_means, (my_completeness, my_caseload) = parts["team"]
+    _, everyone, all_means, (all_completeness, all_caseload) = parts["pilot"]
     team_group = Group(pk=team.pk, name=team.name, parent=None, teams=(team.pk,))
     return TeamDashboard(
         quarter=quarter,
@@ -195,3 +202,11 @@ def team_dashboard(
         data_quality=_data_quality_from(my_means, my_caseload, quarter),
         drift=_drift_from([team_group], mine, "team", quarter, framework),
     )
+
+
+def _by_quarter(
+    pilot: Pilot, scope: Scope, found: Facts, indexes: list[int], quarter: Quarter
+) -> tuple[dict, dict]:
+    """Completeness over the trend window and the caseload rows, from one query."""
+    rows = _caseload_rows(pilot=pilot, scope=scope, indexes=sorted({quarter.index - 1, *indexes}))
+    return completeness_from(rows, active=sum(found.active.values()), indexes=indexes), rows

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Max, Min, OuterRef, Subquery
+from django.db.models import F, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,13 +22,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from common.downloads import csv_response, xlsx_response
+from common.links import each_id
 from fidelity.dashboards import charts
 from fidelity.dashboards import exports as dashboard_exports
 from fidelity.dashboards.figures import Scope, Trends, default_quarter, framework_info
 from fidelity.dashboards.filters import DashboardFilter
 from fidelity.dashboards.selectors import pilot_dashboard
 from fidelity.dashboards.selectors import team_dashboard as team_dashboard_data
-from fidelity.frameworks.models import PilotFramework
 from fidelity.returns.models import PrincipleScore
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import team_next_steps
@@ -40,16 +40,15 @@ logger = logging.getLogger(__name__)
 
 
 def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
-    """The pilot this manager asked for (?pilot=), or their first; 404 for anyone else."""
-    first_scored = PrincipleScore.objects.filter(pilot=OuterRef("pk")).order_by("quarter_index")
+    """The pilot this manager asked for (?pilot=), or their first; 404 for anyone else.
+
+    One plain query, with what the cache key needs (the data version, which moves with the
+    framework choice too, and the framework version): a page served from the cache runs no other
+    query of its own."""
     managed = (
         access.pilots_managed_by(user=request.user)
         .annotate(
-            version_id=Subquery(
-                PilotFramework.objects.filter(pilot=OuterRef("pk")).values("version_id")[:1]
-            ),
-            first_index=Subquery(first_scored.values("quarter_index")[:1]),
-            last_index=Subquery(first_scored.reverse().values("quarter_index")[:1]),
+            version_id=F("framework_choice__version_id"),
             data_number=F("data_version__number"),
         )
         .order_by("name")
@@ -147,7 +146,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _dashboard_filters(request: HttpRequest, pilot: Pilot) -> tuple[DashboardFilter, Quarter]:
     """The filters as asked for in the query string, and the quarter they choose."""
-    default, quarters = _quarter_range(pilot)
+    default, quarters = _quarter_range_for(pilot)
     filters = DashboardFilter(
         request.GET or None,
         pilot=pilot,
@@ -177,18 +176,18 @@ def _render_dashboard(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -
 def _panels_cache_key(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -> str | None:
     """The panels depend only on the pilot's data, the filters and today's date (overdue).
 
-    The pilot's data version (fidelity.dashboards.data_version) changes with every saved return, team or
-    LA of the pilot, so a cached page is never stale; changes it does not follow (a principle's
-    wording, say) show within DASHBOARD_CACHE_SECONDS. None (not cached) for a pilot without a
-    data version.
+    The pilot's data version (fidelity.dashboards.data_version) changes with every workflow move
+    of a return and every saved team, LA or framework choice of the pilot, so a cached page is
+    never stale; changes it does not follow (a principle's wording, another pilot's name in the
+    picker) show within DASHBOARD_CACHE_SECONDS. None (not cached) for a pilot without a data
+    version.
     """
     if pilot.data_number is None:
         return None
     parts = [
         pilot.pk,
         pilot.data_number,
-        len(pilots) > 1,
-        pilot.version_id,
+        [p.pk for p in pilots],  # the pilot picker
         timezone.localdate(),
         sorted(request.GET.lists()),
     ]
@@ -215,14 +214,14 @@ def _render_panels(pilot, pilots, filters, scope, quarter, since) -> str:
     def quarter_link(q: Quarter) -> str:
         return f"{base}?{_query({**params, 'quarter': q.slug})}"
 
+    in_quarter = f"quarter={quarter.slug}"
     links = {
-        "la": lambda pk: reverse("fidelity:la_dashboard", args=[pk]) + f"?quarter={quarter.slug}",
-        "team": lambda pk: (
-            reverse("fidelity:team_dashboard", args=[pk]) + f"?quarter={quarter.slug}"
-        ),
+        "la": each_id("fidelity:la_dashboard", in_quarter),
+        "team": each_id("fidelity:team_dashboard", in_quarter),
         "zone": lambda pk: f"{base}?{_query({**params, 'la': None, 'zone': [pk]})}",
         "organisation": lambda pk: f"{base}?{_query({**params, 'organisation': [pk]})}",
     }
+    return_link = each_id("fidelity:return_detail")
     context = {
         "pilot": pilot,
         "pilots": pilots,
@@ -243,6 +242,11 @@ def _render_panels(pilot, pilots, filters, scope, quarter, since) -> str:
             for by, heatmap in data.heatmaps.items()
         },
         "drift_rows": [(alert, links[alert.by](alert.pk)) for alert in data.drift],
+        "drift_from": quarter.back(3)[0],
+        "status_rows": [
+            (t, links["team"](t.team_id), return_link(t.return_id) if t.return_id else None)
+            for t in data.status.teams
+        ],
         "export_panels": dashboard_exports.PANELS,
         "filter_errors": filters.form.errors if filters.is_bound else {},
     }
@@ -281,12 +285,14 @@ def la_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     default, quarters = _quarter_range_for(pilot)
     quarter = _quarter_from(request, quarters, default)
     framework = framework_info(pilot=pilot)
+    team_link = each_id("fidelity:team_dashboard", f"quarter={quarter.slug}")
     data = pilot_dashboard(
         pilot=pilot,
         quarter=quarter,
         scope=Scope(local_authorities=(la.pk,)),
         framework=framework,
         since=_first_shown(pilot, quarter),
+        heatmaps=("team",),
     )
     return render(
         request,
@@ -303,13 +309,7 @@ def la_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
                 title=f"Principle scores over time, {la.name}",
             ),
             "trend_table": _trend_table(data.trends),
-            "team_rows": [
-                (
-                    row,
-                    reverse("fidelity:team_dashboard", args=[row.pk]) + f"?quarter={quarter.slug}",
-                )
-                for row in data.heatmaps["team"].rows
-            ],
+            "team_rows": [(row, team_link(row.pk)) for row in data.heatmaps["team"].rows],
             "framework": framework,
         },
     )

@@ -33,14 +33,20 @@ def mean_score(values: Iterable[int | Decimal | None]) -> Decimal | None:
     return _round(sum(present) / len(present))
 
 
-def mean_of_hundredths(values: Sequence[int]) -> Decimal | None:
-    """`mean_score` of scores held as whole hundredths (3.25 as 325), in integer arithmetic, for
-    pages that average thousands of stored team scores. Same rule: rounded half up to two
-    places; None for no value. For the non-negative scores a scale has."""
+def mean_in_hundredths(values: Sequence[int]) -> int | None:
+    """`mean_score` of scores held as whole hundredths (3.25 as 325), in integer arithmetic and
+    left in hundredths, for pages that average thousands of stored team scores. Same rule:
+    rounded half up to two places; None for no value. For the non-negative scores a scale has."""
     if not values:
         return None
     total, count = sum(values), len(values)
-    return Decimal((2 * total + count) // (2 * count)).scaleb(-2)
+    return (2 * total + count) // (2 * count)
+
+
+def mean_of_hundredths(values: Sequence[int]) -> Decimal | None:
+    """`mean_in_hundredths` as a score (325 -> Decimal("3.25"))."""
+    mean = mean_in_hundredths(values)
+    return None if mean is None else Decimal(mean).scaleb(-2)
 
 
 def principle_score(indicator_scores: Iterable[int | None]) -> Decimal | None:
@@ -67,7 +73,7 @@ def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
     return _round(Decimal(current) - Decimal(previous))
 
 
-def fell_twice_running(scores: Sequence[Decimal | None]) -> bool:
+def fell_twice_running(scores: Sequence[Decimal | int | None]) -> bool:
     """Drift: the last three scores (oldest first) exist and each is lower than the one before."""
     if len(scores) < 3:
         return False

@@ -19,7 +19,6 @@ def cell_text(cell) -> str:
     return text
 
 
-@register.simple_tag
 def heat_cell(cell, link: str, row_name: str, column: str) -> str:
     """A <td> with the score and the band name, colour never the only signal, linking down."""
     if cell.score is None:
@@ -39,3 +38,11 @@ def heat_cell(cell, link: str, row_name: str, column: str) -> str:
         cell_text(cell),
         shown,
     )
+
+
+@register.simple_tag
+def heat_cells(row, link: str) -> str:
+    """A heat-map row's cells: the overall score, then each principle's."""
+    cells = [heat_cell(row.overall, link, row.name, "overall")]
+    cells += [heat_cell(c.cell, link, row.name, c.code) for c in row.cells]
+    return mark_safe("".join(cells))  # noqa: S308 - each cell is built by format_html

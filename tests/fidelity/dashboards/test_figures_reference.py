@@ -315,7 +315,11 @@ class FiguresMatchTheReference(TestCase):
     def _check_pilot_dashboard(self, world, reference):
         scope = Scope(approved_only=world["approved_only"])
         data = pilot_dashboard(
-            pilot=world["pilot"], quarter=QUARTER, scope=scope, since=QUARTERS[0]
+            pilot=world["pilot"],
+            quarter=QUARTER,
+            scope=scope,
+            since=QUARTERS[0],
+            heatmaps=("la", "zone", "organisation", "team"),  # the LA page shows the teams
         )
         everyone = reference.teams_of("pilot")
         self._assert_headline(data.headline, reference, everyone, "pilot headline")
