@@ -11,10 +11,12 @@ a person may see are answered with 404, so nobody learns that another team's dat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Pilot, Role, Team, User
+from .models import Pilot, Role, RoleAssignment, Team, User
 
 
 def _role_pilot_ids(user: User, *roles: str) -> QuerySet:
@@ -101,13 +103,13 @@ def pilot_in_view(
     *,
     user: User,
     requested: str | None,
-    pilots: QuerySet[Pilot] | None = None,
+    pilots: Iterable[Pilot] | None = None,
     fall_back: bool = True,
 ) -> Pilot | None:
     """Which pilot is this person looking at: the one `?pilot=` names, among those they may open.
 
     `pilots` is the candidates (by default the pilots this person manages); a view that works on
-    annotated pilots passes its own queryset, built on one of the selectors above. A value that
+    annotated pilots passes its own, from one of the selectors above. A value that
     names no candidate (junk such as "abc", "-1" or "1e9", a huge number, another pilot's id)
     answers with the first candidate, or with None when `fall_back` is False (a page whose link
     names its pilot says "not found" rather than showing another one). None when there is no
@@ -125,10 +127,32 @@ def pilot_in_view(
     return candidates[0] if candidates else None
 
 
-def roles_of(*, user: User) -> set[str]:
+def role_assignments(*, user: User, pilot_related: tuple[str, ...] = ()) -> list[RoleAssignment]:
+    """A person's role assignments with their pilots, read once per request and kept on the user
+    object (as Django keeps permissions): the navigation asks for the roles, a manager's page for
+    the pilots, and both are answered by one query.
+
+    `pilot_related` names relations of the pilot to read in the same query, for a page that asks
+    first (the dashboard reads the pilot's data version with it)."""
     if not user.is_authenticated:
-        return set()
-    return set(user.role_assignments.values_list("role", flat=True))
+        return []
+    if "_role_assignments" not in user.__dict__:
+        related = ["pilot", *(f"pilot__{name}" for name in pilot_related)]
+        user.__dict__["_role_assignments"] = list(
+            user.role_assignments.select_related(*related).order_by("pilot__name", "pk")
+        )
+    return user.__dict__["_role_assignments"]
+
+
+def managed_pilots_among(assignments: list[RoleAssignment]) -> list[Pilot]:
+    """The pilots these assignments make their person a manager of, by name (what
+    `pilots_managed_by` selects, from assignments already read)."""
+    pilots = {a.pilot_id: a.pilot for a in assignments if a.role == Role.PILOT_MANAGER}
+    return list(pilots.values())
+
+
+def roles_of(*, user: User) -> set[str]:
+    return {a.role for a in role_assignments(user=user)}
 
 
 def pilots_reviewed_by(*, user: User) -> QuerySet[Pilot]:

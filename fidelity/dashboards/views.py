@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Max, Min
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -42,23 +43,30 @@ logger = logging.getLogger(__name__)
 def _managed_pilot(request: HttpRequest) -> tuple[Pilot, list[Pilot]]:
     """The pilot this manager asked for (?pilot=), or their first; 404 for anyone else.
 
-    One plain query, with what the cache key needs (the data version, which moves with the
-    framework choice too, and the framework version): a page served from the cache runs no other
-    query of its own."""
-    managed = (
-        access.pilots_managed_by(user=request.user)
-        .annotate(
-            version_id=F("framework_choice__version_id"),
-            data_number=F("data_version__number"),
-        )
-        .order_by("name")
+    Read with the person's role assignments (which the navigation uses too) in one query, with
+    what the cache key needs: the pilot's data version, which moves with its framework choice
+    too, and the framework version. A page served from the cache runs no other query of its own.
+    """
+    assignments = access.role_assignments(
+        user=request.user, pilot_related=("data_version", "framework_choice")
     )
+    pilots = access.managed_pilots_among(assignments)
     chosen = access.pilot_in_view(
-        user=request.user, requested=request.GET.get("pilot"), pilots=managed, fall_back=False
+        user=request.user, requested=request.GET.get("pilot"), pilots=pilots, fall_back=False
     )
     if chosen is None:
         raise Http404("No such pilot.")
-    return chosen, list(managed)
+    chosen.data_number = _related(chosen, "data_version", "number")
+    chosen.version_id = _related(chosen, "framework_choice", "version_id")
+    return chosen, pilots
+
+
+def _related(pilot: Pilot, relation: str, field: str):
+    """A field of the pilot's one-to-one `relation`, or None when the pilot has none."""
+    try:
+        return getattr(getattr(pilot, relation), field)
+    except ObjectDoesNotExist:
+        return None
 
 
 def _quarter_range(pilot: Pilot) -> tuple[Quarter, list[Quarter]]:
@@ -113,8 +121,9 @@ def _trend_table(trends: Trends, link_for=None) -> list:
     ]
 
 
-def _cache_get(key: str) -> dict | None:
-    """The cached panels, or None; a cache that is down (Redis restarting) is a miss, not a 500."""
+def _cache_get(key: str) -> tuple[str, int, int] | None:
+    """The cached page body, or None; a cache that is down (Redis restarting) is a miss, not a
+    500."""
     try:
         return cache.get(key)
     except Exception:
@@ -122,9 +131,9 @@ def _cache_get(key: str) -> dict | None:
         return None
 
 
-def _cache_set(key: str, panels: dict) -> None:
+def _cache_set(key: str, cached: tuple[str, int, int]) -> None:
     try:
-        cache.set(key, panels, settings.DASHBOARD_CACHE_SECONDS)
+        cache.set(key, cached, settings.DASHBOARD_CACHE_SECONDS)
     except Exception:
         logger.warning("Dashboard cache unavailable; panels not kept", exc_info=True)
 
@@ -137,11 +146,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         cached = _render_dashboard(pilot, pilots, request)
         if cache_key:
             _cache_set(cache_key, cached)
-    # Both parts are our own rendered templates, kept as plain strings in the cache.
+    body, start, end = cached
+    # Our own rendered templates, kept as a plain string in the cache.
     if request.htmx and not request.htmx.history_restore_request:
-        return HttpResponse(mark_safe(cached["panels"]))  # noqa: S308
-    body = mark_safe(cached["body"])  # noqa: S308
-    return render(request, "fidelity/dashboard.html", {"pilot": pilot, "body": body})
+        return HttpResponse(mark_safe(body[start:end]))  # noqa: S308
+    return render(request, "fidelity/dashboard.html", {"pilot": pilot, "body": mark_safe(body)})  # noqa: S308
 
 
 def _dashboard_filters(request: HttpRequest, pilot: Pilot) -> tuple[DashboardFilter, Quarter]:
@@ -160,8 +169,11 @@ def _dashboard_filters(request: HttpRequest, pilot: Pilot) -> tuple[DashboardFil
     return filters, filters.quarter_value(default)
 
 
-def _render_dashboard(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -> dict[str, str]:
-    """The filter form and the panels, as HTML: what the cache keeps."""
+def _render_dashboard(
+    pilot: Pilot, pilots: list[Pilot], request: HttpRequest
+) -> tuple[str, int, int]:
+    """The filter form and the panels as HTML, and where the panels (the filter form's htmx
+    answer) start and end in it: what the cache keeps, once."""
     filters, quarter = _dashboard_filters(request, pilot)
     scope = filters.scope()
     since = filters.since_value() or _first_shown(pilot, quarter)
@@ -170,7 +182,8 @@ def _render_dashboard(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -
         "fidelity/_dashboard_body.html",
         {"pilot": pilot, "pilots": pilots, "filters": filters, "panels": panels},
     )
-    return {"panels": str(panels), "body": str(body)}
+    start = body.index(panels)
+    return str(body), start, start + len(panels)
 
 
 def _panels_cache_key(pilot: Pilot, pilots: list[Pilot], request: HttpRequest) -> str | None:

@@ -102,11 +102,12 @@ def test_manager_of_two_pilots_chooses_one(client, scored):
 # --- What the pilot dashboard shows -------------------------------------------------------
 
 
-def test_heat_map_cells_show_number_and_band_name_and_link_to_the_la(client, scored):
+def test_heat_map_cells_show_number_and_band_name_and_each_row_links_to_its_la(client, scored):
     body = _open(client, scored.manager, DASHBOARD).content.decode()
     bolton_url = reverse("fidelity:la_dashboard", args=[scored.bolton.pk])
-    assert f'href="{bolton_url}?quarter=2026-q2"' in body
-    assert 'class="band-high"><a' in body
+    # One link a row, stretched over the row's cells by CSS (tests/browser clicks a cell).
+    assert f'<a class="stretched-link" href="{bolton_url}?quarter=2026-q2">Bolton</a>' in body
+    assert '<td class="band-high"><span class="cell-score">' in body
     assert '<span class="cell-score">4.00</span> <span class="cell-band">High</span>' in body
     assert '<span class="cell-score">1.00</span> <span class="cell-band">Low</span>' in body
 

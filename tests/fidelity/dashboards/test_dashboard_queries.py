@@ -16,13 +16,13 @@ from tests.fidelity.factories import use_default_framework
 
 pytestmark = pytest.mark.django_db
 
-# The pilot dashboard: session, user, the manager's pilots, the scored quarters, the filters' LAs
-# and organisations, the framework's principles and bands, then the figures: the teams in scope
-# with their LAs (every heat map's groups), their counted returns' statuses and scores, means
-# over the trend window, the counted returns by quarter (completeness and caseload), the returns
-# status; and the navigation's roles. The budget is 15.
-PILOT_QUERIES = 15
-# The panels alone (the filter form's htmx request): no page around them, so no navigation.
+# The pilot dashboard: session, user, the person's roles with their pilots (which the navigation
+# shares), the scored quarters, the filters' LAs and organisations, the framework's principles
+# and bands, then the figures: the teams in scope with their LAs (every heat map's groups), their
+# counted returns' statuses and scores, means over the trend window, the counted returns by
+# quarter (completeness and caseload), the returns status. The budget is 15.
+PILOT_QUERIES = 14
+# The panels alone (the filter form's htmx request): the same.
 PANELS_QUERIES = 14
 # An LA's page: no pilot picker or filter form, but the LA and the scored quarters.
 LA_QUERIES = 14
@@ -153,9 +153,9 @@ def test_la_drill_down_query_count_does_not_grow_with_the_pilot(
     assert "Team 0" in response.content.decode()
 
 
-# Served from the cache: session, user, the manager's pilots (with the data version that keys
-# the cache) and the navigation's roles. Nothing of the figures.
-CACHED_QUERIES = 4
+# Served from the cache: session, user, and the person's roles with their pilots (and the data
+# version that keys the cache). Nothing of the figures.
+CACHED_QUERIES = 3
 
 
 def test_a_dashboard_served_from_the_cache_reads_only_the_manager_and_their_pilots(
