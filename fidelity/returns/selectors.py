@@ -199,17 +199,22 @@ def review_quarter(*, pilot: Pilot, quarter: Quarter, today: datetime.date) -> R
     )
 
 
+def returns_awaiting_review(*, pilot: Pilot) -> QuerySet[QAReturn]:
+    """The pilot's returns a manager has to review: those of its active teams (the teams the
+    review list shows) in a status that awaits review. The home panel, the review list and the
+    weekly digest all count these."""
+    awaiting = [s for s in ReturnStatus if workflow.awaits_review(status=s)]
+    return QAReturn.objects.filter(
+        team__organisation__pilot=pilot, team__is_active=True, status__in=awaiting
+    )
+
+
 def review_quarters_to_act_on(*, pilot: Pilot, today: datetime.date) -> list[ReviewQuarter]:
     """The quarters in which a manager of the pilot has something to do, newest first: every
     quarter with a return waiting for review, and this quarter and the last one when a return is
     overdue in them."""
     current = Quarter.containing(today, pilot.quarter_convention)
-    awaiting = [s for s in ReturnStatus if workflow.awaits_review(status=s)]
-    indexes = set(
-        QAReturn.objects.filter(
-            team__organisation__pilot=pilot, team__is_active=True, status__in=awaiting
-        ).values_list("quarter_index", flat=True)
-    )
+    indexes = set(returns_awaiting_review(pilot=pilot).values_list("quarter_index", flat=True))
     indexes |= {current.index, current.previous().index}
     quarters = [
         review_quarter(

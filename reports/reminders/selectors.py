@@ -13,6 +13,7 @@ from fidelity.improvement.models import ImprovementAction
 from fidelity.improvement.selectors import improvement_actions_overdue
 from fidelity.returns.models import QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
+from fidelity.returns.selectors import returns_awaiting_review
 from forums.models import Action, ActionStatus
 from partners.models import Pilot, Role, RoleAssignment, Team, User
 
@@ -112,7 +113,7 @@ def pilot_digest(*, pilot: Pilot, today: datetime.date) -> Digest:
             r for r in returns_not_in(pilot=pilot, today=today) if r.is_overdue(today)
         ],
         waiting_for_review=list(
-            QAReturn.objects.filter(team__organisation__pilot=pilot, status=ReturnStatus.SUBMITTED)
+            returns_awaiting_review(pilot=pilot)
             .select_related("team__organisation__pilot")
             .order_by("submitted_at", "pk")
         ),

@@ -196,3 +196,16 @@ def test_a_pilot_can_turn_the_digest_off(returns_world):
     ReminderSettings.objects.create(pilot=returns_world.pilot, digest_enabled=False)
     digests_send(today=MONDAY)
     assert mail.outbox == []
+
+
+def test_the_digests_returns_to_review_are_the_ones_the_review_list_shows(returns_world):
+    # A team that has stopped (inactive) keeps its submitted return, but the review list, and so
+    # the home panel that links to it, show active teams only: the digest counts the same.
+    returns_world.bury_team.is_active = False
+    returns_world.bury_team.save()
+    make_return(returns_world.bury_team, 2026, 1, status=ReturnStatus.SUBMITTED)
+    digests_send(today=MONDAY)
+    [digest] = [m for m in mail.outbox if m.to == ["manager@example.org"]]
+    review = digest.body.split("Returns waiting for your review (1)")[1].split("Overdue")[0]
+    assert "HF Bolton, 2026-27 Q2" in review
+    assert "HF Bury" not in review
