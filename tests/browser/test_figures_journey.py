@@ -100,9 +100,18 @@ def heatmap_row(page: Page, la_name: str):
     )
 
 
+# What a sighted person reads in a cell: its text without the screen readers' extra words.
+SEEN_TEXT = """cells => cells.map(td => {
+    const copy = td.cloneNode(true);
+    copy.querySelectorAll('.visually-hidden').forEach(hidden => hidden.remove());
+    return copy.textContent;
+})"""
+
+
 def row_cells(page: Page, la_name: str) -> list[str]:
     """The row's cells after its header: overall, each principle, then the teams counted."""
-    return [" ".join(t.split()) for t in heatmap_row(page, la_name).locator("td").all_inner_texts()]
+    texts = heatmap_row(page, la_name).locator("td").evaluate_all(SEEN_TEXT)
+    return [" ".join(t.split()) for t in texts]
 
 
 def summary(page: Page) -> str:
@@ -186,6 +195,10 @@ def test_a_sent_back_return_stops_counting_everywhere_and_the_default_quarter_st
     assert cells_before[-1] == "1 of 1 team; 1 provisional"
     assert all(re.fullmatch(r"\d\.\d\d \w+", cell) for cell in cells_before[:-1]), cells_before
     scores_before = [cell.split()[0] for cell in cells_before[:-1]]  # overall, then principles
+    # Screen readers also hear each score's change from the quarter before.
+    heard = heatmap_row(page, SENT_BACK_LA).locator("td .visually-hidden").all_inner_texts()
+    assert len(heard) == len(scores_before)
+    assert all(re.fullmatch(r", change [+-]\d\.\d\d", text) for text in heard), heard
     export_before = export_row(page, SENT_BACK_LA)
     assert export_before["Teams"] == "1 of 1 team; 1 provisional"
     columns = ["Overall", *(f"P{n}" for n in range(1, len(scores_before)))]
