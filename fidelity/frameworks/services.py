@@ -49,6 +49,10 @@ def framework_revise(
         if code not in indicators:
             raise WorkflowError(f"There is no indicator {code} in this framework.")
         indicator = indicators[code]
+        if fields.get("text", indicator.text) != indicator.text and "plain_text" not in fields:
+            # Plain words written for the old text may no longer ask the same thing: reviewers
+            # read the new text until someone writes new ones.
+            indicator.plain_text = ""
         for name in ("text", "guidance", "plain_text"):
             if name in fields:
                 setattr(indicator, name, fields[name])

@@ -42,11 +42,25 @@ class ReviewStep:
 
     principle: Principle
     rows: list[PeerReviewScore]
+    scale: dict[int, str]
 
     @property
     def to_answer(self) -> int:
         """Questions with neither a score nor "I could not tell"."""
         return sum(1 for row in self.rows if row.score is None and not row.not_assessed)
+
+    @property
+    def answers(self) -> list[tuple[PeerReviewScore, str]]:
+        """Each row with its answer in words, as the reviewer chose it."""
+        return [(row, self._answer(row)) for row in self.rows]
+
+    def _answer(self, row: PeerReviewScore) -> str:
+        if row.not_assessed:
+            return "Could not tell"
+        if row.score is None:
+            return "Not answered yet"
+        label = self.scale.get(row.score)
+        return f"{row.score}: {label}" if label else str(row.score)
 
     @property
     def status(self) -> str:
@@ -58,8 +72,9 @@ class ReviewStep:
 def review_steps(*, review: PeerReview) -> list[ReviewStep]:
     """One step per principle with indicators in the review, in the framework's order."""
     rows = review.scores.select_related("indicator__principle")
+    scale = dict(review.framework_version.scale.values_list("value", "label"))
     return [
-        ReviewStep(principle=principle, rows=list(items))
+        ReviewStep(principle=principle, rows=list(items), scale=scale)
         for principle, items in groupby(rows, key=lambda r: r.indicator.principle)
     ]
 
