@@ -59,7 +59,7 @@ def test_facilitator_records_publishes_and_downloads_the_challenge_summary(
     challenges.get_by_label("Challenge").fill(f"{CHALLENGE}; call 07700 900123")
     challenges.get_by_label("Themes").press_sequentially("Landl")
     expect(page.locator("#theme-options option")).to_have_count(1)
-    challenges.get_by_label("Themes").fill("Landlord practice")
+    challenges.get_by_label("Themes").fill("Landlord practice, Rent arrears")
     challenges.get_by_label("Bolton", exact=True).check()
     challenges.get_by_label("Stockport", exact=True).check()
     challenges.get_by_role("button", name="Add challenge").click()
@@ -68,11 +68,18 @@ def test_facilitator_records_publishes_and_downloads_the_challenge_summary(
     expect(challenges.locator("mark.privacy-hit")).to_contain_text("07700 900123")
     expect(challenges.get_by_label("Challenge")).to_have_value(f"{CHALLENGE}; call 07700 900123")
     expect(challenges.get_by_label("Stockport", exact=True)).to_be_checked()
+    # In the same round: "Rent arrears" is not in the pilot's list yet; it joins once confirmed.
+    expect(
+        challenges.get_by_text("Not in this pilot's theme list yet: ‘Rent arrears’")
+    ).to_be_visible()
+    expect(challenges.get_by_label("Themes")).to_have_value("Landlord practice, Rent arrears")
     user_browser.screenshot("forum-privacy-warning")
     user_browser.assert_accessible()
     challenges.get_by_label("Challenge").fill(CHALLENGE)
+    challenges.get_by_label("Add the theme ‘Rent arrears’ to this pilot's list").check()
     challenges.get_by_role("button", name="Add challenge").click()
     expect(challenges.get_by_role("cell", name=CHALLENGE, exact=True)).to_be_visible()
+    expect(challenges.get_by_text("Rent arrears", exact=True)).to_be_visible()
     expect(challenges.get_by_role("cell", name="Bolton, Stockport", exact=True)).to_be_visible()
     assert page.url == session_url
 
@@ -88,8 +95,12 @@ def test_facilitator_records_publishes_and_downloads_the_challenge_summary(
     user_browser.screenshot("forum-session-notes")
     user_browser.assert_accessible()
 
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Publish notes").click()
+    page.get_by_role("link", name="Publish notes").click()
+    expect(page.get_by_role("heading", name="Publish this forum record?")).to_be_visible()
+    expect(page.get_by_text("Everyone with a role in")).to_be_visible()
+    user_browser.screenshot("forum-publish-question")
+    user_browser.assert_accessible()
+    page.get_by_role("button", name="Publish the record").click()
     expect(page.get_by_text("Published: everyone in the pilot")).to_be_visible()
 
     page.goto("/forums/summary/")
