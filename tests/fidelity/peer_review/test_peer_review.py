@@ -237,6 +237,20 @@ def test_after_the_first_saved_step_the_reviewer_sees_what_is_left_step_by_step(
     assert "P2. Flexible support is provided for as long as it is needed Not started" in text
     assert "29 questions still to answer" in text
     assert "Continue your review" in text and "Send my review" not in text
+    assert "Check your answers" not in text and "1.2 Do people have a proper tenancy" not in text
+
+
+def test_when_every_question_is_answered_the_reviewer_checks_the_answers_then_sends(
+    world, reviewer, client
+):
+    review = _assign(world, reviewer)
+    _score_all(review, reviewer, 3)
+    client.force_login(reviewer)
+    text = page_text(client.get(f"/peer-reviews/{review.pk}/"))
+    assert "still to answer" not in text
+    assert "Check your answers" in text
+    assert "1.2 Do people have a proper tenancy, with the same rights as any other tenant? " in text
+    assert text.index("3: Mostly in place") < text.index("Send my review")
 
 
 def test_a_reviewer_reads_each_indicator_in_plain_words_and_can_say_they_could_not_tell(
