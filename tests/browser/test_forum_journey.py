@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from fidelity import demo as fidelity_demo
 from fidelity.frameworks import framework_data
 from forums import demo as forums_demo
+from forums.models import ForumSession, SessionStatus
 
 CHALLENGE = "Landlords ask for a guarantor before offering a tenancy"
 
@@ -141,3 +142,34 @@ def test_facilitator_confirms_similar_challenges_as_one_shared_challenge(forum_p
     expect(
         page.get_by_role("cell", name="Abstinence conditions on housing", exact=True)
     ).to_be_visible()
+
+
+def test_facilitator_adds_a_theme_that_is_not_in_the_list_yet_by_keyboard(
+    forum_pilot, user_browser
+):
+    page = user_browser.page
+    user_browser.login("facilitator")
+    draft = ForumSession.objects.filter(status=SessionStatus.DRAFT).first()
+    page.goto(f"/forums/sessions/{draft.pk}/")
+    challenges = page.locator("#challenge-section")
+    challenges.get_by_label("Challenge").fill("Arrears build up while benefit claims are sorted")
+    challenges.get_by_label("Themes").fill("Rent arrears")
+    challenges.get_by_label("Bolton", exact=True).check()
+    challenges.get_by_role("button", name="Add challenge").press("Enter")
+
+    # Asked in place, with the keyboard put back on the field: nothing typed is lost.
+    expect(challenges.get_by_label("Themes")).to_be_focused()
+    expect(challenges.get_by_label("Themes")).to_have_value("Rent arrears")
+    expect(challenges.get_by_label("Bolton", exact=True)).to_be_checked()
+    confirm = challenges.get_by_label("Add the theme ‘Rent arrears’ to this pilot's list")
+    page.keyboard.press("Tab")
+    expect(confirm).to_be_focused()
+    user_browser.screenshot("forum-new-theme-question")
+    user_browser.assert_accessible()
+    page.keyboard.press("Space")
+    challenges.get_by_role("button", name="Add challenge").press("Enter")
+
+    row = challenges.get_by_role("row").filter(has_text="Arrears build up while benefit claims")
+    expect(row).to_contain_text("Rent arrears")
+    challenges.get_by_label("Themes").press_sequentially("Rent")
+    expect(page.locator("#theme-options option")).to_have_count(1)
