@@ -122,7 +122,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "text", "version"]
     list_filter = ["principle__version"]
     search_fields = ["text", "code"]
-    fields = ["principle", "code", "position", "text", "guidance"]
+    fields = ["principle", "code", "position", "text", "guidance", "plain_text"]
 
     @admin.display(description="Framework version")
     def version(self, obj: Indicator):
@@ -139,7 +139,9 @@ class IndicatorAdmin(admin.ModelAdmin):
         new = framework_revise(
             version=version,
             notes=f"Indicator {obj.code} reworded in the admin.",
-            indicator_changes={obj.code: {"text": obj.text, "guidance": obj.guidance}},
+            indicator_changes={
+                obj.code: {"text": obj.text, "guidance": obj.guidance, "plain_text": obj.plain_text}
+            },
         )
         self.message_user(
             request,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from common.forms import ModelMultipleChoiceField
 from partners.models import LocalAuthority, Organisation, Pilot
 
-from . import privacy
+from . import privacy, services
 from .models import ActionStatus, Challenge, ForumSeries, ForumSession, SessionFormat, Theme
 from .selectors import principle_choices
 
@@ -128,8 +128,14 @@ class ChallengeForm(PrivacyGuardMixin, forms.Form):
         label="Themes",
         required=False,
         max_length=400,
-        help_text="Start typing to pick from the theme list; separate several with commas.",
+        help_text=(
+            "Start typing to pick from the theme list; separate several with commas. "
+            "A theme not in the list yet can be added to it."
+        ),
     )
+    # Ticked, it carries the new theme names the facilitator was asked about, so a tick never
+    # adds a name they did not see (see `clean`).
+    confirm_new_themes = forms.CharField(required=False)
     local_authorities = ModelMultipleChoiceField(
         label="Local authorities that raised it",
         queryset=LocalAuthority.objects.none(),
@@ -148,6 +154,8 @@ class ChallengeForm(PrivacyGuardMixin, forms.Form):
         kwargs.setdefault("auto_id", "challenge-%s")
         super().__init__(*args, **kwargs)
         self.pilot = session.pilot
+        self.new_theme_names: list[str] = []
+        self.new_themes_confirmed = False
         self.fields["principle_code"] = _principle_field(self.pilot)
         self.fields["local_authorities"].queryset = LocalAuthority.objects.filter(
             zone__pilot=self.pilot
@@ -165,26 +173,69 @@ class ChallengeForm(PrivacyGuardMixin, forms.Form):
         )
         self.add_privacy_field()
 
-    def clean_themes(self) -> list[Theme]:
-        names = [n.strip() for n in self.cleaned_data["themes"].split(",") if n.strip()]
-        known = {t.name.lower(): t for t in Theme.objects.filter(pilot=self.pilot)}
-        unknown = [n for n in names if n.lower() not in known]
-        if unknown:
-            raise ValidationError(
-                "Not in the theme list: %(names)s. Pick from the suggestions, or ask an "
-                "administrator to add the theme.",
-                params={"names": ", ".join(unknown)},
-            )
-        return list({known[n.lower()].pk: known[n.lower()] for n in names}.values())
+    def clean_themes(self) -> list[str]:
+        """The names typed, each once whatever its capitals, in the order typed."""
+        names: dict[str, str] = {}
+        for name in self.cleaned_data["themes"].split(","):
+            name = " ".join(name.split())
+            if name:
+                names.setdefault(name.lower(), name)
+        return list(names.values())
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if "themes" in cleaned:
+            self._resolve_themes(cleaned)
         if not cleaned.get("local_authorities") and not cleaned.get("organisations"):
             self.add_error(
                 "local_authorities", "Tick at least one local authority or organisation."
             )
         self.check_privacy(cleaned)
         return cleaned
+
+    def _resolve_themes(self, cleaned: dict) -> None:
+        """Names already in the pilot's list become its themes; new ones are added only once the
+        facilitator has confirmed exactly those names."""
+        known = {t.name.lower(): t for t in Theme.objects.filter(pilot=self.pilot)}
+        names = cleaned["themes"]
+        new = [n for n in names if n.lower() not in known]
+        cleaned["themes"] = [known[n.lower()] for n in names if n.lower() in known]
+        cleaned["new_themes"] = []
+        confirmed = cleaned.pop("confirm_new_themes", "")
+        if not new:
+            return
+        problems = [p for p in (services.theme_name_problem(name=n) for n in new) if p]
+        if problems:
+            self.add_error("themes", problems)
+            return
+        self.new_theme_names = new
+        if confirmed.lower() == self.new_themes_value.lower():
+            self.new_themes_confirmed = True
+            cleaned["new_themes"] = new
+            return
+        self.add_error(
+            "themes",
+            ValidationError(
+                "Not in this pilot's theme list yet: %(names)s. Check the spelling, or tick "
+                "the box below to add %(them)s to the list.",
+                params={"names": _quoted(new), "them": "it" if len(new) == 1 else "them"},
+                code="new_theme",
+            ),
+        )
+
+    @property
+    def new_themes_value(self) -> str:
+        return ", ".join(self.new_theme_names)
+
+    @property
+    def new_themes_question(self) -> str:
+        noun = "theme" if len(self.new_theme_names) == 1 else "themes"
+        return f"Add the {noun} {_quoted(self.new_theme_names)} to this pilot's list"
+
+
+def _quoted(names: list[str]) -> str:
+    quoted = [f"‘{n}’" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 class GoodPracticeForm(PrivacyGuardMixin, forms.Form):

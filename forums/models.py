@@ -19,7 +19,8 @@ GENERAL = ""
 
 
 class Theme(models.Model):
-    """A managed list (kept in the admin) that facilitators tag challenges with."""
+    """A pilot's list of themes that facilitators tag challenges with. Kept in the admin; a
+    facilitator adds one where they tag a challenge, after confirming it (services.theme_add)."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="forum_themes")
     name = models.CharField(max_length=80)

@@ -73,6 +73,38 @@ def session_publish(*, session: ForumSession, user: User) -> ForumSession:
     return session
 
 
+THEME_NAME_MIN, THEME_NAME_MAX = 3, 80
+
+
+def theme_name_problem(*, name: str) -> str | None:
+    """Why a new theme name cannot join a pilot's list, in words for the facilitator; None if
+    it can. Commas separate themes where they are typed, so a name cannot hold one."""
+    name = name.strip()
+    if len(name) < THEME_NAME_MIN:
+        return f"“{name}” is too short for a theme: use at least {THEME_NAME_MIN} characters."
+    if len(name) > THEME_NAME_MAX:
+        return (
+            f"“{name[:30]}…” is too long for a theme: use {THEME_NAME_MAX} characters or fewer "
+            f"(it has {len(name)})."
+        )
+    if "," in name:
+        return "A theme cannot contain a comma: commas separate themes."
+    return None
+
+
+@transaction.atomic
+def theme_add(*, pilot: Pilot, name: str) -> Theme:
+    """Adds a theme to a pilot's list, as a facilitator confirmed it. A theme already there under
+    any capitalisation is refused: the list holds each theme once."""
+    name = " ".join(name.split())
+    problem = theme_name_problem(name=name)
+    if problem:
+        raise ValidationError(problem)
+    if Theme.objects.filter(pilot=pilot, name__iexact=name).exists():
+        raise ValidationError(f"“{name}” is already in this pilot's theme list.")
+    return Theme.objects.create(pilot=pilot, name=name)
+
+
 @transaction.atomic
 def attendance_add(
     *,
@@ -97,15 +129,19 @@ def challenge_add(
     text: str,
     principle_code: str,
     themes: Iterable[Theme] = (),
+    new_themes: Iterable[str] = (),
     local_authorities: Iterable[LocalAuthority] = (),
     organisations: Iterable[Organisation] = (),
 ) -> Challenge:
+    """Records a challenge; `new_themes` are names the facilitator confirmed adding to the
+    pilot's theme list, added with it (or not at all if the challenge is refused)."""
     themes, local_authorities, organisations = (
         list(themes),
         list(local_authorities),
         list(organisations),
     )
     _same_pilot(session.pilot, themes, local_authorities, organisations)
+    themes += [theme_add(pilot=session.pilot, name=name) for name in new_themes]
     challenge = Challenge.objects.create(
         session=session, text=text.strip(), principle_code=principle_code
     )

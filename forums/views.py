@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.downloads import csv_response, pdf_response
 from fidelity.returns.quarters import Quarter
@@ -184,9 +184,24 @@ def note_delete(request: HttpRequest, pk: int, kind: str, note_pk: int) -> HttpR
     return HttpResponse(html)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks "Publish this forum record?" and says who will see it; POST publishes."""
     session = selectors.get_session_for_editing(user=request.user, pk=pk)
+    if request.method == "GET":
+        if session.is_published:
+            messages.info(request, "These notes are already published.")
+            return redirect("forums:session_detail", pk=pk)
+        return render(
+            request,
+            "forums/session_publish.html",
+            {
+                "session": session,
+                "challenges": session.challenges.count(),
+                "good_practice": session.good_practice.count(),
+                "actions": session.actions.count(),
+            },
+        )
     try:
         services.session_publish(session=session, user=request.user)
         messages.success(request, "Published: everyone in the pilot can now read these notes.")

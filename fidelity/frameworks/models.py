@@ -80,6 +80,15 @@ class Indicator(models.Model):
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=400)
     guidance = models.TextField(blank=True, help_text="What evidence shows this indicator.")
+    plain_text = models.CharField(
+        "plain words",
+        max_length=400,
+        blank=True,
+        help_text=(
+            "The indicator as a question in everyday words, for co-production reviewers. "
+            "Blank: they see the text above."
+        ),
+    )
 
     class Meta:
         ordering = ["principle__position", "position"]
@@ -89,6 +98,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text}"
+
+    @property
+    def text_for_reviewers(self) -> str:
+        """What a co-production reviewer reads: the plain words, or the text if none are written."""
+        return self.plain_text or self.text
 
 
 class ScaleLevel(models.Model):

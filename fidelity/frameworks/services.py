@@ -31,7 +31,7 @@ def framework_revise(
 ) -> FrameworkVersion:
     """Applies an edit to a framework version; if returns already use it, to a copy instead.
 
-    `indicator_changes` maps an indicator code to new field values (text, guidance);
+    `indicator_changes` maps an indicator code to new field values (text, guidance, plain_text);
     `new_indicators` adds (principle code, text) pairs. Returns already made keep the version they
     were scored on; pilots that used the old version move to the new one.
     """
@@ -49,7 +49,11 @@ def framework_revise(
         if code not in indicators:
             raise WorkflowError(f"There is no indicator {code} in this framework.")
         indicator = indicators[code]
-        for name in ("text", "guidance"):
+        if fields.get("text", indicator.text) != indicator.text and "plain_text" not in fields:
+            # Plain words written for the old text may no longer ask the same thing: reviewers
+            # read the new text until someone writes new ones.
+            indicator.plain_text = ""
+        for name in ("text", "guidance", "plain_text"):
             if name in fields:
                 setattr(indicator, name, fields[name])
         indicator.save()
@@ -94,6 +98,7 @@ def _framework_copy(*, version: FrameworkVersion, notes: str) -> FrameworkVersio
                 position=i.position,
                 text=i.text,
                 guidance=i.guidance,
+                plain_text=i.plain_text,
             )
             for i in principle.indicators.all()
         )

@@ -13,6 +13,7 @@ from fidelity.returns.quarters import Quarter
 from partners.models import Team, User
 
 COULD_NOT_TELL = "na"
+COULD_NOT_TELL_LABEL = "I could not tell"
 
 
 class AssignForm(forms.Form):
@@ -80,10 +81,11 @@ class PeerScoreForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.row = row
         code = row.indicator.code
-        self.fields["rating"].label = f"{code} {row.indicator.text}"
+        # Reviewers read the indicator in plain words; staff pages keep the framework's text.
+        self.fields["rating"].label = f"{code} {row.indicator.text_for_reviewers}"
         self.fields["rating"].choices = [
             *[(str(value), f"{value}: {label}") for value, label in scale],
-            (COULD_NOT_TELL, "I could not tell"),
+            (COULD_NOT_TELL, COULD_NOT_TELL_LABEL),
         ]
         self.fields["evidence"].label = f"What did you see or hear? ({code})"
 

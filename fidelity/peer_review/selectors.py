@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from fidelity.frameworks import scoring
+from fidelity.frameworks.models import Principle
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.peer_review import gaps
 from fidelity.peer_review.models import PeerReview, PeerReviewScore, PeerReviewStatus
@@ -31,6 +34,55 @@ def peer_reviews_visible_to(*, user: User) -> QuerySet[PeerReview]:
 
 def get_peer_review_for_user(*, user: User, pk: int) -> PeerReview:
     return get_object_or_404(peer_reviews_visible_to(user=user), pk=pk)
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    """One step of a review: a principle and the reviewer's rows for its chosen indicators."""
+
+    principle: Principle
+    rows: list[PeerReviewScore]
+    scale: dict[int, str]
+
+    @property
+    def to_answer(self) -> int:
+        """Questions with neither a score nor "I could not tell"."""
+        return sum(1 for row in self.rows if row.score is None and not row.not_assessed)
+
+    @property
+    def answers(self) -> list[tuple[PeerReviewScore, str]]:
+        """Each row with its answer in words, as the reviewer chose it."""
+        return [(row, self._answer(row)) for row in self.rows]
+
+    def _answer(self, row: PeerReviewScore) -> str:
+        if row.not_assessed:
+            return "Could not tell"
+        if row.score is None:
+            return "Not answered yet"
+        label = self.scale.get(row.score)
+        return f"{row.score}: {label}" if label else str(row.score)
+
+    @property
+    def status(self) -> str:
+        if not self.to_answer:
+            return "Completed"
+        return "Not started" if self.to_answer == len(self.rows) else "In progress"
+
+
+def review_steps(*, review: PeerReview) -> list[ReviewStep]:
+    """One step per principle with indicators in the review, in the framework's order."""
+    rows = review.scores.select_related("indicator__principle")
+    scale = dict(review.framework_version.scale.values_list("value", "label"))
+    return [
+        ReviewStep(principle=principle, rows=list(items), scale=scale)
+        for principle, items in groupby(rows, key=lambda r: r.indicator.principle)
+    ]
+
+
+def review_minutes(*, question_count: int) -> int:
+    """A fair guess at the time a review takes, to tell the reviewer before they start: about
+    two minutes a question, rounded up to five minutes."""
+    return max(10, math.ceil(question_count * 2 / 5) * 5)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,6 @@ reviews assigned to them, a manager those of their pilots; anything else is 404.
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,23 +17,20 @@ from fidelity.errors import SubmitError, WorkflowError
 from fidelity.frameworks.models import Indicator
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.peer_review import services
-from fidelity.peer_review.forms import AssignForm, HowForm, PeerScoreForm
+from fidelity.peer_review.forms import COULD_NOT_TELL_LABEL, AssignForm, HowForm, PeerScoreForm
+from fidelity.peer_review.models import PeerReviewStatus
 from fidelity.peer_review.selectors import (
     get_peer_review_for_user,
     peer_gaps,
     peer_reviews_visible_to,
+    review_minutes,
+    review_steps,
 )
 from fidelity.peer_review.services import peer_review_save, peer_review_submit_errors
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import quarter_of_today
 from partners import access
 from partners.models import Team
-
-
-def _steps(review) -> list[tuple]:
-    """[(principle, [score rows])]: one step per principle with indicators in the review."""
-    rows = list(review.scores.select_related("indicator__principle"))
-    return [(p, list(items)) for p, items in groupby(rows, key=lambda r: r.indicator.principle)]
 
 
 def _published_gaps(review):
@@ -90,15 +85,34 @@ def peer_review_assign(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def peer_review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewer's start page until they have saved a step; then their progress and answers,
+    and the send button. Managers see the answers, in the framework's own words."""
     review = get_peer_review_for_user(user=request.user, pk=pk)
-    steps = _steps(review)
+    steps = review_steps(review=review)
+    is_reviewer = review.reviewer_id == request.user.pk
+    if is_reviewer and review.status == PeerReviewStatus.ASSIGNED:
+        question_count = sum(len(s.rows) for s in steps)
+        return render(
+            request,
+            "fidelity/peer_review_start.html",
+            {
+                "review": review,
+                "step_count": len(steps) + 1,
+                "question_count": question_count,
+                "minutes": review_minutes(question_count=question_count),
+                "could_not_tell": COULD_NOT_TELL_LABEL,
+            },
+        )
+    to_answer = sum(s.to_answer for s in steps)
     return render(
         request,
         "fidelity/peer_review_detail.html",
         {
             "review": review,
             "steps": steps,
-            "is_reviewer": review.reviewer_id == request.user.pk,
+            "is_reviewer": is_reviewer,
+            "to_answer": to_answer,
+            "next_step": next((i for i, s in enumerate(steps, 1) if s.to_answer), None),
             "gaps": _published_gaps(review) if review.is_submitted else [],
             "errors": peer_review_submit_errors(review=review) if not review.is_submitted else {},
         },
@@ -118,16 +132,19 @@ def peer_review_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     if review.is_submitted:
         messages.info(request, "This review has been sent, so it cannot be changed.")
         return redirect("fidelity:peer_review_detail", pk=review.pk)
-    steps = _steps(review)
+    steps = review_steps(review=review)
     if step < 0 or step > len(steps):
         raise Http404
     data = request.POST if request.method == "POST" else None
     how = HowForm(data, instance=review, prefix="how") if step == 0 else None
     principle, forms = None, []
     if step:
-        principle, rows = steps[step - 1]
+        principle = steps[step - 1].principle
         scale = list(review.framework_version.scale.values_list("value", "label"))
-        forms = [PeerScoreForm(data, prefix=f"s{r.indicator_id}", row=r, scale=scale) for r in rows]
+        forms = [
+            PeerScoreForm(data, prefix=f"s{r.indicator_id}", row=r, scale=scale)
+            for r in steps[step - 1].rows
+        ]
     if request.method == "POST" and all(f.is_valid() for f in [*forms, *([how] if how else [])]):
         try:
             peer_review_save(

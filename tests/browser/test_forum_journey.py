@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from fidelity import demo as fidelity_demo
 from fidelity.frameworks import framework_data
 from forums import demo as forums_demo
+from forums.models import ForumSession, SessionStatus
 
 CHALLENGE = "Landlords ask for a guarantor before offering a tenancy"
 
@@ -59,7 +60,7 @@ def test_facilitator_records_publishes_and_downloads_the_challenge_summary(
     challenges.get_by_label("Challenge").fill(f"{CHALLENGE}; call 07700 900123")
     challenges.get_by_label("Themes").press_sequentially("Landl")
     expect(page.locator("#theme-options option")).to_have_count(1)
-    challenges.get_by_label("Themes").fill("Landlord practice")
+    challenges.get_by_label("Themes").fill("Landlord practice, Rent arrears")
     challenges.get_by_label("Bolton", exact=True).check()
     challenges.get_by_label("Stockport", exact=True).check()
     challenges.get_by_role("button", name="Add challenge").click()
@@ -68,11 +69,18 @@ def test_facilitator_records_publishes_and_downloads_the_challenge_summary(
     expect(challenges.locator("mark.privacy-hit")).to_contain_text("07700 900123")
     expect(challenges.get_by_label("Challenge")).to_have_value(f"{CHALLENGE}; call 07700 900123")
     expect(challenges.get_by_label("Stockport", exact=True)).to_be_checked()
+    # In the same round: "Rent arrears" is not in the pilot's list yet; it joins once confirmed.
+    expect(
+        challenges.get_by_text("Not in this pilot's theme list yet: ‘Rent arrears’")
+    ).to_be_visible()
+    expect(challenges.get_by_label("Themes")).to_have_value("Landlord practice, Rent arrears")
     user_browser.screenshot("forum-privacy-warning")
     user_browser.assert_accessible()
     challenges.get_by_label("Challenge").fill(CHALLENGE)
+    challenges.get_by_label("Add the theme ‘Rent arrears’ to this pilot's list").check()
     challenges.get_by_role("button", name="Add challenge").click()
     expect(challenges.get_by_role("cell", name=CHALLENGE, exact=True)).to_be_visible()
+    expect(challenges.get_by_text("Rent arrears", exact=True)).to_be_visible()
     expect(challenges.get_by_role("cell", name="Bolton, Stockport", exact=True)).to_be_visible()
     assert page.url == session_url
 
@@ -88,8 +96,12 @@ def test_facilitator_records_publishes_and_downloads_the_challenge_summary(
     user_browser.screenshot("forum-session-notes")
     user_browser.assert_accessible()
 
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Publish notes").click()
+    page.get_by_role("link", name="Publish notes").click()
+    expect(page.get_by_role("heading", name="Publish this forum record?")).to_be_visible()
+    expect(page.get_by_text("Everyone with a role in")).to_be_visible()
+    user_browser.screenshot("forum-publish-question")
+    user_browser.assert_accessible()
+    page.get_by_role("button", name="Publish the record").click()
     expect(page.get_by_text("Published: everyone in the pilot")).to_be_visible()
 
     page.goto("/forums/summary/")
@@ -130,3 +142,34 @@ def test_facilitator_confirms_similar_challenges_as_one_shared_challenge(forum_p
     expect(
         page.get_by_role("cell", name="Abstinence conditions on housing", exact=True)
     ).to_be_visible()
+
+
+def test_facilitator_adds_a_theme_that_is_not_in_the_list_yet_by_keyboard(
+    forum_pilot, user_browser
+):
+    page = user_browser.page
+    user_browser.login("facilitator")
+    draft = ForumSession.objects.filter(status=SessionStatus.DRAFT).first()
+    page.goto(f"/forums/sessions/{draft.pk}/")
+    challenges = page.locator("#challenge-section")
+    challenges.get_by_label("Challenge").fill("Arrears build up while benefit claims are sorted")
+    challenges.get_by_label("Themes").fill("Rent arrears")
+    challenges.get_by_label("Bolton", exact=True).check()
+    challenges.get_by_role("button", name="Add challenge").press("Enter")
+
+    # Asked in place, with the keyboard put back on the field: nothing typed is lost.
+    expect(challenges.get_by_label("Themes")).to_be_focused()
+    expect(challenges.get_by_label("Themes")).to_have_value("Rent arrears")
+    expect(challenges.get_by_label("Bolton", exact=True)).to_be_checked()
+    confirm = challenges.get_by_label("Add the theme ‘Rent arrears’ to this pilot's list")
+    page.keyboard.press("Tab")
+    expect(confirm).to_be_focused()
+    user_browser.screenshot("forum-new-theme-question")
+    user_browser.assert_accessible()
+    page.keyboard.press("Space")
+    challenges.get_by_role("button", name="Add challenge").press("Enter")
+
+    row = challenges.get_by_role("row").filter(has_text="Arrears build up while benefit claims")
+    expect(row).to_contain_text("Rent arrears")
+    challenges.get_by_label("Themes").press_sequentially("Rent")
+    expect(page.locator("#theme-options option")).to_have_count(1)

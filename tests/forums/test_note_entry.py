@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -61,23 +63,99 @@ def test_adding_a_challenge_refreshes_the_action_forms_challenge_choices(
     assert b'hx-swap-oob="true"' in response.content
 
 
-def test_a_theme_not_in_the_managed_list_is_refused_and_the_text_kept(
+def _challenge_with_themes(world, themes: str, **extra) -> dict:
+    return {
+        "text": "Waits for one-bed flats",
+        "principle_code": "P1",
+        "themes": themes,
+        "local_authorities": [world.bolton.pk],
+        **extra,
+    }
+
+
+def _text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_a_new_theme_is_not_added_until_the_facilitator_confirms_it_and_nothing_is_lost(
     facilitator_client, world, session
 ):
     response = _add(
         facilitator_client,
         session,
         "challenge",
-        {
-            "text": "Waits for one-bed flats",
-            "principle_code": "P1",
-            "themes": "Made-up theme",
-            "local_authorities": [world.bolton.pk],
-        },
+        _challenge_with_themes(world, "Landlord practice, Arrears"),
     )
-    assert b"Not in the theme list: Made-up theme" in response.content
-    assert b"Waits for one-bed flats" in response.content
+    text = _text(response)
+    assert "Not in this pilot's theme list yet: ‘Arrears’." in text
+    assert "Add the theme ‘Arrears’ to this pilot's list" in text
+    assert 'name="confirm_new_themes"' in text
+    assert "Waits for one-bed flats" in text and 'value="Landlord practice, Arrears"' in text
     assert not Challenge.objects.exists()
+    assert not Theme.objects.filter(name="Arrears").exists()
+
+
+def test_a_confirmed_new_theme_joins_the_pilots_list_and_tags_the_challenge(
+    facilitator_client, world, session
+):
+    _add(
+        facilitator_client,
+        session,
+        "challenge",
+        _challenge_with_themes(
+            world, "Landlord practice, landlords, arrears", confirm_new_themes="landlords, arrears"
+        ),
+    )
+    challenge = Challenge.objects.get(session=session)
+    assert {t.name for t in challenge.themes.all()} == {
+        "Landlord practice",
+        "landlords",
+        "arrears",
+    }
+    assert set(Theme.objects.filter(pilot=world.pilot).values_list("name", flat=True)) == {
+        "Landlord practice",
+        "Housing supply",
+        "landlords",
+        "arrears",
+    }
+
+
+def test_a_tick_adds_only_the_themes_the_facilitator_was_asked_about(
+    facilitator_client, world, session
+):
+    response = _add(
+        facilitator_client,
+        session,
+        "challenge",
+        _challenge_with_themes(world, "Arrears, Evictions", confirm_new_themes="Arrears"),
+    )
+    assert "Add the themes ‘Arrears’ and ‘Evictions’ to this pilot's list" in _text(response)
+    assert not Challenge.objects.exists()
+    assert Theme.objects.filter(pilot=world.pilot).count() == 2
+
+
+def test_a_theme_typed_in_other_capitals_is_the_one_in_the_list(facilitator_client, world, session):
+    _add(facilitator_client, session, "challenge", _challenge_with_themes(world, "HOUSING supply"))
+    challenge = Challenge.objects.get(session=session)
+    assert [t.name for t in challenge.themes.all()] == ["Housing supply"]
+    assert Theme.objects.filter(pilot=world.pilot).count() == 2
+
+
+def test_a_new_theme_that_is_too_long_is_refused_next_to_the_field(
+    facilitator_client, world, session
+):
+    long_name = "Landlords " * 9
+    response = _add(
+        facilitator_client,
+        session,
+        "challenge",
+        _challenge_with_themes(world, long_name, confirm_new_themes=long_name.strip()),
+    )
+    text = _text(response)
+    assert "is too long for a theme: use 80 characters or fewer (it has 89)." in text
+    assert 'name="confirm_new_themes"' not in text
+    assert not Challenge.objects.exists()
+    assert Theme.objects.filter(pilot=world.pilot).count() == 2
 
 
 def test_a_challenge_needs_someone_who_raised_it(facilitator_client, session):
@@ -165,6 +243,27 @@ def test_theme_suggestions_keep_the_themes_already_typed(facilitator_client, ses
     assert response.content.decode().strip() == (
         '<option value="Landlord practice, Housing supply"></option>'
     )
+
+
+def test_publishing_first_asks_on_a_page_who_will_see_the_record(
+    facilitator_client, world, session
+):
+    response = facilitator_client.get(reverse("forums:session_publish", args=[session.pk]))
+    text = _text(response)
+    assert "Publish this forum record?" in text
+    assert "Who will see it" in text and "Everyone with a role in" in text
+    assert 'method="post"' in text
+    session.refresh_from_db()
+    assert session.status == SessionStatus.DRAFT
+
+
+def test_the_session_page_links_to_the_publish_question_without_a_script_dialog(
+    facilitator_client, session
+):
+    text = _text(facilitator_client.get(reverse("forums:session_detail", args=[session.pk])))
+    publish_url = reverse("forums:session_publish", args=[session.pk])
+    assert f'<a href="{publish_url}" class="btn btn-success">Publish notes</a>' in text
+    assert 'data-confirm="Publish' not in text
 
 
 def test_a_draft_is_published_when_the_notes_are_ready(facilitator_client, world, session):

@@ -58,6 +58,7 @@ def test_team_leader_cannot_add_notes_to_a_published_session(client, world, publ
 
 def test_team_leader_cannot_publish_a_draft(client, world, draft):
     client.force_login(world.lead_bolton)
+    assert client.get(reverse("forums:session_publish", args=[draft.pk])).status_code == 404
     response = client.post(reverse("forums:session_publish", args=[draft.pk]))
     assert response.status_code == 404
     draft.refresh_from_db()

@@ -85,3 +85,30 @@ def test_the_admin_saves_an_edit_to_an_indicator_in_use_as_a_new_version(client,
     assert new.principles.get(code="P3").indicators.get(code="3.2").text == (
         "Support staff never collect rent."
     )
+
+
+def test_the_copy_keeps_each_indicators_plain_words_for_reviewers(world, version):
+    make_return(world.bolton_team, 2025, 1)
+    new = framework_revise(version=version, notes="v2", caseload_target_per_fte=Decimal("6"))
+    assert list(
+        Indicator.objects.filter(principle__version=new).values_list("code", "plain_text")
+    ) == list(
+        Indicator.objects.filter(principle__version=version).values_list("code", "plain_text")
+    )
+
+
+def test_rewording_an_indicator_blanks_its_plain_words_unless_new_ones_are_given(world, version):
+    new = framework_revise(
+        version=version,
+        notes="",
+        indicator_changes={
+            "1.1": {"text": "Nobody is asked to prove tenancy readiness."},
+            "1.2": {"text": "Tenancies are secure.", "plain_text": "Is your tenancy secure?"},
+        },
+    )
+    reworded = Indicator.objects.get(principle__version=new, code="1.1")
+    assert reworded.plain_text == ""
+    assert reworded.text_for_reviewers == "Nobody is asked to prove tenancy readiness."
+    assert Indicator.objects.get(principle__version=new, code="1.2").plain_text == (
+        "Is your tenancy secure?"
+    )

@@ -199,3 +199,82 @@ def test_the_home_page_tells_a_reviewer_which_reviews_to_do(world, reviewer, cli
     client.force_login(reviewer)
     text = page_text(client.get("/returns/_home/"))
     assert "Peer reviews for you to do" in text and "HF Bolton" in text
+
+
+def test_a_reviewer_first_sees_a_start_page_with_start_now_and_no_list_of_whats_left(
+    world, reviewer, client
+):
+    review = _assign(world, reviewer)
+    client.force_login(reviewer)
+    response = client.get(f"/peer-reviews/{review.pk}/")
+    text = page_text(response)
+    assert "Start now" in text
+    assert "There are 30 questions in 8 short steps. Most people take about 60 minutes." in text
+    assert "saved as you go" in text and "I could not tell" in text
+    assert "still to answer" not in text.lower() and "choose a score" not in text
+    assert f'href="/peer-reviews/{review.pk}/step/0/"' in response.content.decode()
+
+
+def test_the_first_step_does_not_list_whats_left(world, reviewer, client):
+    review = _assign(world, reviewer)
+    client.force_login(reviewer)
+    text = page_text(client.get(f"/peer-reviews/{review.pk}/step/0/"))
+    assert "Step 1 of 8" in text
+    assert "still to answer" not in text.lower()
+
+
+def test_after_the_first_saved_step_the_reviewer_sees_what_is_left_step_by_step(
+    world, reviewer, client
+):
+    review = _assign(world, reviewer)
+    client.force_login(reviewer)
+    client.post(f"/peer-reviews/{review.pk}/step/0/", {"how-case_files": "on"})
+    first_of_p1 = review.scores.get(indicator__code="1.1")
+    client.post(f"/peer-reviews/{review.pk}/step/1/", {f"s{first_of_p1.indicator_id}-rating": "na"})
+    text = page_text(client.get(f"/peer-reviews/{review.pk}/"))
+    assert "Start now" not in text
+    assert "P1. People have a right to a home In progress 3 of 4 still to answer" in text
+    assert "P2. Flexible support is provided for as long as it is needed Not started" in text
+    assert "29 questions still to answer" in text
+    assert "Continue your review" in text and "Send my review" not in text
+    assert "Check your answers" not in text and "1.2 Do people have a proper tenancy" not in text
+
+
+def test_when_every_question_is_answered_the_reviewer_checks_the_answers_then_sends(
+    world, reviewer, client
+):
+    review = _assign(world, reviewer)
+    _score_all(review, reviewer, 3)
+    client.force_login(reviewer)
+    text = page_text(client.get(f"/peer-reviews/{review.pk}/"))
+    assert "still to answer" not in text
+    assert "Check your answers" in text
+    assert "1.2 Do people have a proper tenancy, with the same rights as any other tenant? " in text
+    assert text.index("3: Mostly in place") < text.index("Send my review")
+
+
+def test_a_reviewer_reads_each_indicator_in_plain_words_and_can_say_they_could_not_tell(
+    world, reviewer, client
+):
+    review = _assign(world, reviewer)
+    client.force_login(reviewer)
+    text = page_text(client.get(f"/peer-reviews/{review.pk}/step/1/"))
+    assert "1.4 Can people choose where they live, with their own front door" in text
+    assert "self-contained and scattered" not in text
+    assert "target time from referral" not in text
+    assert text.count("I could not tell") == 4
+
+
+def test_staff_read_the_frameworks_own_words_on_the_review(world, reviewer, client):
+    review = _assign(world, reviewer)
+    client.force_login(world.manager)
+    text = page_text(client.get(f"/peer-reviews/{review.pk}/"))
+    assert "Start now" not in text
+    assert "1.4 Homes are ordinary, self-contained and scattered in the community." in text
+    assert "Can people choose where they live" not in text
+
+
+def test_review_time_is_about_two_minutes_a_question_rounded_up_to_five():
+    from fidelity.peer_review.selectors import review_minutes
+
+    assert [review_minutes(question_count=n) for n in (1, 4, 7, 30)] == [10, 10, 15, 60]
