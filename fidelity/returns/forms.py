@@ -7,11 +7,10 @@ reason next to its field.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
-
-import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
