@@ -201,3 +201,12 @@ def test_the_team_leader_sees_when_the_changes_are_due(client, world, submitted)
     assert "(overdue)" not in text
     home = page_text(client.get(reverse("fidelity:home_panel")))
     assert "Make the changes asked for on the 2026-27 Q2 return by 14 December 2026." in home
+
+
+def test_the_review_list_shows_the_new_due_date_of_a_return_sent_back(client, world, submitted):
+    return_send_back(
+        qa_return=submitted, user=world.manager, comment="Add P4.", due=TEN_WORKING_DAYS_LATER
+    )
+    client.force_login(world.manager)
+    text = page_text(client.get(reverse("fidelity:review_list") + "?quarter=2026-q2"))
+    assert "HF Bolton Red Rose Support Returned for changes Due 14 December 2026" in text
