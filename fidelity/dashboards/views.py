@@ -405,11 +405,7 @@ def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
                 zip(data.caseload.figures, data.pilot_caseload.figures, strict=True)
             ),
             "trend_chart": chart,
-            "due_quarter": next_steps.due_quarter,
-            "due_deadline": next_steps.due_deadline,
-            "due_return": next_steps.due_return,
-            "due_overdue": next_steps.due_overdue,
-            "sent_back": next_steps.sent_back,
+            "next_steps": next_steps,
             "is_leader": access.teams_led_by(user=request.user).filter(pk=team.pk).exists(),
         },
     )

@@ -7,16 +7,19 @@ reason next to its field.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.utils import timezone
 
 from fidelity.frameworks.models import Indicator
-from fidelity.returns import validation
+from fidelity.returns import due_dates, validation
 from fidelity.returns.models import (
     CASELOAD_FIELDS,
     ActivityKind,
@@ -227,7 +230,37 @@ ActivityFormSet = forms.modelformset_factory(
 )
 
 
-class CommentForm(forms.Form):
+class _NewDueDateForm(forms.Form):
+    """A move back to the team: the date the changes are due, offered as
+    `due_dates.default_changes_due` for the return whose `deadline` is given."""
+
+    due = forms.DateField(
+        label="New due date",
+        help_text="By default 10 working days from today (Monday to Friday; bank holidays are "
+        "not counted out), or the return's own deadline if that is later.",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the date the changes are due.",
+            "invalid": "Enter a real date, for example 14/12/2026.",
+        },
+    )
+
+    def __init__(self, *args: Any, deadline: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if deadline is not None:
+            self.fields["due"].initial = due_dates.default_changes_due(
+                today=timezone.localdate(), deadline=deadline
+            )
+
+    def clean_due(self) -> datetime.date:
+        due = self.cleaned_data["due"]
+        if error := due_dates.due_date_error(due=due, today=timezone.localdate()):
+            raise ValidationError(error)
+        return due
+
+
+class CommentForm(_NewDueDateForm):
+    field_order = ["comment", "due"]
     comment = forms.CharField(
         label="What needs to change",
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
@@ -245,7 +278,8 @@ class ApproveForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(_NewDueDateForm):
+    field_order = ["reason", "due"]
     reason = forms.CharField(
         label="Why reopen this approved return?",
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),

@@ -154,6 +154,8 @@ class QAReturn(models.Model):
         return self.status in (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
 
     def is_overdue(self, today) -> bool:
+        """Still with the team after its deadline: the quarter's, or the date the changes are due
+        once a manager has sent it back or reopened it (services.return_move sets it)."""
         return self.is_editable and today > self.deadline
 
 

@@ -330,27 +330,57 @@ def return_history(*, qa_return: QAReturn) -> list[HistoryEntry]:
 
 # --- What to do next: the team dashboard and the home page --------------------------------------
 
+START = "start"
+CONTINUE = "continue"
+CHANGES = "changes"
+
+
+@dataclass(frozen=True)
+class ReturnStep:
+    """One return the team has to act on: start it, continue the draft, or make the changes asked
+    for. Only ever the current quarter's return or an earlier one that is not in."""
+
+    quarter: Quarter
+    qa_return: QAReturn | None
+    due: datetime.date
+    overdue: bool
+    # The reviewer's comment, when the return was sent back or reopened.
+    reason: str = ""
+
+    @property
+    def action(self) -> str:
+        """START (no return yet), CONTINUE (a draft) or CHANGES (sent back or reopened)."""
+        if self.qa_return is None:
+            return START
+        return CHANGES if self.qa_return.status == ReturnStatus.RETURNED else CONTINUE
+
 
 @dataclass(frozen=True)
 class TeamNextSteps:
-    """The team's return due now (for the quarter just ended) and every return sent back to it."""
-
-    due_quarter: Quarter
-    due_deadline: datetime.date
-    due_return: QAReturn | None
-    due_overdue: bool
-    # Newest first; each with `reason` (the reviewer's comment) and `quarter_label`.
-    sent_back: list[QAReturn]
+    team: Team
+    # Earliest due first. Empty when the team has nothing to do.
+    steps: list[ReturnStep]
+    # Returns of this quarter and the last that are with a manager: nothing for the team to do.
+    waiting: list[QAReturn]
+    # The next quarter, whose return can be started from its first day, and its deadline.
+    next_quarter: Quarter
+    next_quarter_due: datetime.date
 
 
 def team_next_steps(*, team: Team, today: datetime.date) -> TeamNextSteps:
+    """What the team has to do about its returns on `today`: start this quarter's return or last
+    quarter's if it has none, continue each draft, make the changes asked for on each return sent
+    back (the returns the reminders chase, `reports.reminders.selectors.returns_not_in`). A return
+    that is submitted or approved is never a step."""
     pilot = team.organisation.pilot
-    due_quarter = Quarter.containing(today, pilot.quarter_convention).previous()
-    due_deadline = due_quarter.deadline(pilot.return_deadline_days)
-    # One query: the return due now, and every return sent back with the reviewer's reason.
-    to_act_on = list(
-        QAReturn.objects.filter(team=team)
-        .filter(Q(quarter_index=due_quarter.index) | Q(status=ReturnStatus.RETURNED))
+    current = Quarter.containing(today, pilot.quarter_convention)
+    recent = [current.previous(), current]
+    returns = list(
+        QAReturn.objects.filter(team=team, quarter_index__lte=current.index)
+        .select_related("team__organisation__pilot")
+        .filter(
+            Q(quarter_index__in=[q.index for q in recent]) | Q(status__in=list(workflow.EDITABLE))
+        )
         .annotate(
             reason=Subquery(
                 ReturnTransition.objects.filter(
@@ -360,33 +390,34 @@ def team_next_steps(*, team: Team, today: datetime.date) -> TeamNextSteps:
                 .values("comment")[:1]
             )
         )
-        .order_by("-quarter_index")
     )
-    due_return = next((r for r in to_act_on if r.quarter_index == due_quarter.index), None)
-    sent_back = [r for r in to_act_on if r.status == ReturnStatus.RETURNED]
-    for qa_return in sent_back:
-        qa_return.quarter_label = Quarter.from_index(
-            qa_return.quarter_index, pilot.quarter_convention
-        ).label
+    steps = [
+        ReturnStep(
+            quarter=Quarter.from_index(r.quarter_index, pilot.quarter_convention),
+            qa_return=r,
+            due=r.deadline,
+            overdue=return_display_status(qa_return=r, deadline=r.deadline, today=today)
+            == "overdue",
+            reason=(r.reason or "") if r.status == ReturnStatus.RETURNED else "",
+        )
+        for r in returns
+        if r.is_editable
+    ]
+    started = {r.quarter_index for r in returns}
+    for quarter in recent:
+        if quarter.index not in started:
+            due = quarter.deadline(pilot.return_deadline_days)
+            status = return_display_status(qa_return=None, deadline=due, today=today)
+            steps.append(
+                ReturnStep(quarter=quarter, qa_return=None, due=due, overdue=status == "overdue")
+            )
     return TeamNextSteps(
-        due_quarter=due_quarter,
-        due_deadline=due_deadline,
-        due_return=due_return,
-        due_overdue=(due_return is None or due_return.is_editable) and today > due_deadline,
-        sent_back=sent_back,
+        team=team,
+        steps=sorted(steps, key=lambda step: (step.due, step.quarter.index)),
+        waiting=[r for r in returns if workflow.awaits_review(status=r.status)],
+        next_quarter=current.next(),
+        next_quarter_due=current.next().deadline(pilot.return_deadline_days),
     )
-
-
-@dataclass(frozen=True)
-class TeamPanelItem:
-    team: Team
-    quarter: Quarter
-    qa_return: QAReturn | None
-    deadline: datetime.date
-    status_label: str
-    comment: ReturnTransition | None
-    # The team's other returns sent back for changes.
-    returned: list[QAReturn]
 
 
 @dataclass(frozen=True)
@@ -399,39 +430,27 @@ class ManagerPanelItem:
 
 @dataclass(frozen=True)
 class HomePanel:
-    team_items: list[TeamPanelItem]
+    # One for each team the person leads.
+    team_items: list[TeamNextSteps]
     manager_items: list[ManagerPanelItem]
     review_items: QuerySet[PeerReview]
+
+    @property
+    def leads_several_teams(self) -> bool:
+        """Each team's links then name the team, so no two read the same."""
+        return len(self.team_items) > 1
 
 
 def home_panel_for(*, user: User, today: datetime.date) -> HomePanel:
     """What this person should do next about returns and peer reviews, for the home page: the
-    current return of each team they lead, returns waiting for review and overdue in each pilot
-    they manage, and the peer reviews assigned to them that are not yet sent."""
-    team_items = []
-    for team in access.teams_editable_by(user=user).select_related("organisation__pilot"):
-        pilot = team.organisation.pilot
-        quarter = Quarter.containing(today, pilot.quarter_convention)
-        qa_return = QAReturn.objects.filter(
-            team=team, year=quarter.year, quarter=quarter.number
-        ).first()
-        deadline = qa_return.deadline if qa_return else quarter.deadline(pilot.return_deadline_days)
-        status = return_display_status(qa_return=qa_return, deadline=deadline, today=today)
-        team_items.append(
-            TeamPanelItem(
-                team=team,
-                quarter=quarter,
-                qa_return=qa_return,
-                deadline=deadline,
-                status_label=STATUS_LABELS[status],
-                comment=return_comment_to_answer(qa_return=qa_return) if qa_return else None,
-                returned=[
-                    r
-                    for r in QAReturn.objects.filter(team=team, status=ReturnStatus.RETURNED)
-                    if r != qa_return
-                ],
-            )
-        )
+    next steps of each team they lead (`team_next_steps`), returns waiting for review and overdue
+    in each pilot they manage, and the peer reviews assigned to them that are not yet sent."""
+    team_items = [
+        team_next_steps(team=team, today=today)
+        for team in access.teams_editable_by(user=user)
+        .select_related("organisation__pilot")
+        .order_by("name")
+    ]
     manager_items = [
         ManagerPanelItem(pilot=pilot, quarters=review_quarters_to_act_on(pilot=pilot, today=today))
         for pilot in access.pilots_managed_by(user=user)

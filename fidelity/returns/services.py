@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.selectors import (
     improvement_plan_errors,
 )
-from fidelity.returns import validation, workflow
+from fidelity.returns import due_dates, validation, workflow
 from fidelity.returns.models import (
     CASELOAD_FIELDS,
     COUNTED_STATUSES,
@@ -397,13 +398,22 @@ def _locked(qa_return: QAReturn) -> QAReturn:
 
 
 @transaction.atomic
-def return_move(*, qa_return: QAReturn, user: User, transition: str, note: str = "") -> QAReturn:
+def return_move(
+    *,
+    qa_return: QAReturn,
+    user: User,
+    transition: str,
+    note: str = "",
+    due: datetime.date | None = None,
+) -> QAReturn:
     """Moves the return by one entry of `workflow.TRANSITIONS`, after checking the person's role,
     the return's status and what the move requires, in that order. Every move is recorded as a
     ReturnTransition and in the return's history, with `note` (a comment or reason) as its reason.
 
     Arriving at submitted or approved stamps who and when and stores the scores; reopening an
     approved return clears its approval time (its stored scores stay until it is resubmitted).
+    A move that sets a due date (send back, reopen) makes `due` the return's deadline, or
+    `due_dates.default_changes_due` when none is given; a date in the past is refused.
     """
     move = workflow.TRANSITIONS[transition]
     locked = _locked(qa_return)
@@ -417,6 +427,12 @@ def return_move(*, qa_return: QAReturn, user: User, transition: str, note: str =
         errors = return_submit_errors(qa_return=locked)
         if errors:
             raise SubmitError(errors)
+    if move.sets_due_date:
+        today = timezone.localdate()
+        due = due or due_dates.default_changes_due(today=today, deadline=locked.deadline)
+        if error := due_dates.due_date_error(due=due, today=today):
+            raise WorkflowError(error)
+        locked.deadline = due
     transition_row = ReturnTransition.objects.create(
         qa_return=locked, from_status=locked.status, to_status=move.to_status, by=user, comment=note
     )
@@ -447,11 +463,19 @@ def return_approve(*, qa_return: QAReturn, user: User, comment: str = "") -> QAR
     return return_move(qa_return=qa_return, user=user, transition="approve", note=comment)
 
 
-def return_send_back(*, qa_return: QAReturn, user: User, comment: str) -> QAReturn:
-    return return_move(qa_return=qa_return, user=user, transition="send_back", note=comment)
+def return_send_back(
+    *, qa_return: QAReturn, user: User, comment: str, due: datetime.date | None = None
+) -> QAReturn:
+    """Sends a submitted return back to the team, due again on `due` (by default 10 working
+    days from today, or its own deadline if later)."""
+    return return_move(
+        qa_return=qa_return, user=user, transition="send_back", note=comment, due=due
+    )
 
 
-def return_reopen(*, qa_return: QAReturn, user: User, reason: str) -> QAReturn:
-    """Unlocks an approved return for changes. Its stored scores stay until it is resubmitted,
-    when they are computed again."""
-    return return_move(qa_return=qa_return, user=user, transition="reopen", note=reason)
+def return_reopen(
+    *, qa_return: QAReturn, user: User, reason: str, due: datetime.date | None = None
+) -> QAReturn:
+    """Unlocks an approved return for changes, due again on `due` as when sending back. Its
+    stored scores stay until it is resubmitted, when they are computed again."""
+    return return_move(qa_return=qa_return, user=user, transition="reopen", note=reason, due=due)

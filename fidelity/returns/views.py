@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
 from common.downloads import csv_response, xlsx_response
@@ -128,7 +129,17 @@ def _score_rows(qa_return: QAReturn):
 
 @require_GET
 def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    qa_return = get_return_for_user(user=request.user, pk=pk)
+    return _return_detail_page(request, get_return_for_user(user=request.user, pk=pk))
+
+
+def _return_detail_page(
+    request: HttpRequest,
+    qa_return: QAReturn,
+    *,
+    send_back_form: CommentForm | None = None,
+    reopen_form: ReopenForm | None = None,
+) -> HttpResponse:
+    """The return's page; the review forms bound to what the manager sent when it was refused."""
     version = qa_return.framework_version
     rows = _score_rows(qa_return)
     labels = dict(version.scale.values_list("value", "label"))
@@ -174,8 +185,9 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allowed": transitions_allowed(qa_return=qa_return, user=request.user),
             "comment": return_comment_to_answer(qa_return=qa_return),
             "approve_form": ApproveForm(prefix="approve"),
-            "send_back_form": CommentForm(prefix="send_back"),
-            "reopen_form": ReopenForm(prefix="reopen"),
+            "send_back_form": send_back_form
+            or CommentForm(prefix="send_back", deadline=qa_return.deadline),
+            "reopen_form": reopen_form or ReopenForm(prefix="reopen", deadline=qa_return.deadline),
             "raised": qa_return.improvement_actions.select_related(
                 "indicator", "team__organisation__pilot"
             ),
@@ -329,19 +341,35 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "send_back":
             form = CommentForm(request.POST, prefix="send_back")
             if not form.is_valid():
-                raise WorkflowError(form.errors["comment"][0])
+                messages.error(request, "The return was not sent back: correct what is marked.")
+                return _return_detail_page(request, qa_return, send_back_form=form)
             return_send_back(
-                qa_return=qa_return, user=request.user, comment=form.cleaned_data["comment"]
+                qa_return=qa_return,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                due=form.cleaned_data["due"],
             )
-            messages.success(request, f"{qa_return} sent back to the team with your comment.")
+            messages.success(
+                request,
+                f"{qa_return} sent back to the team with your comment; the changes are due by "
+                f"{date_format(form.cleaned_data['due'])}.",
+            )
         elif action == "reopen":
             form = ReopenForm(request.POST, prefix="reopen")
             if not form.is_valid():
-                raise WorkflowError(form.errors["reason"][0])
+                messages.error(request, "The return was not reopened: correct what is marked.")
+                return _return_detail_page(request, qa_return, reopen_form=form)
             return_reopen(
-                qa_return=qa_return, user=request.user, reason=form.cleaned_data["reason"]
+                qa_return=qa_return,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                due=form.cleaned_data["due"],
             )
-            messages.success(request, f"{qa_return} reopened; the team can change it again.")
+            messages.success(
+                request,
+                f"{qa_return} reopened; the team can change it again, by "
+                f"{date_format(form.cleaned_data['due'])}.",
+            )
         else:
             raise WorkflowError("Choose approve, send back or reopen.")
     except WorkflowError as error:

@@ -6,7 +6,8 @@
 `fidelity.returns.services.return_move` makes a move by this table (the submit, approve, send back
 and reopen services are its named entries); pages ask `transitions_allowed` which buttons to show.
 A move's `requires` says what it needs besides the status and the role: a comment (send back), a
-reason (reopen) or a return with nothing left to fix (submit, `return_submit_errors`).
+reason (reopen) or a return with nothing left to fix (submit, `return_submit_errors`). A move back
+to the team (send back, reopen) sets a new due date.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Transition:
     wrong_status: str = ""
     # Shown when the comment or reason it requires is blank.
     missing: str = ""
+    # The move gives the return a new due date (`fidelity.returns.due_dates`): a return sent
+    # back to the team is judged overdue against the date it was given for the changes.
+    sets_due_date: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -69,6 +73,7 @@ TRANSITIONS: dict[str, Transition] = {
             wrong_status="Only a submitted return can be sent back for changes; this one is "
             "{status}.",
             missing="Say what needs to change before sending the return back.",
+            sets_due_date=True,
         ),
         Transition(
             name="reopen",
@@ -78,6 +83,7 @@ TRANSITIONS: dict[str, Transition] = {
             requires=REASON,
             wrong_status="Only an approved return can be reopened; this one is {status}.",
             missing="Give a reason for reopening the approved return.",
+            sets_due_date=True,
         ),
     )
 }

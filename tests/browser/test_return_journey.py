@@ -91,8 +91,10 @@ def test_team_leader_submits_and_manager_returns_then_approves(pilot, user_brows
     expect(page.locator("#fidelity-home-panel")).to_contain_text(
         "Please add the peer review from October."
     )
-    page.get_by_role("link", name=re.compile(r"^Open the .* return$")).click()
-    page.get_by_role("link", name="Edit the return").click()
+    # The home page's link opens the return sent back for editing, in one click.
+    page.get_by_role(
+        "link", name=re.compile(r"^Make the changes asked for on the .* return$")
+    ).click()
     expect(page.locator("main")).to_contain_text("Please add the peer review from October.")
     page.get_by_label("Activity").nth(1).select_option("peer_review")
     page.get_by_label("Date").nth(1).fill("2026-10-20")

@@ -72,11 +72,16 @@ def test_manager_sends_back_with_a_comment_from_the_review_screen(client, world,
     client.force_login(world.manager)
     response = client.post(
         f"/returns/{submitted.pk}/review/",
-        {"action": "send_back", "send_back-comment": "Evidence for P4 is thin."},
+        {
+            "action": "send_back",
+            "send_back-comment": "Evidence for P4 is thin.",
+            "send_back-due": timezone.localdate().isoformat(),
+        },
         follow=True,
     )
     submitted.refresh_from_db()
     assert submitted.status == ReturnStatus.RETURNED
+    assert submitted.deadline == timezone.localdate()
     assert "Evidence for P4 is thin." in page_text(response)
 
 
@@ -110,7 +115,7 @@ def test_home_panel_tells_a_team_leader_this_quarters_status_and_comment(client,
     )
     client.force_login(world.lead_bolton)
     text = page_text(client.get("/returns/_home/"))
-    assert f"{current.label}: Returned for changes" in text
+    assert f"Make the changes asked for on the {current.label} return by" in text
     assert "Please add the peer review." in text
 
 
