@@ -106,8 +106,10 @@ def _field_errors(forms) -> list[tuple[str, str]]:
             if name == "__all__":
                 continue
             field = form[name]
-            target = f"{field.auto_id}_1" if name == "rating" else field.auto_id
-            label = f"Indicator {form.indicator.code}" if hasattr(form, "indicator") else field.label
+            target = f"{field.auto_id}_0" if name == "rating" else field.auto_id
+            label = (
+                f"Indicator {form.indicator.code}" if hasattr(form, "indicator") else field.label
+            )
             summary.extend((f"{label}: {error}", target) for error in errors)
     return summary
 
@@ -239,7 +241,7 @@ def _answers(qa_return: QAReturn) -> list[tuple[tasklist.Section, str, list[tupl
                         f"New action on {low.row.indicator.code} (scored {low.row.score})",
                         answer,
                         "",
-                        f"id_plan-{low.row.indicator_id}-plan_1",
+                        f"id_plan-{low.row.indicator_id}-plan_0",
                     )
                 )
             for action in improvement_actions_carried(qa_return=qa_return):

@@ -67,7 +67,7 @@ def principle_slug(principle: Principle) -> str:
 
 def score_field_id(*, indicator_code: str, field: str) -> str:
     # A group of radios has no element with the field's id: link to the first radio.
-    suffix = "_1" if field == "rating" else ""
+    suffix = "_0" if field == "rating" else ""
     return f"id_{SCORE_PREFIX}-{indicator_code}-{field}{suffix}"
 
 
@@ -125,7 +125,7 @@ def _locate(
             where="Improvement plan",
             message=message,
             section=IMPROVEMENT,
-            field_id=f"id_plan-{indicator_id}-plan_1",
+            field_id=f"id_plan-{indicator_id}-plan_0",
             url=plan_url,
         )
     return plan_base + 2, Problem(
@@ -133,9 +133,7 @@ def _locate(
     )
 
 
-def return_problems(
-    *, qa_return: QAReturn, errors: dict[str, str] | None = None
-) -> list[Problem]:
+def return_problems(*, qa_return: QAReturn, errors: dict[str, str] | None = None) -> list[Problem]:
     """Every reason the saved return cannot be submitted (field checks and plan rules together),
     in the order of the sections, each linked to its field. `errors` may be given when the
     caller already has `return_submit_errors` for this return."""
@@ -177,9 +175,7 @@ def return_sections(*, qa_return: QAReturn) -> list[Section]:
                 principle=principle,
                 problems=section_problems,
                 status=_status(
-                    started=any(
-                        r.score is not None or r.not_assessed or r.evidence for r in items
-                    ),
+                    started=any(r.score is not None or r.not_assessed or r.evidence for r in items),
                     complete=all(r.score is not None or r.not_assessed for r in items),
                     problems=section_problems,
                 ),

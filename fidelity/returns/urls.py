@@ -17,9 +17,7 @@ urlpatterns: list = [
         name="return_section",
     ),
     path("returns/<int:pk>/check/", section_views.return_check, name="return_check"),
-    path(
-        "returns/<int:pk>/submit/", section_views.return_check_submit, name="return_check_submit"
-    ),
+    path("returns/<int:pk>/submit/", section_views.return_check_submit, name="return_check_submit"),
     path("returns/<int:pk>/review/", views.return_review, name="return_review"),
     path("returns/<int:pk>/export.<str:fmt>/", views.return_export, name="return_export"),
 ]
