@@ -15,7 +15,7 @@ PLAN_CHOICES = [
 UPDATE_CHOICES = [
     ("done", "Done"),
     ("in_progress", "In progress"),
-    ("dropped", "Dropped (say why)"),
+    ("dropped", "Dropped"),
 ]
 
 
