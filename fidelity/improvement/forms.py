@@ -15,7 +15,7 @@ PLAN_CHOICES = [
 UPDATE_CHOICES = [
     ("done", "Done"),
     ("in_progress", "In progress"),
-    ("dropped", "Dropped (say why)"),
+    ("dropped", "Dropped"),
 ]
 
 
@@ -82,12 +82,12 @@ class PlanForm(forms.Form):
 class UpdateForm(forms.Form):
     """How an action carried from an earlier return stands now."""
 
-    status = forms.ChoiceField(choices=UPDATE_CHOICES, widget=forms.RadioSelect, required=False)
+    status = forms.ChoiceField(choices=[("", "Choose")] + UPDATE_CHOICES, required=False)
     update_note = forms.CharField(
         label="Progress, or why it was dropped",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control grow"}),
     )
 
     def __init__(self, *args: Any, action, qa_return, **kwargs: Any) -> None:
@@ -97,6 +97,7 @@ class UpdateForm(forms.Form):
         self.action = action
         code = action.indicator.code
         self.fields["status"].label = f"How the action on {code} stands"
+        self.fields["status"].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["update_note"].label = f"Progress on {code}, or why it was dropped"
 
     def values(self) -> dict[str, Any]:
@@ -104,3 +105,8 @@ class UpdateForm(forms.Form):
             "status": self.cleaned_data.get("status", ""),
             "update_note": self.cleaned_data.get("update_note", ""),
         }
+
+    @property
+    def note_needed(self) -> bool:
+        """The note box shows when it holds text or an error; otherwise only for "dropped"."""
+        return bool(self["update_note"].value() or self.errors.get("update_note"))

@@ -16,11 +16,12 @@ from fidelity.improvement.selectors import (
     improvement_actions_carried,
     improvement_actions_open,
     improvement_low_scores,
-    improvement_plan_errors,
     improvement_summary,
 )
 from fidelity.improvement.services import improvement_plan_save
 from fidelity.returns.quarters import Quarter
+from fidelity.returns.section_views import after_save
+from fidelity.returns.sections import IMPROVEMENT, return_problems
 from fidelity.returns.selectors import get_return_for_user, return_is_editable_by
 from partners import access
 from partners.audit import record_event
@@ -39,6 +40,11 @@ def return_improvement(request: HttpRequest, pk: int) -> HttpResponse:
     lows = improvement_low_scores(qa_return=qa_return)
     carried = list(improvement_actions_carried(qa_return=qa_return))
     data = request.POST if request.method == "POST" else None
+    if data is not None and "rest_in_progress" in data:
+        data = data.copy()
+        for action in carried:
+            if not data.get(f"update-{action.pk}-status"):
+                data[f"update-{action.pk}-status"] = "in_progress"
     plans = [
         PlanForm(data, prefix=f"plan-{low.row.indicator_id}", low=low, quarters=quarters)
         for low in lows
@@ -58,7 +64,9 @@ def return_improvement(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("fidelity:return_detail", pk=qa_return.pk)
         messages.success(request, "Improvement plan saved.")
-        return redirect("fidelity:return_improvement", pk=qa_return.pk)
+        if "rest_in_progress" in data:
+            return redirect("fidelity:return_improvement", pk=qa_return.pk)
+        return after_save(request, qa_return, IMPROVEMENT)
     return render(
         request,
         "fidelity/improvement_plan.html",
@@ -66,7 +74,16 @@ def return_improvement(request: HttpRequest, pk: int) -> HttpResponse:
             "qa_return": qa_return,
             "plans": plans,
             "updates": updates,
-            "problems": improvement_plan_errors(qa_return=qa_return),
+            "problems": [
+                p for p in return_problems(qa_return=qa_return) if p.section == IMPROVEMENT
+            ],
+            "error_summary": [
+                (f"{error}", form[name].auto_id)
+                for form in [*plans, *updates]
+                for name, errors in form.errors.items()
+                for error in errors
+            ],
+            "unanswered": sum(1 for f in updates if not f["status"].value()),
         },
     )
 

@@ -87,7 +87,7 @@ class IndicatorScoreForm(forms.Form):
         label="Evidence",
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "grow"}),
         help_text="What shows this: audits, feedback, observation. No names of people supported.",
     )
 
@@ -103,6 +103,7 @@ class IndicatorScoreForm(forms.Form):
         ]
         self.fields["rating"].widget.attrs["class"] = "score-choice"
         self.fields["not_assessed_reason"].label = f"Reason {indicator.code} was not assessed"
+        self.fields["not_assessed_reason"].widget.attrs["class"] = "not-assessed-reason"
         self.fields["evidence"].label = f"Evidence for {indicator.code}"
 
     @staticmethod
@@ -151,6 +152,10 @@ class BaseScoreFormSet(forms.BaseFormSet):
 
     def total_form_count(self) -> int:
         return len(self.rows)
+
+    def add_prefix(self, index: int) -> str:
+        # By indicator code, so a field keeps its id on whichever page shows it.
+        return f"{self.prefix}-{self.rows[index].indicator.code}"
 
     def get_form_kwargs(self, index: int) -> dict[str, Any]:
         return {"indicator": self.rows[index].indicator, "scale": self.scale}

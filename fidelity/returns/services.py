@@ -200,7 +200,7 @@ def _differences(
     qa_return: QAReturn,
     figures: Mapping[str, Any],
     scores: Mapping[int, Mapping[str, Any]],
-    activities: Sequence[Mapping[str, Any]],
+    activities: Sequence[Mapping[str, Any]] | None,
 ) -> list[FieldChange]:
     """Where the saved return differs from what this person is trying to save."""
     changes = []
@@ -232,6 +232,8 @@ def _differences(
                         _text(mine.get(name)),
                     )
                 )
+    if activities is None:  # not on the page being saved
+        return changes
     saved_ids = set(qa_return.activities.values_list("pk", flat=True))
     kept_ids = {a["id"] for a in activities if a.get("id") and not a.get("delete")}
     if saved_ids - {a["id"] for a in activities if a.get("id")}:
@@ -256,13 +258,14 @@ def return_save_draft(
     lock_version: int,
     figures: Mapping[str, Any],
     scores: Mapping[int, Mapping[str, Any]],
-    activities: Sequence[Mapping[str, Any]] = (),
+    activities: Sequence[Mapping[str, Any]] | None = None,
 ) -> QAReturn:
     """Saves whatever is filled in. Refuses a save based on an older version of the return.
 
     `figures` maps caseload field names to values; `scores` maps an indicator id to its score,
     not_assessed, not_assessed_reason and evidence; `activities` are dicts of id (None for a new
-    one), kind, date, count, finding and delete.
+    one), kind, date, count, finding and delete (None: the page saved shows no activities).
+    Each may hold one section of the return only.
     """
     locked = QAReturn.objects.select_for_update().select_related("team").get(pk=qa_return.pk)
     _require_team_leader(user, locked.team)
@@ -295,7 +298,7 @@ def return_save_draft(
             row._history_user = user
             row.save()
     existing = {a.pk: a for a in locked.activities.all()}
-    for item in activities:
+    for item in activities or ():
         activity = existing.get(item.get("id")) if item.get("id") else None
         if item.get("id") and activity is None:
             continue  # removed by someone else meanwhile; the conflict check covers real clashes
@@ -357,7 +360,7 @@ def return_save_and_submit(
     lock_version: int,
     figures: Mapping[str, Any],
     scores: Mapping[int, Mapping[str, Any]],
-    activities: Sequence[Mapping[str, Any]] = (),
+    activities: Sequence[Mapping[str, Any]] | None = None,
     submit: bool,
 ) -> SaveOutcome:
     """Saves the team leader's answers as a draft and, if they pressed Submit, submits it.

@@ -16,22 +16,20 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
 from common.downloads import csv_response, xlsx_response
-from fidelity.errors import SubmitError, WorkflowError
+from fidelity.errors import WorkflowError
 from fidelity.frameworks import scoring
 from fidelity.frameworks.selectors import band_rules
-from fidelity.improvement.selectors import improvement_actions_carried, improvement_plan_errors
+from fidelity.improvement.selectors import improvement_actions_carried
 from fidelity.peer_review.selectors import peer_gaps
 from fidelity.returns import exports, validation
 from fidelity.returns.forms import (
-    ActivityFormSet,
     ApproveForm,
-    CaseloadForm,
     CommentForm,
     ReopenForm,
-    ScoreFormSet,
 )
 from fidelity.returns.models import CASELOAD_FIELDS, QAReturn
 from fidelity.returns.quarters import Quarter
+from fidelity.returns.section_views import editable_return
 from fidelity.returns.selectors import (
     STATUS_LABELS,
     get_return_for_user,
@@ -48,13 +46,10 @@ from fidelity.returns.selectors import (
     review_quarter,
 )
 from fidelity.returns.services import (
-    ConflictError,
-    not_editable_message,
     return_approve,
     return_copy_forward,
     return_open,
     return_reopen,
-    return_save_and_submit,
     return_send_back,
 )
 from fidelity.returns.workflow import transitions_allowed
@@ -111,7 +106,7 @@ def return_start(request: HttpRequest) -> HttpResponse:
     except WorkflowError as error:
         messages.error(request, str(error))
         return redirect("fidelity:return_list")
-    return redirect("fidelity:return_edit", pk=qa_return.pk)
+    return redirect("fidelity:return_tasks", pk=qa_return.pk)
 
 
 def _principle_groups(rows, forms=None):
@@ -198,129 +193,11 @@ def _return_detail_page(
 
 
 def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    qa_return = get_return_for_user(user=request.user, pk=pk)
-    if not return_is_editable_by(qa_return=qa_return, user=request.user):
-        if qa_return.is_editable:
-            messages.error(request, "Only the team's leader can fill in its return.")
-        else:
-            messages.error(request, not_editable_message(qa_return))
-        return redirect("fidelity:return_detail", pk=qa_return.pk)
-    rows = _score_rows(qa_return)
-    scale = list(qa_return.framework_version.scale.values_list("value", "label"))
-    activities = qa_return.activities.all()
-    if request.method != "POST":
-        caseload = CaseloadForm(
-            prefix="caseload",
-            initial={name: getattr(qa_return, name) for name in CASELOAD_FIELDS},
-        )
-        scores = ScoreFormSet(prefix="score", rows=rows, scale=scale)
-        activity_set = ActivityFormSet(prefix="activity", queryset=activities)
-        return _return_form(request, qa_return, caseload, scores, activity_set)
-    caseload = CaseloadForm(request.POST, prefix="caseload")
-    scores = ScoreFormSet(request.POST, prefix="score", rows=rows, scale=scale)
-    activity_set = ActivityFormSet(request.POST, prefix="activity", queryset=activities)
-    if not all([caseload.is_valid(), scores.is_valid(), activity_set.is_valid()]):
-        messages.error(
-            request,
-            "Nothing was saved: some answers need correcting. Each is marked next to its "
-            "field below.",
-        )
-        return _return_form(request, qa_return, caseload, scores, activity_set)
-    try:
-        outcome = return_save_and_submit(
-            qa_return=qa_return,
-            user=request.user,
-            lock_version=_int(request.POST.get("lock_version")),
-            figures=caseload.cleaned_data,
-            scores=scores.values(),
-            activities=activity_set.values(),
-            submit="submit" in request.POST,
-        )
-    except ConflictError as conflict:
-        messages.error(request, str(conflict))
-        return _return_form(request, qa_return, caseload, scores, activity_set, conflict=conflict)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-        return redirect("fidelity:return_detail", pk=qa_return.pk)
-    if outcome.submitted:
-        messages.success(request, "Return submitted for review. Thank you.")
-        return redirect("fidelity:return_detail", pk=qa_return.pk)
-    if not outcome.submit_errors:
-        messages.success(request, "Draft saved.")
-        return redirect("fidelity:return_edit", pk=qa_return.pk)
-    errors = outcome.submit_errors
-    placed = caseload.show_submit_errors(errors) | scores.show_submit_errors(errors)
-    if placed:
-        messages.error(
-            request,
-            f"Your answers are saved as a draft, but the return cannot be submitted yet: "
-            f"{len(errors)} {'thing needs' if len(errors) == 1 else 'things need'} fixing. "
-            "Each is marked next to its field below.",
-        )
-    else:
-        messages.error(request, str(SubmitError(errors)))
-    return _return_form(
-        request,
-        outcome.qa_return,
-        caseload,
-        scores,
-        # Re-read the saved activities so the next save knows their ids.
-        ActivityFormSet(prefix="activity", queryset=outcome.qa_return.activities.all()),
-        improvement_errors=[message for key, message in errors.items() if key not in placed],
-    )
-
-
-def _return_form(
-    request, qa_return, caseload, scores, activity_set, *, conflict=None, improvement_errors=()
-) -> HttpResponse:
-    return render(
-        request,
-        "fidelity/return_form.html",
-        {
-            "error_summary": _error_summary(caseload, scores, activity_set),
-            "qa_return": qa_return,
-            "caseload": caseload,
-            "scores": scores,
-            "activities": activity_set,
-            "groups": _principle_groups(scores.rows, scores.forms),
-            "lock_version": conflict.lock_version if conflict else qa_return.lock_version,
-            "conflict": conflict,
-            "answered": scores.answered,
-            "total": len(scores.rows),
-            "warning": caseload.warning(qa_return.framework_version.caseload_target_per_fte)
-            if not caseload.is_bound or caseload.is_valid()
-            else None,
-            "comment": return_comment_to_answer(qa_return=qa_return),
-            "improvement_errors": list(improvement_errors),
-            "improvement_todo": improvement_plan_errors(qa_return=qa_return),
-        },
-    )
-
-
-def _error_summary(caseload, scores, activity_set) -> list[tuple[str, str, str]]:
-    """(where, message, field id) for every error on the page, in page order, for the summary
-    at the top that links to each field."""
-    summary = []
-    forms = [*scores.forms, *activity_set.forms, caseload] if caseload.is_bound else []
-    for form in forms:
-        for name, errors in form.errors.items():
-            if name == "__all__":
-                continue
-            field = form[name]
-            label = field.label
-            if hasattr(form, "indicator"):
-                label = f"Indicator {form.indicator.code}"
-            # A group of radios has no element with the field's id; link to its wrapper.
-            target = f"div_{field.auto_id}" if name == "rating" else field.auto_id
-            summary.extend((str(label), str(error), target) for error in errors)
-    return summary
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    """The old single-page form's address: the return is now a task list."""
+    qa_return = editable_return(request, pk)
+    if isinstance(qa_return, HttpResponse):
+        return qa_return
+    return redirect("fidelity:return_tasks", pk=qa_return.pk)
 
 
 @require_POST

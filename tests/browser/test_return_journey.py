@@ -1,5 +1,6 @@
-"""A team leader fills in and submits this quarter's return, fixing a validation error without
-retyping anything; the manager sends it back with a comment, then approves the resubmission."""
+"""A team leader fills in this quarter's return section by section from its task list, sees
+every problem at once on Check your answers, fixes each through its link without retyping
+anything and submits; the manager sends it back with a comment, then approves the resubmission."""
 
 import re
 
@@ -17,6 +18,11 @@ def pilot(demo_pilot):
     return demo_pilot
 
 
+def _continue(page):
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state("networkidle")
+
+
 def _submit(page):
     page.get_by_role("button", name="Submit for review").click()
     page.wait_for_load_state("networkidle")
@@ -29,15 +35,31 @@ def test_team_leader_submits_and_manager_returns_then_approves(pilot, user_brows
     page.get_by_role("link", name="Returns", exact=True).click()
     page.get_by_role("button", name=re.compile(r"^Start the .* return$")).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Housing First Bolton")
-    expect(page.locator("#return-progress")).to_contain_text("0 of 30 indicators scored")
+    expect(page.locator("#return-progress")).to_contain_text("completed 1 of 10 sections")
+    page.get_by_role("link", name=re.compile(r"^P1\.")).click()
 
-    radios = page.locator("input[type=radio][value='3']")
-    for i in range(radios.count()):
-        radios.nth(i).check()
-    expect(page.locator("#return-progress")).to_contain_text("30 of 30 indicators scored")
-    # One indicator not assessed, but the reason forgotten.
-    page.get_by_label("Not assessed this quarter").nth(4).check()
-    page.get_by_label("Evidence for 1.1").fill("Audit of eight invented case files.")
+    # Each principle on its own page; one indicator not assessed, but the reason forgotten.
+    for number in range(1, 8):
+        expect(page.get_by_role("heading", level=1)).to_contain_text(f"P{number}.")
+        radios = page.locator("input[type=radio][value='3']")
+        for i in range(radios.count()):
+            radios.nth(i).check()
+        if number == 1:
+            page.get_by_label("Evidence for 1.1").fill("Audit of eight invented case files.")
+            expect(page.get_by_label("Reason 1.2 was not assessed")).to_be_hidden()
+        if number == 2:
+            page.get_by_label("Not assessed this quarter").first.check()
+            # The reason box shows once "Not assessed" is chosen.
+            expect(page.get_by_label("Reason 2.1 was not assessed")).to_be_visible()
+        _continue(page)
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("QA activities")
+    page.get_by_label("Activity").select_option("case_file_audit")
+    page.get_by_label("Date").fill("2026-10-15")
+    page.get_by_label("How many (case files audited, or people who gave feedback)").fill("8")
+    page.get_by_label("What you found").fill("Plans start from people's goals.")
+    _continue(page)
+
     figures = {
         "People supported at quarter end": "12",
         "Tenancies sustained": "11",
@@ -48,27 +70,28 @@ def test_team_leader_submits_and_manager_returns_then_approves(pilot, user_brows
     }
     for label, value in figures.items():
         page.get_by_label(label, exact=True).fill(value)
-    page.get_by_label("Activity").select_option("case_file_audit")
-    page.get_by_label("Date").fill("2026-10-15")
-    page.get_by_label("How many (case files audited, or people who gave feedback)").fill("8")
-    page.get_by_label("What you found").fill("Plans start from people's goals.")
-    _submit(page)
+    _continue(page)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Improvement plan")
+    _continue(page)
 
+    # Check your answers: both problems at once, each a link to its field.
     main = page.locator("main")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your answers")
     expect(main).to_contain_text("2 things need fixing")
     expect(main).to_contain_text("Say why this indicator was not assessed.")
     expect(main).to_contain_text("The reasons tenancies ended add up to 2, but 3 tenancies ended.")
-    # Nothing typed was lost.
-    expect(page.get_by_label("Evidence for 1.1")).to_have_value(
-        "Audit of eight invented case files."
-    )
-    expect(page.get_by_label("People supported at quarter end", exact=True)).to_have_value("12")
-    expect(page.locator("#return-progress")).to_contain_text("30 of 30")
-    user_browser.screenshot("return-form-errors")
+    expect(main).to_contain_text("Audit of eight invented case files.")
+    user_browser.screenshot("return-check-errors")
     user_browser.assert_accessible()
 
+    page.get_by_role("link", name=re.compile("Indicator 2.1: Say why")).click()
     page.get_by_label("Reason 2.1 was not assessed").fill("No audit of this indicator yet.")
+    _continue(page)
+    page.get_by_role("link", name=re.compile("Tenancies ended this quarter: The reasons")).click()
+    expect(page.get_by_label("People supported at quarter end", exact=True)).to_have_value("12")
     page.get_by_label("Ended: reason unknown", exact=True).fill("2")
+    _continue(page)
+    expect(page.locator("#error-summary")).to_have_count(0)
     _submit(page)
     expect(main).to_contain_text("Return submitted for review")
     expect(page.locator("#return-status")).to_contain_text("Submitted")
@@ -96,9 +119,12 @@ def test_team_leader_submits_and_manager_returns_then_approves(pilot, user_brows
         "link", name=re.compile(r"^Make the changes asked for on the .* return$")
     ).click()
     expect(page.locator("main")).to_contain_text("Please add the peer review from October.")
+    page.get_by_role("link", name="QA activities behind the scores").click()
     page.get_by_label("Activity").nth(1).select_option("peer_review")
     page.get_by_label("Date").nth(1).fill("2026-10-20")
     page.get_by_label("What you found").nth(1).fill("Reviewers found a warm approach.")
+    page.get_by_role("button", name="Save and return to the task list").click()
+    page.get_by_role("link", name="Check your answers").click()
     _submit(page)
     expect(page.locator("#return-status")).to_contain_text("Submitted")
     user_browser.logout()
@@ -113,19 +139,21 @@ def test_team_leader_submits_and_manager_returns_then_approves(pilot, user_brows
     user_browser.assert_accessible()
 
 
-def test_the_return_form_can_be_filled_in_by_keyboard(pilot, user_browser):
+def test_a_section_can_be_filled_in_by_keyboard(pilot, user_browser):
     page = user_browser.page
     user_browser.login("lead-bolton")
     page.goto("/returns/")
     page.get_by_role("button", name=re.compile(r"^Start the .* return$")).first.focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name=re.compile(r"^P1\.")).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
     page.locator("input[type=radio][value='1']").first.focus()
     page.keyboard.press("ArrowRight")
     expect(page.locator("input[type=radio][value='2']").first).to_be_checked()
-    expect(page.locator("#return-progress")).to_contain_text("1 of 30")
-    page.get_by_role("button", name="Save draft").focus()
+    page.get_by_role("button", name="Save and return to the task list").focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
-    expect(page.locator("main")).to_contain_text("Draft saved.")
-    expect(page.locator("input[type=radio][value='2']").first).to_be_checked()
+    expect(page.locator("main")).to_contain_text("Saved.")
+    expect(page.locator("#task-p1")).to_contain_text("In progress")

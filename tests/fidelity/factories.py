@@ -95,8 +95,9 @@ def fill_return(qa_return: QAReturn, user, value: int | None = 3, **figures) -> 
 
 
 def form_data(qa_return: QAReturn, *, rating: str = "3", **changes) -> dict[str, str]:
-    """POST data for the return form with every indicator rated `rating` and good figures."""
-    rows = list(qa_return.scores.all())
+    """POST data for the return's section pages with every indicator rated `rating` and good
+    figures: post it to each section (a section reads its own fields only)."""
+    rows = list(qa_return.scores.select_related("indicator"))
     data = {
         "lock_version": str(qa_return.lock_version),
         "score-TOTAL_FORMS": str(len(rows)),
@@ -108,10 +109,11 @@ def form_data(qa_return: QAReturn, *, rating: str = "3", **changes) -> dict[str,
         "activity-MIN_NUM_FORMS": "0",
         "activity-MAX_NUM_FORMS": "1000",
     }
-    for i, _row in enumerate(rows):
-        data[f"score-{i}-rating"] = rating
-        data[f"score-{i}-evidence"] = f"Invented evidence {i}"
-        data[f"score-{i}-not_assessed_reason"] = ""
+    for i, row in enumerate(rows):
+        code = row.indicator.code
+        data[f"score-{code}-rating"] = rating
+        data[f"score-{code}-evidence"] = f"Invented evidence {i}"
+        data[f"score-{code}-not_assessed_reason"] = ""
     for name, value in GOOD_FIGURES.items():
         data[f"caseload-{name}"] = str(value)
     data.update({k: str(v) for k, v in changes.items()})
@@ -125,3 +127,20 @@ def page_text(response) -> str:
 
     text = re.sub(r"<[^>]+>", " ", response.content.decode())
     return re.sub(r"\s+", " ", html.unescape(text))
+
+
+def post_sections(client, qa_return: QAReturn, data: dict[str, str], *, button: str = "continue"):
+    """Posts `data` (as from `form_data`) to every section page of the return in turn, as a team
+    leader pressing "Save and continue" on each; gives back the last response."""
+    from fidelity.returns.sections import return_sections, section_url
+
+    response = None
+    for section in return_sections(qa_return=qa_return):
+        if section.slug == "improvement":
+            continue
+        qa_return.refresh_from_db()
+        response = client.post(
+            section_url(qa_return=qa_return, slug=section.slug),
+            {**data, "lock_version": str(qa_return.lock_version), button: "1"},
+        )
+    return response

@@ -141,6 +141,10 @@ class MixedManager(HttpUser):
         )
 
 
+# The return's first section page: saving it is what a team leader does most.
+SECTION = "section/p1/"
+
+
 class MixedTeamLeader(HttpUser):
     """A team leader saving this quarter's draft return again and again."""
 
@@ -158,9 +162,9 @@ class MixedTeamLeader(HttpUser):
         page = self.client.get("/returns/", name="returns list").text
         newest = re.search(r'href="(/returns/\d+/)"', page)
         if newest:
-            edit = self.client.get(newest.group(1) + "edit/", name="return form")
-            if edit.url.endswith("/edit/") and read_form(edit.text, "return-form").fields:
-                self.edit_url = newest.group(1) + "edit/"
+            edit = self.client.get(newest.group(1) + SECTION, name="return form")
+            if edit.url.endswith(SECTION) and read_form(edit.text, "return-form").fields:
+                self.edit_url = newest.group(1) + SECTION
                 return
         fields = dict(read_form(page, "/returns/start/").fields)
         if "csrfmiddlewaretoken" in fields:
@@ -170,8 +174,8 @@ class MixedTeamLeader(HttpUser):
                 headers={"Referer": self.host + "/returns/"},
                 name="start a return",
             )
-            if started.url.endswith("/edit/"):
-                self.edit_url = started.url.removeprefix(self.host)
+            if started.url.endswith("/tasks/"):
+                self.edit_url = started.url.removeprefix(self.host).replace("tasks/", SECTION)
 
     @task
     def save_draft(self) -> None:
@@ -186,7 +190,7 @@ class MixedTeamLeader(HttpUser):
             return
         with self.client.post(
             self.edit_url,
-            [*fields, ("save", "1")],
+            [*fields, ("continue", "1")],
             headers={"Referer": self.host + self.edit_url},
             name="save draft",
             catch_response=True,

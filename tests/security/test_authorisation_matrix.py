@@ -87,7 +87,24 @@ EXPECTATIONS: dict[str, Row] = {
         expect(own_leader=200, manager=200), own=pk("submitted_return"), other=pk("other_return")
     ),
     "fidelity:return_edit": Row(
+        expect(own_leader=302, manager=302), own=pk("draft_return"), other=pk("other_return")
+    ),
+    "fidelity:return_tasks": Row(
         expect(own_leader=200, manager=302), own=pk("draft_return"), other=pk("other_return")
+    ),
+    "fidelity:return_section": Row(
+        expect(own_leader=200, manager=302),
+        own=lambda w: {"pk": w.draft_return.pk, "slug": "p1"},
+        other=lambda w: {"pk": w.other_return.pk, "slug": "p1"},
+    ),
+    "fidelity:return_check": Row(
+        expect(own_leader=200, manager=302), own=pk("draft_return"), other=pk("other_return")
+    ),
+    "fidelity:return_check_submit": Row(
+        expect(own_leader=302, manager=302),
+        own=pk("draft_return"),
+        other=pk("other_return"),
+        method="POST",
     ),
     "fidelity:return_review": Row(
         expect(own_leader=302, manager=302),

@@ -104,15 +104,19 @@ def test_forum_action_status_and_shared_confirm_never_answer_500(secure_world):
 def test_the_return_form_never_answers_500(secure_world):
     client = client_for(secure_world.lead_bolton)
     qa_return = secure_world.draft_return
-    url = reverse("fidelity:return_edit", args=[qa_return.pk])
+    urls = [
+        reverse("fidelity:return_section", args=[qa_return.pk, slug])
+        for slug in ("p1", "activities", "caseload")
+    ] + [reverse("fidelity:return_check_submit", args=[qa_return.pk])]
     valid = form_data(qa_return)
 
     @FUZZ
-    @given(changes=inputs([*valid, "submit", "activity-0-kind", "activity-0-notes"]))
+    @given(changes=inputs([*valid, "continue", "tasks", "activity-0-kind", "activity-0-notes"]))
     def post(changes):
         qa_return.refresh_from_db()
         data = {**valid, "lock_version": str(qa_return.lock_version), **changes}
-        assert_no_server_error(client.post(url, data))
+        for url in urls:
+            assert_no_server_error(client.post(url, data))
 
     post()
 

@@ -206,3 +206,69 @@ def test_the_team_leader_records_an_action_on_the_improvement_plan_page(world, c
     action = ImprovementAction.objects.get(indicator_id=i11)
     assert (action.owner, action.target_quarter_index) == ("Senior worker", Q.index + 1)
     assert ImprovementAction.objects.get(indicator_id=i21).no_action
+
+
+def _carried(world, count=3):
+    """A submitted earlier return with `count` open actions, and this quarter's draft."""
+    earlier = _low_draft(world)
+    _plan(world, earlier)
+    earlier = return_submit(qa_return=earlier, user=world.lead_bolton)
+    for code in ("3.1", "4.1", "5.1")[: count - 1]:
+        indicator = earlier.scores.get(indicator__code=code).indicator
+        ImprovementAction.objects.create(
+            qa_return=earlier,
+            team=world.bolton_team,
+            indicator=indicator,
+            principle_code=indicator.principle.code,
+            what=f"Action on {code}",
+            owner="Team leader",
+        )
+    draft = return_open(team=world.bolton_team, quarter=Q.next(), user=world.lead_bolton)
+    return draft, list(improvement_actions_carried(qa_return=draft))
+
+
+def test_the_carried_actions_are_one_table_with_a_status_per_row(world, client):
+    draft, carried = _carried(world)
+    client.force_login(world.lead_bolton)
+    page = client.get(f"/returns/{draft.pk}/improvement/").content.decode()
+    assert page.count('class="carried-row improvement-update"') == len(carried) == 3
+    for action in carried:
+        assert f'<select name="update-{action.pk}-status"' in page
+    # No note box is asked for until a row is dropped (the CSS hides the unneeded ones).
+    assert "update-note-box mt-1 needed" not in page
+    assert "Mark the rest (3 not answered) as still in progress" in page
+
+
+def test_mark_the_rest_as_still_in_progress_sets_only_the_unanswered_rows(world, client):
+    draft, carried = _carried(world)
+    first, second, third = carried
+    client.force_login(world.lead_bolton)
+    response = client.post(
+        f"/returns/{draft.pk}/improvement/",
+        {
+            f"update-{first.pk}-status": "done",
+            f"update-{second.pk}-status": "dropped",
+            f"update-{second.pk}-update_note": "Merged into another action.",
+            "rest_in_progress": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == f"/returns/{draft.pk}/improvement/"
+    statuses = {
+        a.pk: (a.status, a.updated_on_id) for a in ImprovementAction.objects.filter(team=draft.team)
+    }
+    assert statuses[first.pk] == ("done", draft.pk)
+    assert statuses[second.pk] == ("dropped", draft.pk)
+    assert statuses[third.pk] == ("in_progress", draft.pk)
+    page = client.get(f"/returns/{draft.pk}/improvement/").content.decode()
+    assert "Mark the rest" not in page
+    assert "update-note-box mt-1 needed" in page  # the dropped row's note stays in view
+
+
+def test_a_new_action_names_its_indicator_in_a_label_that_reads_well(world, client):
+    draft = _low_draft(world)
+    client.force_login(world.lead_bolton)
+    page = page_text(client.get(f"/returns/{draft.pk}/improvement/"))
+    text = draft.scores.get(indicator__code="1.1").indicator.text
+    assert f"Indicator 1.1 (scored 2): {text}" in page
+    assert ".: scored" not in page

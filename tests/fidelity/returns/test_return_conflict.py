@@ -2,10 +2,17 @@
 
 import pytest
 
+from fidelity.returns.models import QAActivity
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import ConflictError, return_open, return_save_draft
 from tests import factories as base
-from tests.fidelity.factories import GOOD_FIGURES, form_data, score_values, use_default_framework
+from tests.fidelity.factories import (
+    GOOD_FIGURES,
+    form_data,
+    page_text,
+    score_values,
+    use_default_framework,
+)
 
 
 @pytest.fixture
@@ -63,7 +70,7 @@ def test_the_form_shows_the_conflict_and_keeps_what_was_typed(client, world, dra
         scores={},
     )
     client.force_login(world.lead_bolton)
-    response = client.post(f"/returns/{draft.pk}/edit/", {**data, "save": "1"})
+    response = client.post(f"/returns/{draft.pk}/section/caseload/", {**data, "continue": "1"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "deputy-bolton saved this return while you were editing it" in page
@@ -71,3 +78,27 @@ def test_the_form_shows_the_conflict_and_keeps_what_was_typed(client, world, dra
     assert 'name="lock_version" value="2"' in page
     draft.refresh_from_db()
     assert draft.people_supported == 9
+
+
+def test_a_section_conflict_lists_only_that_sections_differences(
+    client, world, draft, second_leader
+):
+    opened_at = draft.lock_version
+    QAActivity.objects.create(
+        qa_return=draft, kind="observation", date="2026-01-10", finding="Calm and warm."
+    )
+    return_save_draft(
+        qa_return=draft,
+        user=second_leader,
+        lock_version=opened_at,
+        figures={},
+        scores=score_values(draft, 4),
+    )
+    client.force_login(world.lead_bolton)
+    data = form_data(draft, rating="2")
+    response = client.post(f"/returns/{draft.pk}/section/p1/", {**data, "continue": "1"})
+    page = page_text(response)
+    assert "Indicator 1.1 score 4 Fully in place 2 Partly in place" in page
+    assert "Indicator 2.1" not in page  # another section's answers are not on this page
+    assert "QA activities" not in page
+    assert draft.scores.get(indicator__code="1.1").score == 4

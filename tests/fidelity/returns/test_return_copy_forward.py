@@ -68,5 +68,5 @@ def test_the_returns_page_offers_copy_forward_and_it_works(client, world, last_q
         {"team": world.bolton_team.pk, "quarter": "2025-q2", "copy_forward": "1"},
     )
     draft = world.bolton_team.returns.get(year=2025, quarter=2)
-    assert response.url == f"/returns/{draft.pk}/edit/"
+    assert response.url == f"/returns/{draft.pk}/tasks/"
     assert draft.scores.get(indicator__code="1.1").score == 4

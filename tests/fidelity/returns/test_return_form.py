@@ -1,12 +1,13 @@
-"""The return form: save a draft with anything filled in; submit only a complete, consistent one,
-with each problem next to its field and nothing typed lost."""
+"""The return as a task list: one short page per section, saved with "Save and continue" with
+anything filled in; "Check your answers" lists every problem at once, each linked to its field,
+and is the only place to submit; nothing typed is lost."""
 
 import pytest
 
 from fidelity.returns.models import QAActivity, ReturnStatus
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_open
-from tests.fidelity.factories import form_data, page_text, use_default_framework
+from tests.fidelity.factories import form_data, page_text, post_sections, use_default_framework
 
 
 @pytest.fixture
@@ -21,94 +22,141 @@ def lead(client, world):
     return client
 
 
-def _url(qa_return):
-    return f"/returns/{qa_return.pk}/edit/"
+def _section(qa_return, slug):
+    return f"/returns/{qa_return.pk}/section/{slug}/"
 
 
-def test_the_form_is_sectioned_by_principle_with_progress(lead, draft):
-    response = lead.get(_url(draft))
-    page = response.content.decode()
-    for position in range(1, 8):
-        assert f'id="principle-P{position}"' in page
-    assert "0 of 30 indicators scored" in page_text(response)
-    assert "Fully in place" in page
-    assert "Not assessed this quarter" in page
+def _check(qa_return):
+    return f"/returns/{qa_return.pk}/check/"
 
 
-def test_save_draft_keeps_a_partly_filled_return(lead, draft):
-    data = form_data(draft, rating="", **{"score-0-rating": "4", "caseload-people_supported": ""})
-    response = lead.post(_url(draft), {**data, "save": "1"})
+def _post(client, qa_return, slug, data, button="continue"):
+    qa_return.refresh_from_db()
+    return client.post(
+        _section(qa_return, slug),
+        {**data, "lock_version": str(qa_return.lock_version), button: "1"},
+    )
+
+
+def _submit(client, qa_return):
+    qa_return.refresh_from_db()
+    return client.post(
+        f"/returns/{qa_return.pk}/submit/", {"lock_version": str(qa_return.lock_version)}
+    )
+
+
+def test_the_task_list_names_every_section_with_its_status(lead, draft):
+    page = page_text(lead.get(f"/returns/{draft.pk}/tasks/"))
+    for title in ("P1. ", "P7. ", "QA activities", "Caseload figures", "Improvement plan"):
+        assert title in page
+    assert "You have completed 1 of 10 sections" in page  # the plan has nothing to do yet
+    assert page.count("Not started") == 9
+
+
+def test_the_old_single_page_address_leads_to_the_task_list(lead, draft):
+    response = lead.get(f"/returns/{draft.pk}/edit/")
     assert response.status_code == 302
+    assert response.url == f"/returns/{draft.pk}/tasks/"
+
+
+def test_a_principle_page_shows_only_its_own_indicators(lead, draft):
+    page = lead.get(_section(draft, "p2")).content.decode()
+    assert 'id="indicator-2.1"' in page
+    assert 'id="indicator-1.1"' not in page
+    assert "Fully in place" in page and "Not assessed this quarter" in page
+    assert "Submit for review" not in page
+
+
+def test_an_unknown_section_is_404(lead, draft):
+    assert lead.get(_section(draft, "p99")).status_code == 404
+
+
+def test_save_and_continue_keeps_a_partly_filled_section_and_goes_to_the_next(lead, draft):
+    data = form_data(draft, rating="", **{"score-1.1-rating": "4"})
+    response = _post(lead, draft, "p1", data)
+    assert response.status_code == 302
+    assert response.url == _section(draft, "p2")
     draft.refresh_from_db()
     assert draft.status == ReturnStatus.DRAFT
     assert draft.scores.get(indicator__code="1.1").score == 4
-    assert draft.people_supported is None
-    assert "1 of 30 indicators scored" in page_text(lead.get(_url(draft)))
+    assert draft.scores.get(indicator__code="1.2").score is None
+    assert "In progress" in page_text(lead.get(f"/returns/{draft.pk}/tasks/"))
 
 
-def test_submit_with_a_missing_score_shows_the_error_next_to_it_and_keeps_the_rest(lead, draft):
-    data = form_data(draft, **{"score-3-rating": "", "score-5-evidence": "Typed evidence kept"})
-    response = lead.post(_url(draft), {**data, "submit": "1"})
-    assert response.status_code == 200
+def test_save_and_return_goes_to_the_task_list(lead, draft):
+    response = _post(lead, draft, "caseload", form_data(draft), button="tasks")
+    assert response.url == f"/returns/{draft.pk}/tasks/"
+
+
+def test_the_last_section_leads_to_check_your_answers(lead, draft):
+    post_sections(lead, draft, form_data(draft))
+    response = lead.post(f"/returns/{draft.pk}/improvement/", {"continue": "1"})
+    assert response.url == _check(draft)
+
+
+def test_a_missing_score_is_listed_on_check_your_answers_and_the_rest_kept(lead, draft):
+    data = form_data(draft, **{"score-2.2-rating": "", "score-2.3-evidence": "Typed evidence"})
+    post_sections(lead, draft, data)
+    response = _submit(lead, draft)
     page = response.content.decode()
-    assert "Choose a score, or mark it not assessed and say why." in page
-    assert "Typed evidence kept" in page
+    assert "Indicator 2.2: Choose a score, or mark it not assessed and say why." in page
     assert "1 thing needs fixing" in page
     draft.refresh_from_db()
     assert draft.status == ReturnStatus.DRAFT
-    assert draft.scores.get(indicator__code="2.2").evidence == "Typed evidence kept"
+    assert draft.scores.get(indicator__code="2.3").evidence == "Typed evidence"
 
 
 def test_not_assessed_needs_a_reason(lead, draft):
-    data = form_data(draft, **{"score-0-rating": "na"})
-    page = lead.post(_url(draft), {**data, "submit": "1"}).content.decode()
+    post_sections(lead, draft, form_data(draft, **{"score-1.1-rating": "na"}))
+    page = lead.get(_check(draft)).content.decode()
     assert "Say why this indicator was not assessed." in page
+    assert "Has problems" in page
 
 
 def test_not_assessed_with_a_reason_can_be_submitted(lead, draft):
     data = form_data(
-        draft, **{"score-0-rating": "na", "score-0-not_assessed_reason": "No audit yet"}
+        draft, **{"score-1.1-rating": "na", "score-1.1-not_assessed_reason": "No audit"}
     )
-    response = lead.post(_url(draft), {**data, "submit": "1"})
+    post_sections(lead, draft, data)
+    response = _submit(lead, draft)
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == ReturnStatus.SUBMITTED
     row = draft.scores.get(indicator__code="1.1")
-    assert (row.score, row.not_assessed, row.not_assessed_reason) == (None, True, "No audit yet")
+    assert (row.score, row.not_assessed, row.not_assessed_reason) == (None, True, "No audit")
 
 
-def test_negative_figures_are_refused_even_in_a_draft(lead, draft):
+def test_negative_figures_are_refused_even_in_a_draft_and_nothing_typed_is_lost(lead, draft):
     data = form_data(draft, **{"caseload-people_supported": "-3"})
-    page = lead.post(_url(draft), {**data, "save": "1"}).content.decode()
+    response = _post(lead, draft, "caseload", data)
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "Enter 0 or more." in page
     assert 'value="-3"' in page
+    assert 'href="#id_caseload-people_supported"' in page
     draft.refresh_from_db()
     assert draft.people_supported is None
 
 
 def test_sustained_above_supported_is_refused_at_submit(lead, draft):
-    data = form_data(draft, **{"caseload-tenancies_sustained": "30"})
-    page = lead.post(_url(draft), {**data, "submit": "1"}).content.decode()
+    post_sections(lead, draft, form_data(draft, **{"caseload-tenancies_sustained": "30"}))
+    page = _submit(lead, draft).content.decode()
     assert "Tenancies sustained (30) cannot be more than the people supported (12)." in page
 
 
 def test_end_reasons_must_add_up_to_tenancies_ended(lead, draft):
-    data = form_data(draft, **{"caseload-tenancies_ended": "5"})
-    page = lead.post(_url(draft), {**data, "submit": "1"}).content.decode()
+    post_sections(lead, draft, form_data(draft, **{"caseload-tenancies_ended": "5"}))
+    page = _submit(lead, draft).content.decode()
     assert "The reasons tenancies ended add up to 2, but 5 tenancies ended." in page
     draft.refresh_from_db()
     assert draft.status == ReturnStatus.DRAFT
 
 
 def test_a_high_caseload_is_a_warning_not_a_block(lead, draft):
-    data = form_data(draft, **{"caseload-staff_fte": "1"})
-    response = lead.post(_url(draft), {**data, "save": "1"}, follow=True)
-    assert "above the target of 7.0" in response.content.decode()
-    draft.refresh_from_db()
-    response = lead.post(
-        _url(draft), {**form_data(draft, **{"caseload-staff_fte": "1"}), "submit": "1"}
-    )
-    assert response.status_code == 302
+    _post(lead, draft, "caseload", form_data(draft, **{"caseload-staff_fte": "1"}))
+    assert "above the target of 7.0" in lead.get(_section(draft, "caseload")).content.decode()
+    post_sections(lead, draft, form_data(draft, **{"caseload-staff_fte": "1"}))
+    assert _submit(lead, draft).status_code == 302
     draft.refresh_from_db()
     assert draft.status == ReturnStatus.SUBMITTED
 
@@ -123,7 +171,7 @@ def test_an_activity_is_saved_with_its_count(lead, draft):
             "activity-0-finding": "Plans use people's own words.",
         },
     )
-    assert lead.post(_url(draft), {**data, "save": "1"}).status_code == 302
+    assert _post(lead, draft, "activities", data).status_code == 302
     activity = QAActivity.objects.get(qa_return=draft)
     assert (activity.kind, activity.count) == ("case_file_audit", 6)
 
@@ -137,7 +185,7 @@ def test_a_case_file_audit_needs_how_many_files(lead, draft):
             "activity-0-finding": "Fine",
         },
     )
-    page = lead.post(_url(draft), {**data, "save": "1"}).content.decode()
+    page = _post(lead, draft, "activities", data).content.decode()
     assert "Enter how many case files were audited." in page
     assert not QAActivity.objects.exists()
 
@@ -158,21 +206,43 @@ def test_an_activity_can_be_removed(lead, draft):
             "activity-0-DELETE": "on",
         },
     )
-    assert lead.post(_url(draft), {**data, "save": "1"}).status_code == 302
+    assert _post(lead, draft, "activities", data).status_code == 302
     assert not QAActivity.objects.exists()
 
 
-def test_the_edit_page_of_an_approved_return_redirects_with_a_message(lead, world):
+def test_the_pages_of_an_approved_return_redirect_with_a_message(lead, world):
     from tests.fidelity.factories import make_return
 
     use_default_framework(world.pilot)
     approved = make_return(world.bolton_team, 2025, 1, status=ReturnStatus.APPROVED)
-    response = lead.post(_url(approved), {"save": "1"}, follow=True)
+    response = lead.post(_section(approved, "caseload"), {"continue": "1"}, follow=True)
+    assert "approved and locked" in response.content.decode()
+    response = lead.get(f"/returns/{approved.pk}/edit/", follow=True)
     assert "approved and locked" in response.content.decode()
 
 
-def test_the_error_summary_links_to_each_field_to_fix(lead, draft):
-    data = form_data(draft, **{"caseload-tenancies_ended": "5", "score-0-rating": ""})
-    page = lead.post(_url(draft), {**data, "submit": "1"}).content.decode()
-    assert 'href="#id_caseload-tenancies_ended"' in page
-    assert 'href="#div_id_score-0-rating"' in page
+def test_check_your_answers_links_each_problem_to_its_field(lead, draft):
+    data = form_data(draft, **{"caseload-tenancies_ended": "5", "score-1.1-rating": ""})
+    post_sections(lead, draft, data)
+    page = lead.get(_check(draft)).content.decode()
+    assert f'href="{_section(draft, "caseload")}?from=check#id_caseload-tenancies_ended"' in page
+    assert f'href="{_section(draft, "p1")}?from=check#id_score-1.1-rating_0"' in page
+
+
+def test_coming_from_check_your_answers_shows_the_problem_next_to_its_field(lead, draft):
+    post_sections(lead, draft, form_data(draft, **{"score-1.1-rating": "na"}))
+    page = lead.get(_section(draft, "p1") + "?from=check").content.decode()
+    assert "Say why this indicator was not assessed." in page
+    draft.refresh_from_db()
+    response = lead.post(
+        _section(draft, "p1") + "?from=check",
+        {**form_data(draft), "lock_version": str(draft.lock_version), "continue": "1"},
+    )
+    # Saved from Check your answers: back to it, not on to the next section.
+    assert response.status_code == 302
+    assert response.url == _check(draft)
+
+
+def test_submit_is_on_check_your_answers_only(lead, draft):
+    assert "Submit for review" in lead.get(_check(draft)).content.decode()
+    assert "Submit for review" not in lead.get(f"/returns/{draft.pk}/tasks/").content.decode()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from fidelity.returns.models import QAReturn
 from fidelity.returns.selectors import quarter_of_today
 from fidelity.returns.services import return_open, return_submit_errors
-from tests.fidelity.factories import form_data
+from tests.fidelity.factories import form_data, post_sections
 
 from .spreadsheet_files import figure_row, fill, template, upload
 
@@ -34,12 +34,21 @@ def _web_form_answers(world, *, rating="3", **figures) -> dict[str, str]:
         team=world.bolton_team, quarter=quarter_of_today(pilot=world.pilot), user=world.lead_bolton
     )
     data = form_data(draft, rating=rating, **{f"caseload-{k}": v for k, v in figures.items()})
-    response = _client(world.lead_bolton).post(
-        reverse("fidelity:return_edit", args=[draft.pk]), {**data, "submit": "1"}
+    client = _client(world.lead_bolton)
+    post_sections(client, draft, data)
+    draft.refresh_from_db()
+    response = client.post(
+        reverse("fidelity:return_check_submit", args=[draft.pk]),
+        {"lock_version": str(draft.lock_version)},
     )
     assert response.status_code == 200
-    answers = {name: errors[0] for name, errors in response.context["caseload"].errors.items()}
-    answers.update({str(i): m for i, m in enumerate(response.context["improvement_errors"])})
+    problems = response.context["problems"]
+    answers = {
+        p.field_id.removeprefix("id_caseload-"): p.message
+        for p in problems
+        if p.section == "caseload"
+    }
+    answers.update({str(i): p.message for i, p in enumerate(problems) if p.section != "caseload"})
     return answers
 
 
