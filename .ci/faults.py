@@ -35,6 +35,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from fidelity.returns.models import QAReturn, ReturnStatus  # noqa: E402
+from fidelity.returns.sections import principle_slug, section_url  # noqa: E402
 from partners.models import Role, RoleAssignment  # noqa: E402
 from reports.forms import ReportRequestForm  # noqa: E402
 from reports.models import Report, ReportStatus  # noqa: E402
@@ -123,7 +124,8 @@ def kill_worker(worker: subprocess.Popen) -> None:
 
 
 class ReturnSaver:
-    """A team leader pressing "save draft" again and again, each time with new evidence."""
+    """A team leader pressing "Save and continue" on a section again and again, each time with
+    new evidence."""
 
     def __init__(self) -> None:
         self.qa_return = (
@@ -142,7 +144,11 @@ class ReturnSaver:
         )
         self.browser = browser_for(leader)
         self.data = form_data(self.qa_return)
-        self.url = f"{BASE}/returns/{self.qa_return.pk}/edit/"
+        # The section page of the return's first indicator, saved with "Save and continue".
+        first = self.qa_return.scores.order_by("pk").select_related("indicator__principle").first()
+        self.evidence_field = f"score-{first.indicator.code}-evidence"
+        slug = principle_slug(first.indicator.principle)
+        self.url = BASE + section_url(qa_return=self.qa_return, slug=slug)
         self.lock = self.qa_return.lock_version
         self.sent = self.acknowledged = self.errors = 0
         self.last_evidence = ""
@@ -160,7 +166,12 @@ class ReturnSaver:
     def save(self, label: str) -> bool:
         self.sent += 1
         evidence = f"Fault run evidence {label} {self.sent}"
-        data = {**self.data, "lock_version": str(self.lock), "score-0-evidence": evidence}
+        data = {
+            **self.data,
+            "lock_version": str(self.lock),
+            self.evidence_field: evidence,
+            "continue": "1",
+        }
         try:
             answer = self.browser.post(self.url, data, allow_redirects=False, timeout=15)
         except requests.RequestException:

@@ -53,6 +53,7 @@ def return_improvement(request: HttpRequest, pk: int) -> HttpResponse:
         UpdateForm(data, prefix=f"update-{a.pk}", action=a, qa_return=qa_return) for a in carried
     ]
     if request.method == "POST" and all(f.is_valid() for f in [*plans, *updates]):
+        saved = after_save(request, qa_return, IMPROVEMENT)  # worked out before the save
         try:
             improvement_plan_save(
                 qa_return=qa_return,
@@ -66,7 +67,7 @@ def return_improvement(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Improvement plan saved.")
         if "rest_in_progress" in data:
             return redirect("fidelity:return_improvement", pk=qa_return.pk)
-        return after_save(request, qa_return, IMPROVEMENT)
+        return saved
     return render(
         request,
         "fidelity/improvement_plan.html",

@@ -43,17 +43,19 @@ def editable_return(request: HttpRequest, pk: int) -> QAReturn | HttpResponse:
 def after_save(request: HttpRequest, qa_return: QAReturn, slug: str) -> HttpResponse:
     """Where "Save and continue" (the next section, or Check your answers after the last) and
     "Save and return to the task list" go; back to Check your answers when the change came
-    from there."""
+    from there.
+
+    Views work this out before they save: once the save is committed, nothing may stand between
+    it and the person being told (a database that went away just then answered 500 to a save
+    that had been kept)."""
     if "tasks" in request.POST:
         return redirect("fidelity:return_tasks", pk=qa_return.pk)
     if request.GET.get("from") == "check":
         return redirect("fidelity:return_check", pk=qa_return.pk)
-    following = tasklist.next_section(
-        sections=tasklist.return_sections(qa_return=qa_return), slug=slug
-    )
+    following = tasklist.next_section(slugs=tasklist.section_slugs(qa_return=qa_return), slug=slug)
     if following is None:
         return redirect("fidelity:return_check", pk=qa_return.pk)
-    return redirect(tasklist.section_url(qa_return=qa_return, slug=following.slug))
+    return redirect(tasklist.section_url(qa_return=qa_return, slug=following))
 
 
 @require_GET
@@ -125,6 +127,7 @@ def return_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     conflict = None
     if request.method == "POST":
         if all(f.is_valid() for f in forms) and (activities is None or activities.is_valid()):
+            saved = after_save(request, qa_return, slug)
             try:
                 return_save_draft(
                     qa_return=qa_return,
@@ -142,7 +145,7 @@ def return_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
                 return redirect("fidelity:return_detail", pk=qa_return.pk)
             else:
                 messages.success(request, "Saved.")
-                return after_save(request, qa_return, slug)
+                return saved
     elif request.GET.get("from") == "check":
         # Arriving from Check your answers: each of the section's problems next to its field.
         errors = tasklist.return_submit_errors(qa_return=qa_return)

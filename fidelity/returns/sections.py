@@ -226,8 +226,16 @@ def return_sections(*, qa_return: QAReturn) -> list[Section]:
     return sections
 
 
-def next_section(*, sections: list[Section], slug: str) -> Section | None:
-    slugs = [s.slug for s in sections]
+def section_slugs(*, qa_return: QAReturn) -> list[str]:
+    """The return's sections in the order `return_sections` gives them, without their statuses:
+    one query, for finding where "Save and continue" goes."""
+    rows = _score_rows(qa_return)
+    principles = [principle for principle, _ in groupby(rows, key=lambda r: r.indicator.principle)]
+    return [*(principle_slug(p) for p in principles), ACTIVITIES, CASELOAD, IMPROVEMENT]
+
+
+def next_section(*, slugs: list[str], slug: str) -> str | None:
+    """The section after `slug`, or None after the last."""
     if slug not in slugs or slugs.index(slug) + 1 >= len(slugs):
         return None
-    return sections[slugs.index(slug) + 1]
+    return slugs[slugs.index(slug) + 1]

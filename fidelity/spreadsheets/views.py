@@ -176,7 +176,7 @@ def spreadsheet_confirm(request: HttpRequest, team_pk: int, quarter: str) -> Htt
             f"{'thing needs' if len(to_fix) == 1 else 'things need'} fixing: "
             + " ".join(to_fix.values()),
         )
-    return redirect("fidelity:return_edit", pk=qa_return.pk)
+    return redirect("fidelity:return_tasks", pk=qa_return.pk)
 
 
 # --- A pilot manager imports past quarters -----------------------------------------------------

@@ -45,7 +45,7 @@ def test_home_starts_the_return_and_a_return_sent_back_says_by_when(
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         f"Housing First Bolton: return for {current.label}"
     )
-    assert re.search(r"/returns/\d+/edit/$", page.url)
+    assert re.search(r"/returns/\d+/tasks/$", page.url)
     user_browser.logout()
 
     user_browser.login("manager")
@@ -76,7 +76,7 @@ def test_home_starts_the_return_and_a_return_sent_back_says_by_when(
     expect(panel).to_contain_text(f"Continue your {current.label} return (draft, due")
     user_browser.screenshot("signposts-home-after-send-back")
     panel.get_by_role("link", name=f"Make the changes asked for on the {last.label} return").click()
-    assert page.url.endswith(f"/returns/{last_quarters_return.pk}/edit/")
+    assert page.url.endswith(f"/returns/{last_quarters_return.pk}/tasks/")
     page.goto(f"/returns/{last_quarters_return.pk}/")
     expect(page.locator("#changes-due")).to_contain_text(date_format(default))
     expect(page.locator("#return-status")).to_have_text("Returned for changes")

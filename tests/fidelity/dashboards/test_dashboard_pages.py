@@ -221,7 +221,7 @@ def test_team_dashboard_tells_the_leader_about_comments_to_answer(client, scored
     url = reverse("fidelity:team_dashboard", args=[scored.bolton_team.pk])
     body = _open(client, scored.lead_bolton, url).content.decode()
     assert "Please add evidence for P3." in body
-    assert reverse("fidelity:return_edit", args=[sent_back.pk]) in body
+    assert reverse("fidelity:return_tasks", args=[sent_back.pk]) in body
     assert "Make the changes asked for on the 2025-26 Q4 return" in body
 
 

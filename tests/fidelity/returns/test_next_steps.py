@@ -214,7 +214,7 @@ def test_the_home_panels_start_button_starts_the_return_in_one_post(client, worl
     qa_return = QAReturn.objects.get(team=world.bolton_team, quarter_index=current.index)
     assert qa_return.status == ReturnStatus.DRAFT
     assert response.status_code == 302
-    assert response.url == reverse("fidelity:return_edit", args=[qa_return.pk])
+    assert response.url == reverse("fidelity:return_tasks", args=[qa_return.pk])
 
 
 def test_the_home_panels_link_opens_a_draft_for_editing(client, world, framework):
@@ -222,5 +222,5 @@ def test_the_home_panels_link_opens_a_draft_for_editing(client, world, framework
     draft = _make(world.bolton_team, current, ReturnStatus.DRAFT)
     client.force_login(world.lead_bolton)
     text = client.get(reverse("fidelity:home_panel")).content.decode()
-    edit = reverse("fidelity:return_edit", args=[draft.pk])
+    edit = reverse("fidelity:return_tasks", args=[draft.pk])
     assert f'<a href="{edit}">Continue your {current.label} return</a>' in text

@@ -91,7 +91,7 @@ def test_confirming_saves_the_spreadsheet_into_the_draft(leader, world, quarter)
     response = leader.post(_url("spreadsheet_confirm", world, quarter))
 
     qa_return = QAReturn.objects.get(team=world.bolton_team)
-    assert response.url == reverse("fidelity:return_edit", args=[qa_return.pk])
+    assert response.url == reverse("fidelity:return_tasks", args=[qa_return.pk])
     assert qa_return.status == ReturnStatus.DRAFT
     assert qa_return.people_supported == 12
     assert qa_return.staff_fte == 2
