@@ -20,7 +20,7 @@ from tests.browser.conftest import DEMO_PASSWORD, Browser
 
 PHONE = {"width": 390, "height": 844}
 NOT_PAGES = re.compile(
-    r"/logout|/accounts/|/admin/|/static/|/media/|export|download|\.(csv|xlsx|pdf)(\?|$)", re.I
+    r"/logout|/admin/|/static/|/media/|export|download|\.(csv|xlsx|pdf)(\?|$)", re.I
 )
 
 
@@ -62,12 +62,16 @@ def overflow(page: Page) -> str | None:
     width = page.evaluate("document.documentElement.scrollWidth")
     if width <= PHONE["width"]:
         return None
+    # The innermost elements that stick out, or whose own content does, outside any scroller.
     culprits = page.evaluate(
-        """limit => [...document.querySelectorAll('body *')]
-            .filter(e => e.getBoundingClientRect().right > limit + 1)
-            .filter(e => !e.parentElement.closest('.table-responsive'))
-            .slice(0, 3)
-            .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().split(/\\s+/).join('.') : ''))""",
+        """limit => {
+            const wide = [...document.querySelectorAll('body *')].filter(e =>
+                !e.closest('.table-responsive') && (e.getBoundingClientRect().right > limit + 1
+                || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')));
+            return wide.filter(e => !wide.some(other => other !== e && e.contains(other)))
+                .slice(0, 3)
+                .map(e => e.tagName.toLowerCase() + [...e.classList].map(c => '.' + c).join(''));
+        }""",
         PHONE["width"],
     )
     return f"{width} px wide: {', '.join(culprits)}"
