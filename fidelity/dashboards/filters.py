@@ -75,12 +75,6 @@ class DashboardFilter(django_filters.FilterSet):
         for name in ("quarter", "since"):
             fields[name].widget.attrs["class"] = "form-select"
 
-    def chosen_count(self) -> int:
-        """How many zones, local authorities and organisations are ticked (the "Filter" summary
-        says so while the filters are folded away)."""
-        data = self.cleaned
-        return sum(len(data.get(name) or ()) for name in ("zone", "la", "organisation"))
-
     def keep_all(self, queryset, name, value):
         """Quarters choose what the panels show, not which teams are in scope."""
         return queryset
