@@ -411,6 +411,17 @@ def open_actions(
     return actions.order_by("owner", "principle_code", "due_date", "pk")
 
 
+def pilot_actions_overdue(*, pilot: Pilot, today: datetime.date) -> QuerySet[Action]:
+    """The pilot's open forum actions past their due date, soonest due first: what a manager's
+    weekly digest lists and the pilot dashboard's "Needs attention" counts."""
+    return (
+        Action.objects.filter(session__series__pilot=pilot, due_date__lt=today)
+        .exclude(status=ActionStatus.DONE)
+        .select_related("session")
+        .order_by("due_date", "pk")
+    )
+
+
 def actions_by_owner(actions: Iterable[Action]) -> list[tuple[str, list[tuple[str, list[Action]]]]]:
     """[(owner, [(principle code, [action, ...]), ...]), ...] in the order given."""
     grouped: dict[str, dict[str, list[Action]]] = {}

@@ -48,7 +48,6 @@ from forums.selectors import actions_for_principles, challenges_for_principles
 from .models import Report, ScopeKind
 
 TREND_QUARTERS = 6
-LOWEST_PRINCIPLES = 2
 
 
 def fingerprint(content: dict) -> str:
@@ -218,12 +217,6 @@ def _indicators(
     return result
 
 
-def lowest_principles(headlines: list[dict], count: int = LOWEST_PRINCIPLES) -> list[dict]:
-    """The `count` principles with the lowest scores (ties by code); unscored ones are left out."""
-    scored = [h for h in headlines if h["score"] is not None]
-    return sorted(scored, key=lambda h: (Decimal(h["score"]), h["code"]))[:count]
-
-
 def _challenges(report: Report, quarter: Quarter, lowest: list[dict]) -> list[dict]:
     """The quarter's published forum challenges about the lowest principles, with their actions,
     and the open actions about those principles not tied to one challenge."""
@@ -306,7 +299,8 @@ def report_content(report: Report, *, today: datetime.date) -> dict:
     framework = framework_info(pilot=pilot)
     headline = dashboard_headline(pilot=pilot, quarter=quarter, scope=scope, framework=framework)
     headlines = _headlines(headline)
-    lowest = lowest_principles(headlines)
+    by_code = {h["code"]: h for h in headlines}
+    lowest = [by_code[p.code] for p in headline.lowest()]
     return {
         "scope": {
             "kind": report.scope_kind,

@@ -443,6 +443,8 @@ def _completeness_by_quarter(
     return completeness_from({r["quarter_index"]: r for r in rows}, active=active, indexes=indexes)
 
 
+LOWEST_PRINCIPLES = 2
+
 # --- Headline --------------------------------------------------------------------------------
 
 
@@ -463,6 +465,12 @@ class Headline:
     @property
     def teams_scored(self) -> int:
         return self.completeness.counted
+
+    def lowest(self, count: int = LOWEST_PRINCIPLES) -> list[PrincipleCell]:
+        """The `count` principles with the lowest scores (ties by code); unscored ones are left
+        out. The dashboard's "needs attention" and the quarterly report both name these."""
+        scored = [p for p in self.principles if p.cell.score is not None]
+        return sorted(scored, key=lambda p: (p.cell.score, p.code))[:count]
 
 
 def _headline_from(facts: Facts, quarter: Quarter, framework: FrameworkInfo) -> Headline:

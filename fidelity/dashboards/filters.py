@@ -68,9 +68,9 @@ class DashboardFilter(django_filters.FilterSet):
         fields["la"].choices = [(str(la.pk), la.name) for la in local_authorities]
         fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
         for name in ("zone", "la", "organisation"):
-            fields[name].widget = forms.SelectMultiple(
-                choices=fields[name].choices,
-                attrs={"class": "form-select", "size": min(6, max(2, len(fields[name].choices)))},
+            # Checkboxes, not a multi-select: no Ctrl or Cmd to learn, and they work on phones.
+            fields[name].widget = forms.CheckboxSelectMultiple(
+                choices=fields[name].choices, attrs={"class": "form-check-input"}
             )
         for name in ("quarter", "since"):
             fields[name].widget.attrs["class"] = "form-select"

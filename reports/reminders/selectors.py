@@ -14,7 +14,8 @@ from fidelity.improvement.selectors import improvement_actions_overdue
 from fidelity.returns.models import QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import returns_awaiting_review
-from forums.models import Action, ActionStatus
+from forums.models import Action
+from forums.selectors import pilot_actions_overdue
 from partners.models import Pilot, Role, RoleAssignment, Team, User
 
 from . import rules
@@ -122,12 +123,25 @@ def pilot_digest(*, pilot: Pilot, today: datetime.date) -> Digest:
                 "target_quarter_index", "team__name", "pk"
             )
         ),
-        overdue_forum_actions=list(
-            Action.objects.filter(session__series__pilot=pilot, due_date__lt=today)
-            .exclude(status=ActionStatus.DONE)
-            .select_related("session")
-            .order_by("due_date", "pk")
-        ),
+        overdue_forum_actions=list(pilot_actions_overdue(pilot=pilot, today=today)),
+    )
+
+
+@dataclass(frozen=True)
+class Attention:
+    """How many of the digest's items a pilot has now: the pilot dashboard's "Needs attention"
+    shows these beside its own figures (overdue returns, drift alerts, lowest principles)."""
+
+    waiting_for_review: int
+    overdue_improvement_actions: int
+    overdue_forum_actions: int
+
+
+def pilot_attention(*, pilot: Pilot, today: datetime.date) -> Attention:
+    return Attention(
+        waiting_for_review=returns_awaiting_review(pilot=pilot).count(),
+        overdue_improvement_actions=improvement_actions_overdue(pilot=pilot, today=today).count(),
+        overdue_forum_actions=pilot_actions_overdue(pilot=pilot, today=today).count(),
     )
 
 

@@ -5,7 +5,7 @@ Thin: selectors and services do the work; a reminder is fetched through a select
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -52,4 +52,22 @@ def reminder_settings(request: HttpRequest, pilot_pk: int) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(
         request, "reports/reminders/settings.html", {"pilot": pilot, "form": form}, status=status
+    )
+
+
+@require_GET
+def dashboard_attention(request: HttpRequest) -> HttpResponse:
+    """The pilot dashboard's "Needs attention" items that come from the weekly digest: returns
+    waiting for review and overdue actions. An htmx fragment, because the dashboard's cached part
+    may hold nothing that changes without a new data version (an action falling overdue)."""
+    pilot = access.pilot_in_view(
+        user=request.user, requested=request.GET.get("pilot"), fall_back=False
+    )
+    if pilot is None:
+        raise Http404("No such pilot.")
+    attention = selectors.pilot_attention(pilot=pilot, today=timezone.localdate())
+    return render(
+        request,
+        "reports/reminders/_dashboard_attention.html",
+        {"pilot": pilot, "attention": attention},
     )

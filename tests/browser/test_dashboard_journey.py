@@ -63,11 +63,12 @@ def test_manager_filters_the_dashboard_to_a_zone_and_drills_down_to_a_return(
     user_browser.screenshot("dashboard-manager")
     user_browser.assert_accessible()
 
-    page.get_by_label("Zones").select_option(label="North West")
+    page.get_by_role("group", name="Zones").get_by_label("North West").check()
     page.wait_for_url(re.compile(r"zone=\d+"))
     expect(page.locator("#heatmap-la")).not_to_contain_text("Stockport")
     expect(page.locator("#heatmap-la")).to_contain_text("Wigan")
-    expect(page.get_by_role("heading", name="Filters")).to_be_visible()  # the form stayed put
+    # The form stayed put, its choice ticked.
+    expect(page.get_by_role("group", name="Zones").get_by_label("North West")).to_be_checked()
     user_browser.screenshot("dashboard-zone-north-west")
     user_browser.assert_accessible()
 
@@ -80,6 +81,34 @@ def test_manager_filters_the_dashboard_to_a_zone_and_drills_down_to_a_return(
     expect(page).to_have_url(re.compile(r"/returns/\d+/$"))
     expect(page.locator("main")).to_contain_text("Housing First Bolton")
     user_browser.screenshot("dashboard-return-bolton")
+
+
+def test_on_a_phone_needs_attention_comes_first_and_the_filters_fold_away(
+    scored_pilot, user_browser
+):
+    page = user_browser.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    user_browser.login("manager")
+    page.goto("/dashboard/")
+    attention = page.get_by_role("region", name="Needs attention")
+    expect(attention).to_be_in_viewport()
+    expect(
+        attention.get_by_role("link", name=re.compile(r"returns? waiting for review"))
+    ).to_be_visible()
+    expect(attention.get_by_role("link", name=re.compile(r"drift alerts?"))).to_be_visible()
+    expect(attention.get_by_role("link", name=re.compile(r"^P\d: "))).to_have_count(2)
+    zones = page.get_by_role("group", name="Zones")
+    expect(zones).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    user_browser.screenshot("dashboard-phone-first-screen")
+    user_browser.assert_accessible()
+
+    page.get_by_text("Filter", exact=True).click()
+    zones.get_by_label("North West").check()
+    page.wait_for_url(re.compile(r"zone=\d+"))
+    expect(page.locator("#heatmap-la")).to_contain_text("Wigan")
+    expect(page.locator("#heatmap-la")).not_to_contain_text("Stockport")
+    user_browser.screenshot("dashboard-phone-filtered")
 
 
 def test_team_leader_sees_their_team_against_the_pilot_average(scored_pilot, user_browser):

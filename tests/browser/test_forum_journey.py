@@ -46,38 +46,46 @@ def test_facilitator_records_publishes_and_downloads_the_challenge_summary(
     expect(page.get_by_text("Draft: only facilitators and managers can see it")).to_be_visible()
     session_url = page.url
 
+    # Fields by their form: each section's table scrolls in a region named by its caption,
+    # whose words ("Challenges raised…") a label search would find too.
     attendance = page.locator("#attendance-section")
-    attendance.get_by_label("Organisation or local authority").select_option(
+    attendance.locator("form").get_by_label("Organisation or local authority").select_option(
         label="Open Door Tenancy Support"
     )
-    attendance.get_by_label("How many came").fill("4")
+    attendance.locator("form").get_by_label("How many came").fill("4")
     attendance.get_by_role("button", name="Add attendance").click()
     expect(
         attendance.get_by_role("cell", name="Open Door Tenancy Support", exact=True)
     ).to_be_visible()
 
     challenges = page.locator("#challenge-section")
-    challenges.get_by_label("Challenge").fill(f"{CHALLENGE}; call 07700 900123")
-    challenges.get_by_label("Themes").press_sequentially("Landl")
+    challenges.locator("form").get_by_label("Challenge").fill(f"{CHALLENGE}; call 07700 900123")
+    challenges.locator("form").get_by_label("Themes").press_sequentially("Landl")
     expect(page.locator("#theme-options option")).to_have_count(1)
-    challenges.get_by_label("Themes").fill("Landlord practice, Rent arrears")
-    challenges.get_by_label("Bolton", exact=True).check()
-    challenges.get_by_label("Stockport", exact=True).check()
+    challenges.locator("form").get_by_label("Themes").fill("Landlord practice, Rent arrears")
+    challenges.locator("form").get_by_label("Bolton", exact=True).check()
+    challenges.locator("form").get_by_label("Stockport", exact=True).check()
     challenges.get_by_role("button", name="Add challenge").click()
 
     # The privacy guard stops the phone number, marks it, and keeps everything typed.
     expect(challenges.locator("mark.privacy-hit")).to_contain_text("07700 900123")
-    expect(challenges.get_by_label("Challenge")).to_have_value(f"{CHALLENGE}; call 07700 900123")
-    expect(challenges.get_by_label("Stockport", exact=True)).to_be_checked()
+    expect(challenges.locator("form").get_by_label("Challenge")).to_have_value(
+        f"{CHALLENGE}; call 07700 900123"
+    )
+    expect(challenges.locator("form").get_by_label("Stockport", exact=True)).to_be_checked()
     # In the same round: "Rent arrears" is not in the pilot's list yet; it joins once confirmed.
     expect(
         challenges.get_by_text("Not in this pilot's theme list yet: ‘Rent arrears’")
     ).to_be_visible()
-    expect(challenges.get_by_label("Themes")).to_have_value("Landlord practice, Rent arrears")
+    expect(challenges.locator("form").get_by_label("Themes")).to_have_value(
+        "Landlord practice, Rent arrears"
+    )
     user_browser.screenshot("forum-privacy-warning")
     user_browser.assert_accessible()
-    challenges.get_by_label("Challenge").fill(CHALLENGE)
-    challenges.get_by_label("Add the theme ‘Rent arrears’ to this pilot's list").check()
+    challenges.locator("form").get_by_label("Challenge").fill(CHALLENGE)
+    challenges.locator("form").get_by_label(
+        "Add the theme ‘Rent arrears’ to this pilot's list"
+    ).check()
     challenges.get_by_role("button", name="Add challenge").click()
     expect(challenges.get_by_role("cell", name=CHALLENGE, exact=True)).to_be_visible()
     expect(challenges.get_by_text("Rent arrears", exact=True)).to_be_visible()
@@ -85,10 +93,14 @@ def test_facilitator_records_publishes_and_downloads_the_challenge_summary(
     assert page.url == session_url
 
     actions = page.locator("#action-section")
-    actions.get_by_label("Action").fill("Write to letting agents about guarantor schemes")
-    actions.get_by_label("Owner").fill("Open Door Tenancy Support")
-    actions.get_by_label("Due date").fill("2027-01-31")
-    actions.get_by_label("Linked challenge (optional)").select_option(label=CHALLENGE)
+    actions.locator("form").get_by_label("Action").fill(
+        "Write to letting agents about guarantor schemes"
+    )
+    actions.locator("form").get_by_label("Owner").fill("Open Door Tenancy Support")
+    actions.locator("form").get_by_label("Due date").fill("2027-01-31")
+    actions.locator("form").get_by_label("Linked challenge (optional)").select_option(
+        label=CHALLENGE
+    )
     actions.get_by_role("button", name="Add action").click()
     expect(
         actions.get_by_role("cell", name="Open Door Tenancy Support", exact=True)

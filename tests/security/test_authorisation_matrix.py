@@ -242,6 +242,8 @@ EXPECTATIONS: dict[str, Row] = {
     "reports:reminder_detail": Row(
         expect(own_leader=200), own=pk("reminder"), other=pk("other_reminder")
     ),
+    # The dashboard's "Needs attention" counts: each manager's own pilot (a foreign ?pilot= is 404).
+    "reports:dashboard_attention": Row(expect(manager=200, other_manager=200)),
     "reports:reminder_settings": Row(
         expect(manager=200),
         own=lambda w: {"pilot_pk": w.pilot.pk},

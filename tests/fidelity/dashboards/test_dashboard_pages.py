@@ -2,13 +2,14 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from fidelity.returns.models import ReturnStatus
+from fidelity.returns.models import QAReturn, ReturnStatus
 from tests import factories
 from tests.fidelity.factories import make_return, use_default_framework
 
@@ -181,6 +182,49 @@ def test_filter_form_updates_in_place_and_keeps_the_url(client, scored):
     body = _open(client, scored.manager, DASHBOARD).content.decode()
     assert 'hx-target="#dashboard-panels"' in body
     assert 'hx-push-url="true"' in body
+
+
+def test_filters_are_checkboxes_behind_a_filter_disclosure(client, scored):
+    body = _open(client, scored.manager, DASHBOARD).content.decode()
+    form = body.split('<details class="dashboard-filters')[1].split("</details>")[0]
+    assert (
+        '<summary class="card-header"><span class="h5" id="filters-heading">Filter</span>' in form
+    )
+    assert "<select" in form and "multiple" not in form
+    assert "Ctrl or Cmd" not in body
+    for name, pk in (("zone", scored.bury.zone_id), ("la", scored.bolton.pk)):
+        assert f'type="checkbox" name="{name}" value="{pk}"' in form
+
+
+def test_chosen_filters_are_ticked(client, scored):
+    body = _open(
+        client, scored.manager, DASHBOARD, la=[scored.bolton.pk, scored.bury.pk]
+    ).content.decode()
+    ticked = re.findall(r'<input type="checkbox" name="(\w+)" value="(\d+)"[^>]* checked>', body)
+    assert sorted(ticked) == sorted([("la", str(scored.bolton.pk)), ("la", str(scored.bury.pk))])
+
+
+def test_the_first_panel_says_what_needs_attention_each_a_count_with_a_link(client, scored):
+    # Bury's Q2 return is still a draft, past its deadline: overdue.
+    QAReturn.objects.filter(team=scored.bury_team).update(status=ReturnStatus.DRAFT)
+    body = _open(client, scored.manager, DASHBOARD).content.decode()
+    assert body.index('id="attention-heading"') < body.index('id="headline-heading"')
+    attention = body.split('id="attention-heading"')[1].split("</section>")[0]
+    assert (
+        '<a href="#status-heading"><span class="attention-count">1</span> '
+        "overdue return for 2026-27 Q2</a>"
+    ) in attention
+    assert (
+        '<a href="#drift-heading"><span class="attention-count">0</span> drift alerts' in attention
+    )
+    # Bolton 4 and Wigan 3 everywhere: every principle 3.50, so the first two by code, each
+    # linking to its row of the headline table.
+    lowest = re.findall(r'<a href="#principle-(P\d)"><strong>(P\d): ([\d.]+)</strong>', attention)
+    assert lowest == [("P1", "P1", "3.50"), ("P2", "P2", "3.50")]
+    assert 'id="principle-P1"' in body
+    # Returns to review and overdue actions are loaded apart, never kept in the cached panels.
+    assert f'hx-get="{reverse("reports:dashboard_attention")}?pilot={scored.pilot.pk}"' in attention
+    assert "attention-count" not in attention.split('id="attention-review"')[1].split("</li>")[0]
 
 
 def test_zone_row_drills_down_to_the_dashboard_filtered_to_that_zone(client, scored):

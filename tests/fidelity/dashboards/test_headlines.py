@@ -70,3 +70,33 @@ def test_default_quarter_is_the_latest_whose_deadline_has_passed(
     world.pilot.quarter_convention = convention
     world.pilot.return_deadline_days = days
     assert default_quarter(pilot=world.pilot, today=today) == expected
+
+
+def _headline(scores: dict[str, str | None]):
+    from fidelity.dashboards.figures import Completeness, Headline, PrincipleCell, ScoreCell
+
+    def cell(score):
+        return ScoreCell(
+            score=None if score is None else Decimal(score), band=None, band_name=None, change=None
+        )
+
+    return Headline(
+        quarter=Quarter(2026, 2),
+        overall=cell(None),
+        principles=[PrincipleCell(code=c, title=c, cell=cell(s)) for c, s in scores.items()],
+        completeness=Completeness(counted=0, expected=0, provisional=0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("scores", "lowest"),
+    [
+        ({"P1": "3.00", "P2": "2.44", "P3": "2.48", "P4": "3.50"}, ["P2", "P3"]),
+        # Ties go by code; a principle with no score is a gap, never "lowest".
+        ({"P1": "2.00", "P2": None, "P3": "2.00", "P4": "1.50"}, ["P4", "P1"]),
+        ({"P1": None, "P2": "3.00"}, ["P2"]),
+        ({"P1": None, "P2": None}, []),
+    ],
+)
+def test_the_lowest_principles_are_the_two_lowest_scores(scores, lowest):
+    assert [p.code for p in _headline(scores).lowest()] == lowest
