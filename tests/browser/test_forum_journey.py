@@ -164,16 +164,20 @@ def test_facilitator_adds_a_theme_that_is_not_in_the_list_yet_by_keyboard(
     draft = ForumSession.objects.filter(status=SessionStatus.DRAFT).first()
     page.goto(f"/forums/sessions/{draft.pk}/")
     challenges = page.locator("#challenge-section")
-    challenges.get_by_label("Challenge").fill("Arrears build up while benefit claims are sorted")
-    challenges.get_by_label("Themes").fill("Rent arrears")
-    challenges.get_by_label("Bolton", exact=True).check()
+    challenges.locator("form").get_by_label("Challenge").fill(
+        "Arrears build up while benefit claims are sorted"
+    )
+    challenges.locator("form").get_by_label("Themes").fill("Rent arrears")
+    challenges.locator("form").get_by_label("Bolton", exact=True).check()
     challenges.get_by_role("button", name="Add challenge").press("Enter")
 
     # Asked in place, with the keyboard put back on the field: nothing typed is lost.
-    expect(challenges.get_by_label("Themes")).to_be_focused()
-    expect(challenges.get_by_label("Themes")).to_have_value("Rent arrears")
-    expect(challenges.get_by_label("Bolton", exact=True)).to_be_checked()
-    confirm = challenges.get_by_label("Add the theme ‘Rent arrears’ to this pilot's list")
+    expect(challenges.locator("form").get_by_label("Themes")).to_be_focused()
+    expect(challenges.locator("form").get_by_label("Themes")).to_have_value("Rent arrears")
+    expect(challenges.locator("form").get_by_label("Bolton", exact=True)).to_be_checked()
+    confirm = challenges.locator("form").get_by_label(
+        "Add the theme ‘Rent arrears’ to this pilot's list"
+    )
     page.keyboard.press("Tab")
     expect(confirm).to_be_focused()
     user_browser.screenshot("forum-new-theme-question")
@@ -183,5 +187,7 @@ def test_facilitator_adds_a_theme_that_is_not_in_the_list_yet_by_keyboard(
 
     row = challenges.get_by_role("row").filter(has_text="Arrears build up while benefit claims")
     expect(row).to_contain_text("Rent arrears")
-    challenges.get_by_label("Themes").press_sequentially("Rent")
+    # Once the new form has settled, the keyboard is back in it, ready for the next challenge.
+    expect(challenges.locator("form").get_by_label("Challenge")).to_be_focused()
+    challenges.locator("form").get_by_label("Themes").press_sequentially("Rent")
     expect(page.locator("#theme-options option")).to_have_count(1)
