@@ -279,21 +279,15 @@ def _build_returns(rng, pilot, version, teams, quarter_count, today) -> dict[str
                             reason="Not reviewed this quarter",
                         )
                     )
-                mean = scoring.principle_score(values)
-                principle_means.append(mean)
-                principle_rows.append(
-                    PrincipleScore(
-                        qa_return=qa_return,
-                        principle=principle,
-                        principle_code=principle.code,
-                        team=team,
-                        pilot=pilot,
-                        quarter_index=qa_return.quarter_index,
-                        score=mean,
-                        scored_count=sum(v is not None for v in values),
-                        not_assessed_count=sum(v is None for v in values),
-                    )
+                row = PrincipleScore.summarising(
+                    qa_return=qa_return,
+                    principle=principle,
+                    pilot_id=pilot.pk,
+                    scored=[v for v in values if v is not None],
+                    not_assessed=sum(v is None for v in values),
                 )
+                principle_means.append(row.score)
+                principle_rows.append(row)
             qa_return.overall_score = scoring.overall_score(principle_means)
         QAReturn.objects.bulk_update(returns, ["overall_score"], batch_size=BATCH)
         IndicatorScore.objects.bulk_create(indicator_rows, batch_size=BATCH)

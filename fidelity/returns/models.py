@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from fidelity.frameworks import scoring
 from fidelity.frameworks.models import FrameworkVersion, Indicator, Principle
 from fidelity.returns.quarters import Quarter
 from partners.models import Pilot, Team
@@ -264,3 +265,28 @@ class PrincipleScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.qa_return} {self.principle_code}: {self.score}"
+
+    @classmethod
+    def summarising(
+        cls,
+        *,
+        qa_return: QAReturn,
+        principle: Principle,
+        pilot_id: int,
+        scored: list[int],
+        not_assessed: int,
+    ) -> PrincipleScore:
+        """The unsaved summary row of a principle's indicator scores (`scored`: the scores given;
+        `not_assessed`: how many indicators were not): the one place the row is worked out, for
+        the submit service and the synthetic data alike."""
+        return cls(
+            qa_return=qa_return,
+            principle=principle,
+            principle_code=principle.code,
+            team_id=qa_return.team_id,
+            pilot_id=pilot_id,
+            quarter_index=qa_return.quarter_index,
+            score=scoring.principle_score(scored),
+            scored_count=len(scored),
+            not_assessed_count=not_assessed,
+        )

@@ -50,18 +50,13 @@ def return_store_scores(*, qa_return: QAReturn) -> None:
     rows = []
     for principle in principles:
         scores = by_principle.get(principle.pk, [])
-        scored = [s.score for s in scores if not s.not_assessed and s.score is not None]
         rows.append(
-            PrincipleScore(
+            PrincipleScore.summarising(
                 qa_return=qa_return,
                 principle=principle,
-                principle_code=principle.code,
-                team=team,
                 pilot_id=pilot_id,
-                quarter_index=qa_return.quarter_index,
-                score=scoring.principle_score(scored),
-                scored_count=len(scored),
-                not_assessed_count=sum(1 for s in scores if s.not_assessed),
+                scored=[s.score for s in scores if not s.not_assessed and s.score is not None],
+                not_assessed=sum(1 for s in scores if s.not_assessed),
             )
         )
     PrincipleScore.objects.filter(qa_return=qa_return).delete()
