@@ -86,7 +86,15 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and framework_version_in_use(version=obj):
-            return ["framework", "number", "notes", "caseload_target_per_fte"]
+            return [
+                "framework",
+                "number",
+                "notes",
+                "caseload_target_per_fte",
+                "section_word",
+                "section_word_plural",
+                "report_title",
+            ]
         return ["number"] if obj is not None else []
 
     @admin.action(description="Make a new version from the selected versions (for editing)")
