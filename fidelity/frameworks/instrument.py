@@ -8,8 +8,9 @@ would give the same form, scores and words; the version number and dates are not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 # Limits on what an instrument file may hold, so an upload cannot tie the server up. A real
 # instrument has tens of indicators; 2,000 leaves room for the largest we have heard of.
@@ -83,3 +84,35 @@ class InstrumentFileError(Exception):
     def __init__(self, problems: list[FileProblem]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
+
+
+def instrument_to_data(instrument: Instrument) -> dict[str, Any]:
+    """The instrument as JSON-ready data (decimals as text), e.g. to carry a previewed import
+    to its confirmation; `instrument_from_data` reads it back."""
+    data = asdict(instrument)
+    data["caseload_target_per_fte"] = str(instrument.caseload_target_per_fte)
+    for band in data["bands"]:
+        band["minimum"] = str(band["minimum"])
+    return data
+
+
+def instrument_from_data(data: dict[str, Any]) -> Instrument:
+    return Instrument(
+        **{
+            **data,
+            "caseload_target_per_fte": Decimal(data["caseload_target_per_fte"]),
+            "sections": tuple(
+                InstrumentSection(
+                    **{
+                        **s,
+                        "indicators": tuple(InstrumentIndicator(**i) for i in s["indicators"]),
+                    }
+                )
+                for s in data["sections"]
+            ),
+            "scale": tuple((int(value), label) for value, label in data["scale"]),
+            "bands": tuple(
+                InstrumentBand(**{**b, "minimum": Decimal(b["minimum"])}) for b in data["bands"]
+            ),
+        }
+    )
