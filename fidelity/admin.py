@@ -6,9 +6,15 @@ keep the wording they were scored on. The "Make a new version" action copies a v
 """
 
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.downloads import XLSX_CONTENT_TYPE, file_response
+from fidelity.frameworks.forms import FrameworkConfirmForm, FrameworkUploadForm, preview_token
 from fidelity.frameworks.models import (
     Band,
     Framework,
@@ -18,8 +24,9 @@ from fidelity.frameworks.models import (
     Principle,
     ScaleLevel,
 )
-from fidelity.frameworks.selectors import framework_version_in_use
-from fidelity.frameworks.services import framework_revise
+from fidelity.frameworks.selectors import framework_instrument, framework_version_in_use
+from fidelity.frameworks.services import framework_import, framework_revise
+from fidelity.frameworks.workbook import instrument_xlsx
 from fidelity.returns.models import QAReturn, ReturnTransition
 
 
@@ -78,7 +85,8 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "created", "in_use"]
     list_filter = ["framework"]
     inlines = [PrincipleInline, ScaleLevelInline, BandInline]
-    actions = ["make_new_version"]
+    actions = ["make_new_version", "export_xlsx"]
+    change_list_template = "admin/fidelity/frameworkversion/change_list.html"
 
     @admin.display(boolean=True, description="Used by returns")
     def in_use(self, obj: FrameworkVersion) -> bool:
@@ -86,7 +94,15 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and framework_version_in_use(version=obj):
-            return ["framework", "number", "notes", "caseload_target_per_fte"]
+            return [
+                "framework",
+                "number",
+                "notes",
+                "caseload_target_per_fte",
+                "section_word",
+                "section_word_plural",
+                "report_title",
+            ]
         return ["number"] if obj is not None else []
 
     @admin.action(description="Make a new version from the selected versions (for editing)")
@@ -96,6 +112,73 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
                 version=version, notes=f"Revised from version {version.number} in the admin."
             )
             self.message_user(request, f"{version}: edit {new}.", messages.SUCCESS)
+
+    @admin.action(description="Export the selected version as an XLSX workbook")
+    def export_xlsx(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select one version to export.", messages.ERROR)
+            return None
+        version = queryset.select_related("framework").get()
+        return file_response(
+            filename=f"{version.framework.name} v{version.number}.xlsx",
+            content=instrument_xlsx(framework_instrument(version=version)),
+            content_type=XLSX_CONTENT_TYPE,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="fidelity_frameworkversion_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload, preview (every problem listed, or what will be created), then confirm.
+        Nothing is saved before the confirmation."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        upload = FrameworkUploadForm()
+        instrument, token, expired = None, "", []
+        if request.method == "POST" and "token" in request.POST:
+            confirm = FrameworkConfirmForm(request.POST)
+            if confirm.is_valid():
+                version = framework_import(confirm.instrument)
+                self.message_user(
+                    request, f"Imported {version} (version id {version.pk}).", messages.SUCCESS
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:fidelity_frameworkversion_change", args=[version.pk])
+                )
+            expired = confirm.errors["token"]
+        elif request.method == "POST":
+            upload = FrameworkUploadForm(request.POST, request.FILES)
+            if upload.is_valid():
+                instrument, token = upload.instrument, preview_token(upload.instrument)
+        existing = (
+            Framework.objects.filter(name=instrument.name)
+            .annotate(last=Max("versions__number"))
+            .first()
+            if instrument
+            else None
+        )
+        return TemplateResponse(
+            request,
+            "admin/fidelity/frameworkversion/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Import a framework from a workbook",
+                "form": upload,
+                "instrument": instrument,
+                "token": token,
+                "expired": expired,
+                "existing": existing,
+                "next_number": (existing.last or 0) + 1 if existing else 1,
+            },
+        )
 
 
 class IndicatorInline(admin.TabularInline):

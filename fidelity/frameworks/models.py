@@ -32,6 +32,21 @@ class FrameworkVersion(models.Model):
         default=Decimal("7.0"),
         help_text="People per full-time worker above which a caseload is flagged.",
     )
+    # The instrument's own words, on the version (not the framework) so that, like its
+    # indicators, they stay as they were for returns scored on it; a rename is a new version.
+    section_word = models.CharField(
+        max_length=40,
+        default="principle",
+        help_text="What this framework calls one of its sections, e.g. principle, domain.",
+    )
+    section_word_plural = models.CharField(
+        max_length=40, default="principles", help_text="The same word for more than one."
+    )
+    report_title = models.CharField(
+        max_length=120,
+        default="Housing First fidelity report",
+        help_text="The title of reports on this framework.",
+    )
 
     class Meta:
         ordering = ["framework", "-number"]

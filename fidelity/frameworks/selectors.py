@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from fidelity.frameworks import scoring
 from fidelity.frameworks.framework_data import NAME as DEFAULT_FRAMEWORK
+from fidelity.frameworks.instrument import (
+    Instrument,
+    InstrumentBand,
+    InstrumentIndicator,
+    InstrumentSection,
+)
 from fidelity.frameworks.models import (
     FrameworkVersion,
     PilotFramework,
@@ -28,3 +34,36 @@ def current_framework_version(*, pilot: Pilot) -> FrameworkVersion:
     if choice:
         return choice.version
     return FrameworkVersion.objects.filter(framework__name=DEFAULT_FRAMEWORK).order_by("-number")[0]
+
+
+def framework_instrument(*, version: FrameworkVersion) -> Instrument:
+    """A version as plain data, for export: what `services.framework_import` would build again."""
+    principles = version.principles.prefetch_related("indicators").order_by("position")
+    return Instrument(
+        name=version.framework.name,
+        description=version.framework.description,
+        notes=version.notes,
+        section_word=version.section_word,
+        section_word_plural=version.section_word_plural,
+        report_title=version.report_title,
+        caseload_target_per_fte=version.caseload_target_per_fte,
+        sections=tuple(
+            InstrumentSection(
+                code=p.code,
+                title=p.title,
+                description=p.description,
+                indicators=tuple(
+                    InstrumentIndicator(
+                        code=i.code, text=i.text, plain_text=i.plain_text, guidance=i.guidance
+                    )
+                    for i in sorted(p.indicators.all(), key=lambda i: i.position)
+                ),
+            )
+            for p in principles
+        ),
+        scale=tuple((s.value, s.label) for s in version.scale.order_by("value")),
+        bands=tuple(
+            InstrumentBand(name=b.name, slug=b.slug, minimum=b.minimum)
+            for b in version.bands.order_by("-minimum")
+        ),
+    )

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Max
 
 from fidelity.errors import WorkflowError
+from fidelity.frameworks.instrument import Instrument
 from fidelity.frameworks.models import (
     Band,
+    Framework,
     FrameworkVersion,
     Indicator,
     PilotFramework,
@@ -69,13 +71,69 @@ def framework_revise(
     return target
 
 
+@transaction.atomic
+def framework_import(instrument: Instrument) -> FrameworkVersion:
+    """Saves an instrument read from a file as the next version of the framework of its name
+    (a new framework if there is none). Pilots keep the version they use until moved to it."""
+    framework, created = Framework.objects.get_or_create(
+        name=instrument.name, defaults={"description": instrument.description}
+    )
+    if not created and instrument.description and instrument.description != framework.description:
+        framework.description = instrument.description
+        framework.save(update_fields=["description"])
+    version = FrameworkVersion.objects.create(
+        framework=framework,
+        number=_next_version_number(framework),
+        notes=instrument.notes,
+        caseload_target_per_fte=instrument.caseload_target_per_fte,
+        section_word=instrument.section_word,
+        section_word_plural=instrument.section_word_plural,
+        report_title=instrument.report_title,
+    )
+    ScaleLevel.objects.bulk_create(
+        ScaleLevel(version=version, value=value, label=label) for value, label in instrument.scale
+    )
+    Band.objects.bulk_create(
+        Band(version=version, name=b.name, slug=b.slug, minimum=b.minimum) for b in instrument.bands
+    )
+    for position, section in enumerate(instrument.sections, start=1):
+        principle = Principle.objects.create(
+            version=version,
+            code=section.code,
+            position=position,
+            title=section.title,
+            description=section.description,
+        )
+        Indicator.objects.bulk_create(
+            Indicator(
+                principle=principle,
+                code=i.code,
+                position=order,
+                text=i.text,
+                plain_text=i.plain_text,
+                guidance=i.guidance,
+            )
+            for order, i in enumerate(section.indicators, start=1)
+        )
+    return version
+
+
+def _next_version_number(framework: Framework) -> int:
+    # Lock the framework row so two imports at once cannot both take the same number.
+    Framework.objects.select_for_update().filter(pk=framework.pk).first()
+    return (framework.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+
+
 def _framework_copy(*, version: FrameworkVersion, notes: str) -> FrameworkVersion:
-    number = (version.framework.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    number = _next_version_number(version.framework)
     copy = FrameworkVersion.objects.create(
         framework=version.framework,
         number=number,
         notes=notes or f"Revised from version {version.number}.",
         caseload_target_per_fte=version.caseload_target_per_fte,
+        section_word=version.section_word,
+        section_word_plural=version.section_word_plural,
+        report_title=version.report_title,
     )
     ScaleLevel.objects.bulk_create(
         ScaleLevel(version=copy, value=s.value, label=s.label) for s in version.scale.all()

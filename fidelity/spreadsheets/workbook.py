@@ -235,18 +235,33 @@ def build_template(
 # --- Reading a file ----------------------------------------------------------------------------
 
 
-def open_workbook(data: bytes, *, name: str = "The file") -> Workbook:
+def open_workbook(
+    data: bytes,
+    *,
+    name: str = "The file",
+    max_file_bytes: int = MAX_FILE_BYTES,
+    max_rows: int = MAX_ROWS,
+    max_columns: int = MAX_COLUMNS,
+    kind: str = "a return template",
+    not_xlsx_hint: str = "Download the template again, fill it in and save it as .xlsx.",
+) -> Workbook:
     """Opens an uploaded file, refusing anything too big, not an XLSX workbook, or holding
-    formulas. Raises SpreadsheetError with plain-words reasons."""
-    if len(data) > MAX_FILE_BYTES:
+    formulas. Raises SpreadsheetError with plain-words reasons. The limits default to a return
+    template's; other workbooks (a framework's) pass their own."""
+    if len(data) > max_file_bytes:
         raise SpreadsheetError(
-            [CellProblem(name, "", f"the file is {_size(len(data))}; the limit is 2 MB.")]
+            [
+                CellProblem(
+                    name,
+                    "",
+                    f"the file is {_size(len(data))}; the limit is {max_file_bytes // (1024 * 1024)} MB.",
+                )
+            ]
         )
     not_xlsx = CellProblem(
         name,
         "",
-        "this is not an Excel workbook (.xlsx) that can be read. Download the template again, "
-        "fill it in and save it as .xlsx.",
+        f"this is not an Excel workbook (.xlsx) that can be read. {not_xlsx_hint}",
     )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -263,13 +278,13 @@ def open_workbook(data: bytes, *, name: str = "The file") -> Workbook:
         raise SpreadsheetError([not_xlsx]) from None
     problems = []
     for sheet in workbook.worksheets:
-        if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
+        if sheet.max_row > max_rows or sheet.max_column > max_columns:
             problems.append(
                 CellProblem(
                     sheet.title,
                     "",
-                    f"the sheet has {sheet.max_row} rows and {sheet.max_column} columns; a "
-                    f"return template has at most {MAX_ROWS} rows and {MAX_COLUMNS} columns.",
+                    f"the sheet has {sheet.max_row:,} rows and {sheet.max_column} columns; "
+                    f"{kind} has at most {max_rows:,} rows and {max_columns} columns.",
                 )
             )
     if problems:

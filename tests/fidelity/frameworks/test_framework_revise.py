@@ -112,3 +112,17 @@ def test_rewording_an_indicator_blanks_its_plain_words_unless_new_ones_are_given
     assert Indicator.objects.get(principle__version=new, code="1.2").plain_text == (
         "Is your tenancy secure?"
     )
+
+
+def test_a_new_version_keeps_the_framework_s_words(world, version):
+    version.section_word, version.section_word_plural = "domain", "domains"
+    version.report_title = "Practice network fidelity review"
+    version.save()
+    make_return(world.bolton_team, 2025, 1)
+    new = framework_revise(version=version, notes="Copy")
+    assert new != version
+    assert (new.section_word, new.section_word_plural, new.report_title) == (
+        "domain",
+        "domains",
+        "Practice network fidelity review",
+    )

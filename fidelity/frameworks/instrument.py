@@ -1,0 +1,118 @@
+"""An instrument (a framework version) as plain data, the shape every exchange format reads into
+and writes from: the XLSX workbook (`frameworks.workbook`) today, other formats later.
+
+Pure: no ORM. `selectors.framework_instrument` builds one from a version and
+`services.framework_import` saves one as a new version. Two instruments are equal when they
+would give the same form, scores and words; the version number and dates are not part of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+# Limits on what an instrument file may hold, so an upload cannot tie the server up. A real
+# instrument has tens of indicators; 2,000 leaves room for the largest we have heard of.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_INDICATORS = 2000
+MAX_SECTIONS = 200
+MAX_SCALE_LEVELS = 20
+MAX_BANDS = 20
+
+
+@dataclass(frozen=True)
+class InstrumentIndicator:
+    code: str
+    text: str
+    plain_text: str = ""
+    guidance: str = ""
+
+
+@dataclass(frozen=True)
+class InstrumentSection:
+    code: str
+    title: str
+    description: str = ""
+    indicators: tuple[InstrumentIndicator, ...] = ()
+
+
+@dataclass(frozen=True)
+class InstrumentBand:
+    name: str
+    slug: str
+    minimum: Decimal
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """Sections and indicators in their order; the scale as (value, label) from lowest; bands
+    from the highest minimum."""
+
+    name: str
+    sections: tuple[InstrumentSection, ...]
+    scale: tuple[tuple[int, str], ...]
+    bands: tuple[InstrumentBand, ...]
+    description: str = ""
+    notes: str = ""
+    section_word: str = "principle"
+    section_word_plural: str = "principles"
+    report_title: str = "Housing First fidelity report"
+    caseload_target_per_fte: Decimal = Decimal("7.0")
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(s.indicators) for s in self.sections)
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """One thing wrong with an instrument file, where it is: a sheet and row of a workbook."""
+
+    sheet: str
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.sheet}, row {self.row}" if self.row else self.sheet
+        return f"{place}: {self.message}"
+
+
+class InstrumentFileError(Exception):
+    """The file cannot be imported; `problems` lists every reason found."""
+
+    def __init__(self, problems: list[FileProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def instrument_to_data(instrument: Instrument) -> dict[str, Any]:
+    """The instrument as JSON-ready data (decimals as text), e.g. to carry a previewed import
+    to its confirmation; `instrument_from_data` reads it back."""
+    data = asdict(instrument)
+    data["caseload_target_per_fte"] = str(instrument.caseload_target_per_fte)
+    for band in data["bands"]:
+        band["minimum"] = str(band["minimum"])
+    return data
+
+
+def instrument_from_data(data: dict[str, Any]) -> Instrument:
+    return Instrument(
+        **{
+            **data,
+            "caseload_target_per_fte": Decimal(data["caseload_target_per_fte"]),
+            "sections": tuple(
+                InstrumentSection(
+                    **{
+                        **s,
+                        "indicators": tuple(InstrumentIndicator(**i) for i in s["indicators"]),
+                    }
+                )
+                for s in data["sections"]
+            ),
+            "scale": tuple((int(value), label) for value, label in data["scale"]),
+            "bands": tuple(
+                InstrumentBand(**{**b, "minimum": Decimal(b["minimum"])}) for b in data["bands"]
+            ),
+        }
+    )
