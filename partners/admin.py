@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_site import LabelledChoices, register_choice_label
 from .models import (
     LocalAuthority,
     Organisation,
@@ -13,49 +14,61 @@ from .models import (
     Zone,
 )
 
+register_choice_label(Pilot, lambda p: p.name, [])
+register_choice_label(Zone, lambda z: f"{z.name} ({z.pilot.name})", ["pilot"])
+register_choice_label(
+    LocalAuthority, lambda la: f"{la.name} ({la.zone.pilot.name})", ["zone__pilot"]
+)
+register_choice_label(Organisation, lambda o: f"{o.name} ({o.pilot.name})", ["pilot"])
+register_choice_label(
+    Team, lambda t: f"{t.name} ({t.organisation.pilot.name})", ["organisation__pilot"]
+)
 
-class RoleAssignmentInline(admin.TabularInline):
+
+class RoleAssignmentInline(LabelledChoices, admin.TabularInline):
+    """A person's roles, set on the person's page; plain drop-downs so each says whose."""
+
     model = RoleAssignment
-    extra = 0
-    autocomplete_fields = ["pilot", "team"]
+    extra = 1
+    fields = ["role", "pilot", "team"]
     fk_name = "user"
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(LabelledChoices, BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "email", "first_name", "last_name", "is_active", "is_superuser"]
     list_filter = ["is_active", "is_superuser", "role_assignments__role", "role_assignments__pilot"]
 
 
-class ZoneInline(admin.TabularInline):
+class ZoneInline(LabelledChoices, admin.TabularInline):
     model = Zone
     extra = 0
     show_change_link = True
 
 
-class OrganisationInline(admin.TabularInline):
+class OrganisationInline(LabelledChoices, admin.TabularInline):
     model = Organisation
     extra = 0
     show_change_link = True
 
 
 @admin.register(Pilot)
-class PilotAdmin(admin.ModelAdmin):
+class PilotAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["name", "quarter_convention", "return_deadline_days"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ZoneInline, OrganisationInline]
 
 
-class LocalAuthorityInline(admin.TabularInline):
+class LocalAuthorityInline(LabelledChoices, admin.TabularInline):
     model = LocalAuthority
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["name", "pilot"]
     list_filter = ["pilot"]
     search_fields = ["name", "local_authorities__name"]
@@ -63,7 +76,7 @@ class ZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin):
+class LocalAuthorityAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["name", "zone", "pilot_name"]
     list_filter = ["zone__pilot", "zone"]
     search_fields = ["name"]
@@ -75,7 +88,7 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
         return obj.zone.pilot.name
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(LabelledChoices, admin.TabularInline):
     model = Team
     extra = 0
     show_change_link = True
@@ -83,14 +96,14 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["name", "partnership_role", "pilot"]
     list_filter = ["pilot", "partnership_role"]
     search_fields = ["name"]
     inlines = [TeamInline]
 
 
-class TeamRoleInline(admin.TabularInline):
+class TeamRoleInline(LabelledChoices, admin.TabularInline):
     model = RoleAssignment
     extra = 0
     autocomplete_fields = ["user"]
@@ -100,7 +113,7 @@ class TeamRoleInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["name", "organisation", "is_active"]
     list_filter = ["organisation__pilot", "organisation", "local_authorities__zone", "is_active"]
     search_fields = ["name", "organisation__name", "local_authorities__name"]
@@ -110,16 +123,16 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(SimpleHistoryAdmin):
+class RoleAssignmentAdmin(LabelledChoices, SimpleHistoryAdmin):
     list_display = ["user", "role", "pilot", "team"]
     list_filter = ["role", "pilot"]
     search_fields = ["user__username", "user__email", "team__name"]
-    autocomplete_fields = ["user", "pilot", "team"]
+    autocomplete_fields = ["user"]
     list_select_related = ["user", "pilot", "team"]
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(LabelledChoices, admin.ModelAdmin):
     """Read-only: the trail is written by the app, never edited."""
 
     list_display = ["at", "kind", "username", "user", "ip_address", "path", "detail"]

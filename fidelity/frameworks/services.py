@@ -17,7 +17,10 @@ from fidelity.frameworks.models import (
     Principle,
     ScaleLevel,
 )
-from fidelity.frameworks.selectors import framework_version_in_use
+from fidelity.frameworks.selectors import (
+    framework_next_version_number,
+    framework_version_in_use,
+)
 
 
 @transaction.atomic
@@ -70,10 +73,9 @@ def framework_revise(
 
 
 def _framework_copy(*, version: FrameworkVersion, notes: str) -> FrameworkVersion:
-    number = (version.framework.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     copy = FrameworkVersion.objects.create(
         framework=version.framework,
-        number=number,
+        number=framework_next_version_number(framework=version.framework),
         notes=notes or f"Revised from version {version.number}.",
         caseload_target_per_fte=version.caseload_target_per_fte,
     )
