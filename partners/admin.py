@@ -1,12 +1,17 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+
+from fidelity.returns.quarters import Quarter
 
 from .admin_site import LabelledChoices, register_choice_label
 from .models import (
     LocalAuthority,
     Organisation,
     Pilot,
+    QuarterConvention,
     RoleAssignment,
     SecurityEvent,
     Team,
@@ -88,11 +93,39 @@ class LocalAuthorityAdmin(LabelledChoices, admin.ModelAdmin):
         return obj.zone.pilot.name
 
 
+def _start_quarter_field(pilot: Pilot | None, current: int | None) -> forms.Field:
+    """The team's first quarter as a choice of quarters named in its pilot's convention (or
+    the convention every pilot uses, when the team has no pilot yet), with their months."""
+    if pilot is not None:
+        convention = pilot.quarter_convention
+    else:
+        conventions = set(Pilot.objects.values_list("quarter_convention", flat=True))
+        convention = conventions.pop() if len(conventions) == 1 else QuarterConvention.FINANCIAL
+    now = Quarter.containing(timezone.localdate(), convention).index
+    indexes = sorted({*range(now - 12, now + 9), *([current] if current is not None else [])})
+    return forms.TypedChoiceField(
+        label="First quarter",
+        choices=[("", "Every quarter (no late start)")]
+        + [(i, Quarter.from_index(i, convention).long_label) for i in indexes],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=Team._meta.get_field("start_quarter").help_text,
+    )
+
+
 class TeamInline(LabelledChoices, admin.TabularInline):
     model = Team
     extra = 0
     show_change_link = True
-    fields = ["name", "is_active"]
+    fields = ["name", "is_active", "start_quarter"]
+
+    def get_formset(self, request, obj: Organisation | None = None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["start_quarter"] = _start_quarter_field(
+            obj.pilot if obj else None, None
+        )
+        return formset
 
 
 @admin.register(Organisation)
@@ -114,12 +147,25 @@ class TeamRoleInline(LabelledChoices, admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(LabelledChoices, admin.ModelAdmin):
-    list_display = ["name", "organisation", "is_active"]
+    list_display = ["name", "organisation", "is_active", "first_quarter"]
     list_filter = ["organisation__pilot", "organisation", "local_authorities__zone", "is_active"]
     search_fields = ["name", "organisation__name", "local_authorities__name"]
     filter_horizontal = ["local_authorities"]
-    list_select_related = ["organisation"]
+    list_select_related = ["organisation__pilot"]
     inlines = [TeamRoleInline]
+
+    def get_form(self, request, obj: Team | None = None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["start_quarter"] = _start_quarter_field(
+            obj.pilot if obj else None, obj.start_quarter if obj else None
+        )
+        return form
+
+    @admin.display(description="First quarter", ordering="start_quarter")
+    def first_quarter(self, obj: Team) -> str:
+        if obj.start_quarter is None:
+            return "Every quarter"
+        return Quarter.from_index(obj.start_quarter, obj.pilot.quarter_convention).label
 
 
 @admin.register(RoleAssignment)

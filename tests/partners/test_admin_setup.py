@@ -1,5 +1,6 @@
 """An administrator sets a pilot up in the admin: choices say whose, numbers and slugs fill in."""
 
+import datetime
 import re
 
 import pytest
@@ -108,3 +109,30 @@ def test_the_index_puts_set_up_first_and_technical_models_under_one_heading(admi
 def test_a_principle_keeps_its_short_name_elsewhere(db):
     principle = Principle.objects.order_by("pk").first()
     assert str(principle) == f"{principle.code}. {principle.title}"
+
+
+def test_a_teams_first_quarter_is_chosen_by_name_on_the_team_page(admin_client, world):
+    from fidelity.returns.quarters import Quarter
+
+    team = world.bury_team
+    url = reverse("admin:partners_team_change", args=[team.pk])
+    html = admin_client.get(url).content.decode()
+    quarter = Quarter.containing(datetime.date.today()).next()
+    assert quarter.long_label in _options(html, "start_quarter")
+    response = admin_client.post(
+        url,
+        {
+            "organisation": team.organisation.pk,
+            "name": team.name,
+            "local_authorities": [world.bury.pk],
+            "is_active": "on",
+            "start_quarter": str(quarter.index),
+            "role_assignments-TOTAL_FORMS": "0",
+            "role_assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    team.refresh_from_db()
+    assert team.start_quarter == quarter.index
+    changelist = admin_client.get(reverse("admin:partners_team_changelist")).content.decode()
+    assert quarter.label in changelist
