@@ -64,6 +64,7 @@ class ScaleLevelInline(_LockedWhenInUse, LabelledChoices, admin.TabularInline):
 class BandInline(_LockedWhenInUse, LabelledChoices, admin.TabularInline):
     model = Band
     extra = 0
+    prepopulated_fields = {"slug": ["name"]}
 
 
 class FrameworkVersionInline(LabelledChoices, admin.TabularInline):

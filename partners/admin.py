@@ -48,13 +48,13 @@ class UserAdmin(LabelledChoices, BaseUserAdmin):
 
 class ZoneInline(LabelledChoices, admin.TabularInline):
     model = Zone
-    extra = 0
+    extra = 1
     show_change_link = True
 
 
 class OrganisationInline(LabelledChoices, admin.TabularInline):
     model = Organisation
-    extra = 0
+    extra = 1
     show_change_link = True
 
 
@@ -68,7 +68,7 @@ class PilotAdmin(LabelledChoices, admin.ModelAdmin):
 
 class LocalAuthorityInline(LabelledChoices, admin.TabularInline):
     model = LocalAuthority
-    extra = 0
+    extra = 1
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -116,15 +116,17 @@ def _start_quarter_field(pilot: Pilot | None, current: int | None) -> forms.Fiel
 
 class TeamInline(LabelledChoices, admin.TabularInline):
     model = Team
-    extra = 0
+    extra = 1
     show_change_link = True
-    fields = ["name", "is_active", "start_quarter"]
+    fields = ["name", "local_authorities", "is_active", "start_quarter"]
 
     def get_formset(self, request, obj: Organisation | None = None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["start_quarter"] = _start_quarter_field(
-            obj.pilot if obj else None, None
-        )
+        fields = formset.form.base_fields
+        fields["start_quarter"] = _start_quarter_field(obj.pilot if obj else None, None)
+        if obj is not None:
+            las = fields["local_authorities"]
+            las.queryset = las.queryset.filter(zone__pilot=obj.pilot)
         return formset
 
 
