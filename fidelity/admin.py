@@ -24,10 +24,22 @@ from fidelity.frameworks.models import (
     Principle,
     ScaleLevel,
 )
-from fidelity.frameworks.selectors import framework_instrument, framework_version_in_use
+from fidelity.frameworks.selectors import (
+    framework_instrument,
+    framework_next_version_number,
+    framework_version_in_use,
+)
 from fidelity.frameworks.services import framework_import, framework_revise
 from fidelity.frameworks.workbook import instrument_xlsx
 from fidelity.returns.models import QAReturn, ReturnTransition
+from partners.admin_site import LabelledChoices, register_choice_label
+
+register_choice_label(FrameworkVersion, lambda v: f"{v.framework.name} v{v.number}", ["framework"])
+register_choice_label(
+    Principle,
+    lambda p: f"{p.code} ({p.version.framework.name} v{p.version.number}) {p.title}",
+    ["version__framework"],
+)
 
 
 class _LockedWhenInUse:
@@ -46,23 +58,24 @@ class _LockedWhenInUse:
         return not self._in_use(obj) and super().has_delete_permission(request, obj)
 
 
-class PrincipleInline(_LockedWhenInUse, admin.TabularInline):
+class PrincipleInline(_LockedWhenInUse, LabelledChoices, admin.TabularInline):
     model = Principle
     extra = 0
     show_change_link = True
 
 
-class ScaleLevelInline(_LockedWhenInUse, admin.TabularInline):
+class ScaleLevelInline(_LockedWhenInUse, LabelledChoices, admin.TabularInline):
     model = ScaleLevel
     extra = 0
 
 
-class BandInline(_LockedWhenInUse, admin.TabularInline):
+class BandInline(_LockedWhenInUse, LabelledChoices, admin.TabularInline):
     model = Band
     extra = 0
+    prepopulated_fields = {"slug": ["name"]}
 
 
-class FrameworkVersionInline(admin.TabularInline):
+class FrameworkVersionInline(LabelledChoices, admin.TabularInline):
     model = FrameworkVersion
     extra = 0
     fields = ["number", "notes", "created"]
@@ -75,13 +88,13 @@ class FrameworkVersionInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["name"]
     inlines = [FrameworkVersionInline]
 
 
 @admin.register(FrameworkVersion)
-class FrameworkVersionAdmin(admin.ModelAdmin):
+class FrameworkVersionAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["__str__", "created", "in_use"]
     list_filter = ["framework"]
     inlines = [PrincipleInline, ScaleLevelInline, BandInline]
@@ -104,6 +117,15 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
                 "report_title",
             ]
         return ["number"] if obj is not None else []
+
+    def get_exclude(self, request, obj=None):
+        return ["number"] if obj is None else super().get_exclude(request, obj)
+
+    def save_model(self, request, obj: FrameworkVersion, form, change: bool) -> None:
+        # The number is never typed: a new version takes the next one of its framework.
+        if not change:
+            obj.number = framework_next_version_number(framework=obj.framework)
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Make a new version from the selected versions (for editing)")
     def make_new_version(self, request: HttpRequest, queryset) -> None:
@@ -181,7 +203,7 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
         )
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(LabelledChoices, admin.TabularInline):
     model = Indicator
     extra = 0
     fields = ["code", "position", "text"]
@@ -194,14 +216,14 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Principle)
-class PrincipleAdmin(admin.ModelAdmin):
+class PrincipleAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["__str__", "version"]
     list_filter = ["version"]
     inlines = [IndicatorInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["code", "text", "version"]
     list_filter = ["principle__version"]
     search_fields = ["text", "code"]
@@ -235,11 +257,11 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(PilotFramework)
-class PilotFrameworkAdmin(admin.ModelAdmin):
+class PilotFrameworkAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["pilot", "version"]
 
 
-class ReturnTransitionInline(admin.TabularInline):
+class ReturnTransitionInline(LabelledChoices, admin.TabularInline):
     model = ReturnTransition
     extra = 0
     readonly_fields = ["from_status", "to_status", "by", "at", "comment"]
@@ -250,7 +272,7 @@ class ReturnTransitionInline(admin.TabularInline):
 
 
 @admin.register(QAReturn)
-class QAReturnAdmin(SimpleHistoryAdmin):
+class QAReturnAdmin(LabelledChoices, SimpleHistoryAdmin):
     """Read-only: returns change through the workflow (services), not the admin."""
 
     list_display = ["team", "year", "quarter", "status", "overall_score", "deadline"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from partners.admin_site import LabelledChoices
+
 from .models import (
     Action,
     Attendance,
@@ -13,7 +15,7 @@ from .models import (
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(LabelledChoices, admin.ModelAdmin):
     """The managed list of themes facilitators tag challenges with."""
 
     list_display = ["name", "pilot"]
@@ -22,19 +24,19 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ForumSeries)
-class ForumSeriesAdmin(admin.ModelAdmin):
+class ForumSeriesAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["title", "pilot", "created"]
     list_filter = ["pilot"]
     search_fields = ["title"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(LabelledChoices, admin.TabularInline):
     model = Attendance
     extra = 0
 
 
 @admin.register(ForumSession)
-class ForumSessionAdmin(admin.ModelAdmin):
+class ForumSessionAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["series", "date", "principle_code", "format", "status"]
     list_filter = ["status", "format", "series__pilot"]
     inlines = [AttendanceInline]
@@ -42,7 +44,7 @@ class ForumSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
+class ChallengeAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["__str__", "principle_code", "session", "shared"]
     list_filter = ["principle_code", "session__series__pilot"]
     search_fields = ["text"]
@@ -51,20 +53,20 @@ class ChallengeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SharedChallenge)
-class SharedChallengeAdmin(admin.ModelAdmin):
+class SharedChallengeAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["title", "principle_code", "pilot"]
     list_filter = ["pilot"]
     search_fields = ["title"]
 
 
 @admin.register(GoodPractice)
-class GoodPracticeAdmin(admin.ModelAdmin):
+class GoodPracticeAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["__str__", "principle_code", "session"]
     raw_id_fields = ["session"]
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["__str__", "owner", "due_date", "status", "principle_code"]
     list_filter = ["status", "principle_code"]
     search_fields = ["what", "owner"]

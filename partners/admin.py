@@ -1,11 +1,17 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from fidelity.returns.quarters import Quarter
+
+from .admin_site import LabelledChoices, register_choice_label
 from .models import (
     LocalAuthority,
     Organisation,
     Pilot,
+    QuarterConvention,
     RoleAssignment,
     SecurityEvent,
     Team,
@@ -13,49 +19,61 @@ from .models import (
     Zone,
 )
 
+register_choice_label(Pilot, lambda p: p.name, [])
+register_choice_label(Zone, lambda z: f"{z.name} ({z.pilot.name})", ["pilot"])
+register_choice_label(
+    LocalAuthority, lambda la: f"{la.name} ({la.zone.pilot.name})", ["zone__pilot"]
+)
+register_choice_label(Organisation, lambda o: f"{o.name} ({o.pilot.name})", ["pilot"])
+register_choice_label(
+    Team, lambda t: f"{t.name} ({t.organisation.pilot.name})", ["organisation__pilot"]
+)
 
-class RoleAssignmentInline(admin.TabularInline):
+
+class RoleAssignmentInline(LabelledChoices, admin.TabularInline):
+    """A person's roles, set on the person's page; plain drop-downs so each says whose."""
+
     model = RoleAssignment
-    extra = 0
-    autocomplete_fields = ["pilot", "team"]
+    extra = 1
+    fields = ["role", "pilot", "team"]
     fk_name = "user"
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(LabelledChoices, BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "email", "first_name", "last_name", "is_active", "is_superuser"]
     list_filter = ["is_active", "is_superuser", "role_assignments__role", "role_assignments__pilot"]
 
 
-class ZoneInline(admin.TabularInline):
+class ZoneInline(LabelledChoices, admin.TabularInline):
     model = Zone
-    extra = 0
+    extra = 1
     show_change_link = True
 
 
-class OrganisationInline(admin.TabularInline):
+class OrganisationInline(LabelledChoices, admin.TabularInline):
     model = Organisation
-    extra = 0
+    extra = 1
     show_change_link = True
 
 
 @admin.register(Pilot)
-class PilotAdmin(admin.ModelAdmin):
+class PilotAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["name", "quarter_convention", "return_deadline_days"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ZoneInline, OrganisationInline]
 
 
-class LocalAuthorityInline(admin.TabularInline):
+class LocalAuthorityInline(LabelledChoices, admin.TabularInline):
     model = LocalAuthority
-    extra = 0
+    extra = 1
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["name", "pilot"]
     list_filter = ["pilot"]
     search_fields = ["name", "local_authorities__name"]
@@ -63,7 +81,7 @@ class ZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin):
+class LocalAuthorityAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["name", "zone", "pilot_name"]
     list_filter = ["zone__pilot", "zone"]
     search_fields = ["name"]
@@ -75,22 +93,52 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
         return obj.zone.pilot.name
 
 
-class TeamInline(admin.TabularInline):
+def _start_quarter_field(pilot: Pilot | None, current: int | None) -> forms.Field:
+    """The team's first quarter as a choice of quarters named in its pilot's convention (or
+    the convention every pilot uses, when the team has no pilot yet), with their months."""
+    if pilot is not None:
+        convention = pilot.quarter_convention
+    else:
+        conventions = set(Pilot.objects.values_list("quarter_convention", flat=True))
+        convention = conventions.pop() if len(conventions) == 1 else QuarterConvention.FINANCIAL
+    now = Quarter.containing(timezone.localdate(), convention).index
+    indexes = sorted({*range(now - 12, now + 9), *([current] if current is not None else [])})
+    return forms.TypedChoiceField(
+        label="First quarter",
+        choices=[("", "Every quarter (no late start)")]
+        + [(i, Quarter.from_index(i, convention).long_label) for i in indexes],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=Team._meta.get_field("start_quarter").help_text,
+    )
+
+
+class TeamInline(LabelledChoices, admin.TabularInline):
     model = Team
-    extra = 0
+    extra = 1
     show_change_link = True
-    fields = ["name", "is_active"]
+    fields = ["name", "local_authorities", "is_active", "start_quarter"]
+
+    def get_formset(self, request, obj: Organisation | None = None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        fields = formset.form.base_fields
+        fields["start_quarter"] = _start_quarter_field(obj.pilot if obj else None, None)
+        if obj is not None:
+            las = fields["local_authorities"]
+            las.queryset = las.queryset.filter(zone__pilot=obj.pilot)
+        return formset
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["name", "partnership_role", "pilot"]
     list_filter = ["pilot", "partnership_role"]
     search_fields = ["name"]
     inlines = [TeamInline]
 
 
-class TeamRoleInline(admin.TabularInline):
+class TeamRoleInline(LabelledChoices, admin.TabularInline):
     model = RoleAssignment
     extra = 0
     autocomplete_fields = ["user"]
@@ -100,26 +148,39 @@ class TeamRoleInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "is_active"]
+class TeamAdmin(LabelledChoices, admin.ModelAdmin):
+    list_display = ["name", "organisation", "is_active", "first_quarter"]
     list_filter = ["organisation__pilot", "organisation", "local_authorities__zone", "is_active"]
     search_fields = ["name", "organisation__name", "local_authorities__name"]
     filter_horizontal = ["local_authorities"]
-    list_select_related = ["organisation"]
+    list_select_related = ["organisation__pilot"]
     inlines = [TeamRoleInline]
+
+    def get_form(self, request, obj: Team | None = None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["start_quarter"] = _start_quarter_field(
+            obj.pilot if obj else None, obj.start_quarter if obj else None
+        )
+        return form
+
+    @admin.display(description="First quarter", ordering="start_quarter")
+    def first_quarter(self, obj: Team) -> str:
+        if obj.start_quarter is None:
+            return "Every quarter"
+        return Quarter.from_index(obj.start_quarter, obj.pilot.quarter_convention).label
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(SimpleHistoryAdmin):
+class RoleAssignmentAdmin(LabelledChoices, SimpleHistoryAdmin):
     list_display = ["user", "role", "pilot", "team"]
     list_filter = ["role", "pilot"]
     search_fields = ["user__username", "user__email", "team__name"]
-    autocomplete_fields = ["user", "pilot", "team"]
+    autocomplete_fields = ["user"]
     list_select_related = ["user", "pilot", "team"]
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(LabelledChoices, admin.ModelAdmin):
     """Read-only: the trail is written by the app, never edited."""
 
     list_display = ["at", "kind", "username", "user", "ip_address", "path", "detail"]

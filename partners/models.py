@@ -123,6 +123,15 @@ class Team(models.Model):
     name = models.CharField(max_length=200)
     local_authorities = models.ManyToManyField(LocalAuthority, related_name="teams")
     is_active = models.BooleanField(default=True)
+    start_quarter = models.PositiveIntegerField(
+        "first quarter",
+        null=True,
+        blank=True,
+        help_text=(
+            "The first quarter the team makes a return for; no return is asked for or counted "
+            "as expected before it. Blank: every quarter."
+        ),
+    )  # a Quarter.index: reporting year * 4 + quarter - 1
 
     class Meta:
         ordering = ["name"]

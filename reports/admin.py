@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from partners.admin_site import LabelledChoices
+
 from .models import QuarterlySet, Report, ReportVersion
 from .reminders.models import Reminder, ReminderSettings
 
 
-class ReportVersionInline(admin.TabularInline):
+class ReportVersionInline(LabelledChoices, admin.TabularInline):
     model = ReportVersion
     fields = ["number", "built_at", "page_count", "fingerprint", "pdf"]
     readonly_fields = fields
@@ -16,7 +18,7 @@ class ReportVersionInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["__str__", "pilot", "scope_kind", "status", "progress", "attempts", "queued_at"]
     list_filter = ["status", "scope_kind", "pilot"]
     readonly_fields = [
@@ -47,13 +49,13 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarterlySet)
-class QuarterlySetAdmin(admin.ModelAdmin):
+class QuarterlySetAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["pilot", "year", "quarter", "requested_at"]
     readonly_fields = ["pilot", "year", "quarter", "requested_at"]
 
 
 @admin.register(ReminderSettings)
-class ReminderSettingsAdmin(admin.ModelAdmin):
+class ReminderSettingsAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["pilot", "days_before", "days_after_overdue", "digest_enabled", "updated"]
     readonly_fields = ["updated", "updated_by"]
 
@@ -63,7 +65,7 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["date", "kind", "recipient", "pilot", "subject", "sent_at"]
     list_filter = ["kind", "pilot", "date"]
     search_fields = ["recipient__username", "subject", "subject_key"]

@@ -28,8 +28,9 @@ from fidelity.dashboards.figures import (
     framework_info,
 )
 from fidelity.frameworks import scoring
-from fidelity.returns.models import ReturnStatus
+from fidelity.returns.models import QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
+from fidelity.returns.selectors import teams_expected_in
 from partners.models import Pilot, Team
 
 
@@ -280,11 +281,16 @@ def submission_status(
     scope: Scope = WHOLE_PILOT,
     today: datetime.date | None = None,
 ) -> SubmissionStatus:
-    """Every active team in scope with its return for the quarter: one query (a left join)."""
+    """Every active team in scope expected in the quarter (`teams_expected_in`) or with a return
+    for it, with that return: one query (a left join)."""
     today = today or timezone.localdate()
     deadline = quarter.deadline(pilot.return_deadline_days)
     rows = (
         Team.objects.filter(pk__in=scope.team_queryset(pilot).values("id"), is_active=True)
+        .filter(
+            teams_expected_in(quarter.index)
+            | Q(pk__in=QAReturn.objects.filter(quarter_index=quarter.index).values("team_id"))
+        )
         .annotate(r=FilteredRelation("returns", condition=Q(returns__quarter_index=quarter.index)))
         .values(
             "pk",

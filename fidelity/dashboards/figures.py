@@ -30,6 +30,7 @@ from fidelity.frameworks.models import Band, Principle
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.models import COUNTED_STATUSES, PrincipleScore, QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
+from fidelity.returns.selectors import expected_from
 from partners.models import Pilot, Team
 
 DEFAULT_TREND_QUARTERS = 8
@@ -233,6 +234,7 @@ class Facts:
     codes: list[str]
     active: dict[int, bool]  # every team in scope -> is it active
     status: dict[tuple[int, int], str] = field(default_factory=dict)  # (team, quarter) -> status
+    starts: dict[int, int] = field(default_factory=dict)  # a team that starts late -> its first
     # (quarter, principle) -> team -> score in hundredths
     columns: dict[tuple[int, str], dict[int, int]] = field(default_factory=dict)
     _means: dict[tuple, int | None] = field(default_factory=dict, repr=False)
@@ -272,13 +274,20 @@ class Facts:
     def overall(self, teams: Iterable[int], index: int) -> Decimal | None:
         return _as_score(self.overall_hundredths(tuple(teams), index))
 
+    def active_starts(self) -> list[int | None]:
+        """Each active team's first quarter (None: every quarter), for `completeness_from`."""
+        return [self.starts.get(team) for team, active in self.active.items() if active]
+
     def completeness(self, teams: Iterable[int], index: int) -> Completeness:
         counted = provisional = expected = 0
         for team in teams:
             status = self.status.get((team, index))
             counted += status is not None
             provisional += status == ReturnStatus.SUBMITTED
-            expected += status is not None or self.active.get(team, False)
+            expected += status is not None or (
+                self.active.get(team, False)
+                and expected_from(start=self.starts.get(team), index=index)
+            )
         return Completeness(counted=counted, expected=expected, provisional=provisional)
 
     def _cell(
@@ -342,12 +351,18 @@ def facts(
     indexes: Sequence[int],
     codes: Sequence[str],
     active: dict[int, bool] | None = None,
+    starts: dict[int, int] | None = None,
 ) -> Facts:
-    """Three queries: the teams in scope (unless `active` gives them, each -> is it active),
-    their counted returns' statuses, their scores."""
+    """Three queries: the teams in scope (unless `active` and `starts` give them, each -> is it
+    active, and each team that starts late -> its first quarter), their counted returns'
+    statuses, their scores."""
     if active is None:
-        active = dict(scope.team_queryset(pilot).values_list("id", "is_active").order_by())
-    found = Facts(indexes=list(indexes), codes=list(codes), active=active)
+        rows = list(
+            scope.team_queryset(pilot).values_list("id", "is_active", "start_quarter").order_by()
+        )
+        active = {team: is_active for team, is_active, _ in rows}
+        starts = {team: start for team, _, start in rows if start is not None}
+    found = Facts(indexes=list(indexes), codes=list(codes), active=active, starts=starts or {})
     returns = counted_returns(pilot=pilot, scope=scope).filter(quarter_index__in=indexes)
     for team, index, status in returns.values_list("team_id", "quarter_index", "status"):
         found.status[(team, index)] = status
@@ -409,16 +424,19 @@ def completeness_counts() -> dict:
 
 
 def completeness_from(
-    rows: dict[int, dict], *, active: int, indexes: Sequence[int]
+    rows: dict[int, dict], *, active: Sequence[int | None], indexes: Sequence[int]
 ) -> dict[int, Completeness]:
-    """Per quarter: the counted returns against the teams expected (the active teams, and any
-    inactive team whose return counts), from rows of `completeness_counts` by quarter index."""
+    """Per quarter: the counted returns against the teams expected (the active teams from their
+    first quarter on, and any inactive team whose return counts), from rows of
+    `completeness_counts` by quarter index. `active`: each active team's first quarter (None:
+    every quarter)."""
     result = {}
     for index in indexes:
         row = rows.get(index, {"counted": 0, "provisional": 0, "inactive": 0})
+        expected = sum(1 for start in active if expected_from(start=start, index=index))
         result[index] = Completeness(
             counted=row["counted"],
-            expected=active + row["inactive"],
+            expected=expected + row["inactive"],
             provisional=row["provisional"],
         )
     return result
@@ -430,9 +448,10 @@ def _completeness_by_quarter(
     """The counted returns per quarter against the teams expected: one query when `facts` (of
     the same scope) already knows which teams are active, two if not."""
     if facts is not None:
-        active = sum(facts.active.values())
+        active = facts.active_starts()
     else:
-        active = scope.team_queryset(pilot).filter(is_active=True).values("id").distinct().count()
+        teams = scope.team_queryset(pilot).filter(is_active=True).order_by()
+        active = [start for _, start in set(teams.values_list("id", "start_quarter"))]
     rows = (
         counted_returns(pilot=pilot, scope=scope)
         .filter(quarter_index__in=indexes)

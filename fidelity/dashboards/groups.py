@@ -42,6 +42,7 @@ class _TeamRow(NamedTuple):
     la_name: str | None
     zone: int | None
     zone_name: str | None
+    start_quarter: int | None = None
 
 
 _TEAM_COLUMNS = (
@@ -54,6 +55,7 @@ _TEAM_COLUMNS = (
     "local_authorities__name",
     "local_authorities__zone",
     "local_authorities__zone__name",
+    "start_quarter",
 )
 
 
@@ -108,6 +110,11 @@ class TeamsInScope:
     def active(self) -> dict[int, bool]:
         """Every team in scope -> is it active (as `figures.facts` wants it)."""
         return {row.team: row.is_active for row in self.rows}
+
+    @property
+    def starts(self) -> dict[int, int]:
+        """Each team in scope that starts late -> its first quarter (`figures.facts` wants it)."""
+        return {row.team: row.start_quarter for row in self.rows if row.start_quarter is not None}
 
     def groups(self, key: str) -> list[Group]:
         """The groups of one grouping, each with its teams (each team once), by name."""

@@ -117,6 +117,7 @@ def pilot_dashboard(
         indexes=[q.index for q in quarter.back(3)],
         codes=framework.codes,
         active=teams.active,
+        starts=teams.starts,
     )
     means = _principle_means(
         pilot=pilot, scope=scope, first_index=window[0].index, last_index=quarter.index
@@ -209,4 +210,4 @@ def _by_quarter(
 ) -> tuple[dict, dict]:
     """Completeness over the trend window and the caseload rows, from one query."""
     rows = _caseload_rows(pilot=pilot, scope=scope, indexes=sorted({quarter.index - 1, *indexes}))
-    return completeness_from(rows, active=sum(found.active.values()), indexes=indexes), rows
+    return completeness_from(rows, active=found.active_starts(), indexes=indexes), rows

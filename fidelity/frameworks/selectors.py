@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Max
+
 from fidelity.frameworks import scoring
 from fidelity.frameworks.framework_data import NAME as DEFAULT_FRAMEWORK
 from fidelity.frameworks.instrument import (
@@ -11,6 +13,7 @@ from fidelity.frameworks.instrument import (
     InstrumentSection,
 )
 from fidelity.frameworks.models import (
+    Framework,
     FrameworkVersion,
     PilotFramework,
 )
@@ -18,6 +21,11 @@ from fidelity.returns.models import (
     QAReturn,
 )
 from partners.models import Pilot
+
+
+def framework_next_version_number(*, framework: Framework) -> int:
+    """The number a new version of this framework takes: one more than its highest."""
+    return (framework.versions.aggregate(m=Max("number"))["m"] or 0) + 1
 
 
 def band_rules(*, version: FrameworkVersion) -> list[scoring.BandRule]:

@@ -19,7 +19,10 @@ from fidelity.frameworks.models import (
     Principle,
     ScaleLevel,
 )
-from fidelity.frameworks.selectors import framework_version_in_use
+from fidelity.frameworks.selectors import (
+    framework_next_version_number,
+    framework_version_in_use,
+)
 
 
 @transaction.atomic
@@ -121,14 +124,13 @@ def framework_import(instrument: Instrument) -> FrameworkVersion:
 def _next_version_number(framework: Framework) -> int:
     # Lock the framework row so two imports at once cannot both take the same number.
     Framework.objects.select_for_update().filter(pk=framework.pk).first()
-    return (framework.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    return framework_next_version_number(framework=framework)
 
 
 def _framework_copy(*, version: FrameworkVersion, notes: str) -> FrameworkVersion:
-    number = _next_version_number(version.framework)
     copy = FrameworkVersion.objects.create(
         framework=version.framework,
-        number=number,
+        number=_next_version_number(version.framework),
         notes=notes or f"Revised from version {version.number}.",
         caseload_target_per_fte=version.caseload_target_per_fte,
         section_word=version.section_word,

@@ -49,6 +49,24 @@ def return_is_reviewable_by(*, qa_return: QAReturn, user: User) -> bool:
     return access.is_pilot_manager(user=user, pilot=qa_return.team.organisation.pilot_id)
 
 
+def expected_from(*, start: int | None, index: int) -> bool:
+    """The rule for a team that starts late (docs/figures.md): a team whose first quarter is
+    `start` (a quarter index; None: every quarter) makes a return for quarter `index` from its
+    first quarter on, and is neither asked for one nor counted as expected before it."""
+    return start is None or index >= start
+
+
+def team_expected_in(*, team: Team, quarter: Quarter) -> bool:
+    return expected_from(start=team.start_quarter, index=quarter.index)
+
+
+def teams_expected_in(index: int, prefix: str = "") -> Q:
+    """`expected_from` as a filter on teams (`prefix`: the path to the team, e.g. "team__")."""
+    return Q(**{f"{prefix}start_quarter__isnull": True}) | Q(
+        **{f"{prefix}start_quarter__lte": index}
+    )
+
+
 def quarter_of_today(*, pilot: Pilot) -> Quarter:
     return Quarter.containing(timezone.localdate(), pilot.quarter_convention)
 
@@ -69,7 +87,7 @@ def quarters_to_open(*, user: User, lookback: int = 4) -> list[QuarterToOpen]:
         have = set(QAReturn.objects.filter(team=team).values_list("quarter_index", flat=True))
         earliest = min(have) if have else None
         for quarter in reversed(quarters):
-            if quarter.index in have:
+            if quarter.index in have or not team_expected_in(team=team, quarter=quarter):
                 continue
             result.append(
                 QuarterToOpen(
@@ -137,7 +155,8 @@ class TeamReturnStatus:
 def quarter_return_statuses(
     *, pilot: Pilot, quarter: Quarter, today: datetime.date | None = None
 ) -> list[TeamReturnStatus]:
-    """Every active team of the pilot with its return for the quarter (if any) and its status."""
+    """Every active team of the pilot expected in the quarter (`team_expected_in`) or with a
+    return for it, with that return (if any) and its status."""
     today = today or timezone.localdate()
     deadline = quarter.deadline(pilot.return_deadline_days)
     returns = {
@@ -146,8 +165,10 @@ def quarter_return_statuses(
             team__organisation__pilot=pilot, year=quarter.year, quarter=quarter.number
         )
     }
-    teams = Team.objects.filter(organisation__pilot=pilot, is_active=True).select_related(
-        "organisation"
+    teams = (
+        Team.objects.filter(organisation__pilot=pilot, is_active=True)
+        .filter(teams_expected_in(quarter.index) | Q(pk__in=[*returns]))
+        .select_related("organisation")
     )
     return [
         TeamReturnStatus(
@@ -405,7 +426,7 @@ def team_next_steps(*, team: Team, today: datetime.date) -> TeamNextSteps:
     ]
     started = {r.quarter_index for r in returns}
     for quarter in recent:
-        if quarter.index not in started:
+        if quarter.index not in started and team_expected_in(team=team, quarter=quarter):
             due = quarter.deadline(pilot.return_deadline_days)
             status = return_display_status(qa_return=None, deadline=due, today=today)
             steps.append(

@@ -34,6 +34,7 @@ from fidelity.returns.models import (
     ReturnTransition,
 )
 from fidelity.returns.quarters import Quarter
+from fidelity.returns.selectors import team_expected_in
 from partners import access
 from partners.models import Pilot, Team, User
 
@@ -104,6 +105,11 @@ def return_open(*, team: Team, quarter: Quarter, user: User) -> QAReturn:
     pilot = team.organisation.pilot
     if quarter.index > current_quarter(pilot=pilot).index:
         raise WorkflowError(f"{quarter.label} has not started yet; its return cannot be opened.")
+    if not team_expected_in(team=team, quarter=quarter):
+        first = Quarter.from_index(team.start_quarter, pilot.quarter_convention)
+        raise WorkflowError(
+            f"{team.name} starts in {first.label}; it makes no return for {quarter.label}."
+        )
     existing = QAReturn.objects.filter(team=team, year=quarter.year, quarter=quarter.number).first()
     if existing:
         return existing

@@ -13,7 +13,7 @@ from fidelity.improvement.models import ImprovementAction
 from fidelity.improvement.selectors import improvement_actions_overdue
 from fidelity.returns.models import QAReturn, ReturnStatus
 from fidelity.returns.quarters import Quarter
-from fidelity.returns.selectors import returns_awaiting_review
+from fidelity.returns.selectors import returns_awaiting_review, team_expected_in
 from forums.models import Action
 from forums.selectors import pilot_actions_overdue
 from partners.models import Pilot, Role, RoleAssignment, Team, User
@@ -29,7 +29,8 @@ def reminder_settings_for(*, pilot: Pilot) -> ReminderSettings:
 
 def returns_not_in(*, pilot: Pilot, today: datetime.date) -> list[rules.ReturnDue]:
     """Every active team's return that is not in: drafts and returns sent back (any quarter),
-    and, for this quarter and the one before, teams that have not started theirs."""
+    and, for this quarter and the one before, teams that have not started theirs (from the team's
+    first quarter on: `team_expected_in`)."""
     current = Quarter.containing(today, pilot.quarter_convention)
     recent = [current.previous(), current]
     teams = list(Team.objects.filter(organisation__pilot=pilot, is_active=True).order_by("name"))
@@ -53,7 +54,9 @@ def returns_not_in(*, pilot: Pilot, today: datetime.date) -> list[rules.ReturnDu
     ]
     for quarter in recent:
         for team in teams:
-            if (team.pk, quarter.index) not in started:
+            if (team.pk, quarter.index) not in started and team_expected_in(
+                team=team, quarter=quarter
+            ):
                 result.append(
                     rules.ReturnDue(
                         team_id=team.pk,
