@@ -91,6 +91,9 @@ def test_facilitator_records_publishes_and_downloads_the_challenge_summary(
     expect(challenges.get_by_text("Rent arrears", exact=True)).to_be_visible()
     expect(challenges.get_by_role("cell", name="Bolton, Stockport", exact=True)).to_be_visible()
     assert page.url == session_url
+    # Once the page has settled (the action form's challenge list is refreshed too), the keyboard
+    # is back in the challenge form.
+    expect(challenges.locator("form").get_by_label("Challenge")).to_be_focused()
 
     actions = page.locator("#action-section")
     actions.locator("form").get_by_label("Action").fill(
