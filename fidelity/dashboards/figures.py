@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from fidelity.frameworks import scoring
@@ -420,6 +420,11 @@ def completeness_counts() -> dict:
         "counted": Count("id"),
         "provisional": Count("id", filter=Q(status=ReturnStatus.SUBMITTED)),
         "inactive": Count("id", filter=Q(team__is_active=False)),
+        # Returns of active teams from before their first quarter (old data): they count, so
+        # their teams are expected too (expected_from's rule, row by row).
+        "early": Count(
+            "id", filter=Q(team__is_active=True, team__start_quarter__gt=F("quarter_index"))
+        ),
     }
 
 
@@ -429,14 +434,14 @@ def completeness_from(
     """Per quarter: the counted returns against the teams expected (the active teams from their
     first quarter on, and any inactive team whose return counts), from rows of
     `completeness_counts` by quarter index. `active`: each active team's first quarter (None:
-    every quarter)."""
+    every quarter). A team whose return counts is always expected."""
     result = {}
     for index in indexes:
-        row = rows.get(index, {"counted": 0, "provisional": 0, "inactive": 0})
+        row = rows.get(index, {"counted": 0, "provisional": 0, "inactive": 0, "early": 0})
         expected = sum(1 for start in active if expected_from(start=start, index=index))
         result[index] = Completeness(
             counted=row["counted"],
-            expected=expected + row["inactive"],
+            expected=expected + row["inactive"] + row["early"],
             provisional=row["provisional"],
         )
     return result

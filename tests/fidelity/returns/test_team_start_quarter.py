@@ -96,3 +96,18 @@ def test_the_review_list_does_not_show_the_team_overdue_before_it_started(late, 
     }
     assert "HF Bury" not in rows
     assert rows["HF Bolton"] == "overdue"
+
+
+def test_a_return_counted_before_the_first_quarter_still_makes_its_team_expected(late, world):
+    # Old data: Bury's Q2 return was submitted before its first quarter was set to Q3. It counts,
+    # so Bury is expected that quarter too: never "3 of 2".
+    make_return(world.bolton_team, 2026, 2, fill=3)
+    make_return(world.wigan_team, 2026, 2, fill=3)
+    make_return(late, 2026, 2, fill=3)
+    assert str(dashboard_headline(pilot=world.pilot, quarter=Q2).completeness) == (
+        "3 of 3 teams; 3 provisional"
+    )
+    trends = principle_trends(pilot=world.pilot, quarter=Q2, quarters=1)
+    assert str(trends.completeness[-1]) == "3 of 3 teams; 3 provisional"
+    board = pilot_dashboard(pilot=world.pilot, quarter=Q2, today=IN_Q3)
+    assert str(board.trends.completeness[-1]) == "3 of 3 teams; 3 provisional"
