@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.frameworks.models import Indicator, PilotFramework
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.models import ActionStatus, ImprovementAction
@@ -27,7 +28,6 @@ from fidelity.returns.models import (
     ReturnStatus,
     ReturnTransition,
 )
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_store_scores
 from partners.models import Pilot, Role, RoleAssignment, Team, User
 

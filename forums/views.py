@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.downloads import csv_response, pdf_response
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from partners.access import pilots_facilitated_by, pilots_visible_to
 from partners.audit import record_event
 from partners.models import SecurityEventKind

@@ -16,11 +16,11 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.frameworks import scoring
 from fidelity.frameworks.models import FrameworkVersion, Indicator, PilotFramework
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.models import IndicatorScore, PrincipleScore, QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from forums.models import (
     Action,
     Challenge,

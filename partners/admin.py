@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 
 from .admin_site import LabelledChoices, register_choice_label
 from .models import (

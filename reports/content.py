@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
 
+from common.quarters import Quarter
 from fidelity.dashboards import groups
 from fidelity.dashboards.caseload import (
     CaseloadSummary,
@@ -42,7 +43,6 @@ from fidelity.frameworks import scoring
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.selectors import improvement_actions_for_principles
 from fidelity.returns.models import END_REASONS, IndicatorScore
-from fidelity.returns.quarters import Quarter
 from forums.selectors import actions_for_principles, challenges_for_principles
 
 from .models import Report, ScopeKind

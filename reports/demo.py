@@ -12,7 +12,7 @@ import datetime
 from django.core.mail import get_connection
 from django.utils import timezone
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from partners.models import Pilot
 
 from .reminders.models import Reminder

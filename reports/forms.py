@@ -4,7 +4,7 @@ import datetime
 
 from django import forms
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from partners import access
 from partners.models import User
 

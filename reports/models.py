@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Pilot, Zone
 
 # The reminder models live in reports/reminders/; imported here so Django loads them with this app,

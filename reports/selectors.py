@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from partners import access
 from partners.models import LocalAuthority, Organisation, Pilot, User, Zone
 

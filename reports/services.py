@@ -20,7 +20,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Pilot, User, Zone
 
 from . import content as report_data

@@ -10,7 +10,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from partners.models import Pilot
 
 from . import services

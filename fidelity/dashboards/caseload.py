@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.dashboards.figures import (
     WHOLE_PILOT,
     FrameworkInfo,
@@ -29,7 +30,6 @@ from fidelity.dashboards.figures import (
 )
 from fidelity.frameworks import scoring
 from fidelity.returns.models import QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import teams_expected_in
 from partners.models import Pilot, Team
 

@@ -25,11 +25,11 @@ from decimal import Decimal
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.frameworks import scoring
 from fidelity.frameworks.models import Band, Principle
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.models import COUNTED_STATUSES, PrincipleScore, QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import expected_from
 from partners.models import Pilot, Team
 

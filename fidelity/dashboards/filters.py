@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import django_filters
 from django import forms
 
+from common.quarters import Quarter
 from fidelity.dashboards.figures import Scope
-from fidelity.returns.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Pilot, Team
 
 

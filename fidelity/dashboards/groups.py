@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from django.db.models import Model
 
+from common.quarters import Quarter
 from fidelity.dashboards.figures import (
     WHOLE_PILOT,
     Completeness,
@@ -24,7 +25,6 @@ from fidelity.dashboards.figures import (
     framework_info,
 )
 from fidelity.frameworks import scoring
-from fidelity.returns.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Pilot, Team, Zone
 
 # --- Heat maps by local authority, zone, organisation or team ---------------------------------

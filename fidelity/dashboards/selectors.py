@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from common.quarters import Quarter
 from fidelity.dashboards.caseload import (
     CaseloadSummary,
     DataQuality,
@@ -44,7 +45,6 @@ from fidelity.dashboards.groups import (
     _heatmap_from,
     teams_in_scope,
 )
-from fidelity.returns.quarters import Quarter
 from partners.models import Pilot, Team
 
 

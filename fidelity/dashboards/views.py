@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 
 from common.downloads import csv_response, xlsx_response
 from common.links import each_id
+from common.quarters import Quarter
 from fidelity.dashboards import charts
 from fidelity.dashboards import exports as dashboard_exports
 from fidelity.dashboards.figures import Scope, Trends, default_quarter, framework_info
@@ -31,7 +32,6 @@ from fidelity.dashboards.filters import DashboardFilter
 from fidelity.dashboards.selectors import pilot_dashboard
 from fidelity.dashboards.selectors import team_dashboard as team_dashboard_data
 from fidelity.returns.models import PrincipleScore
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import team_next_steps
 from partners import access
 from partners.audit import record_event

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 
 PLAN_CHOICES = [
     ("action", "We will act on this"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from common.quarters import Quarter
 from fidelity.frameworks.models import Indicator
 from fidelity.returns.models import QAReturn
-from fidelity.returns.quarters import Quarter
 from partners.models import Team
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from common.quarters import Quarter
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.models import OPEN_ACTION_STATUSES, ImprovementAction
 from fidelity.returns import validation
@@ -18,7 +19,6 @@ from fidelity.returns.models import (
     IndicatorScore,
     QAReturn,
 )
-from fidelity.returns.quarters import Quarter
 from partners.models import Pilot, Team
 
 

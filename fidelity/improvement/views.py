@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from common.downloads import csv_response, xlsx_response
+from common.quarters import Quarter
 from fidelity.errors import WorkflowError
 from fidelity.improvement.exports import improvement_actions_table
 from fidelity.improvement.forms import PlanForm, UpdateForm
@@ -19,7 +20,6 @@ from fidelity.improvement.selectors import (
     improvement_summary,
 )
 from fidelity.improvement.services import improvement_plan_save
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.section_views import after_save
 from fidelity.returns.sections import IMPROVEMENT, return_problems
 from fidelity.returns.selectors import get_return_for_user, return_is_editable_by

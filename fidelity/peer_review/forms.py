@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 
 from common.forms import ModelMultipleChoiceField
+from common.quarters import Quarter
 from fidelity.frameworks.models import Indicator
 from fidelity.peer_review.models import PeerReview, PeerReviewScore
-from fidelity.returns.quarters import Quarter
 from partners.models import Team, User
 
 COULD_NOT_TELL = "na"

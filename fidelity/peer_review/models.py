@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from common.quarters import Quarter
 from fidelity.frameworks.models import FrameworkVersion, Indicator
-from fidelity.returns.quarters import Quarter
 from partners.models import Team
 
 

@@ -8,13 +8,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.errors import SubmitError, WorkflowError
 from fidelity.frameworks.models import (
     Indicator,
 )
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.peer_review.models import PeerReview, PeerReviewScore, PeerReviewStatus
-from fidelity.returns.quarters import Quarter
 from partners import access
 from partners.models import Team, User
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from common.quarters import Quarter
 from fidelity.errors import SubmitError, WorkflowError
 from fidelity.frameworks.models import Indicator
 from fidelity.frameworks.selectors import current_framework_version
@@ -27,7 +28,6 @@ from fidelity.peer_review.selectors import (
     review_steps,
 )
 from fidelity.peer_review.services import peer_review_save, peer_review_submit_errors
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import quarter_of_today
 from partners import access
 from partners.models import Team

@@ -12,9 +12,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from common.quarters import Quarter
 from fidelity.frameworks import scoring
 from fidelity.frameworks.models import FrameworkVersion, Indicator, Principle
-from fidelity.returns.quarters import Quarter
 from partners.models import Pilot, Team
 
 

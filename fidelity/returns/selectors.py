@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from common.quarters import Quarter
 from fidelity.peer_review.models import PeerReview, PeerReviewStatus
 from fidelity.peer_review.selectors import peer_reviews_visible_to
 from fidelity.returns import workflow
@@ -22,7 +23,6 @@ from fidelity.returns.models import (
     ReturnStatus,
     ReturnTransition,
 )
-from fidelity.returns.quarters import Quarter
 from partners import access
 from partners.models import Pilot, Team, User
 

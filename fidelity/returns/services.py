@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.dashboards.data_version import pilot_data_changed
 from fidelity.errors import SubmitError, WorkflowError
 from fidelity.frameworks import scoring
@@ -33,7 +34,6 @@ from fidelity.returns.models import (
     ReturnStatus,
     ReturnTransition,
 )
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import team_expected_in
 from partners import access
 from partners.models import Pilot, Team, User

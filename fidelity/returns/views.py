@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
 from common.downloads import csv_response, xlsx_response
+from common.quarters import Quarter
 from fidelity.errors import WorkflowError
 from fidelity.frameworks import scoring
 from fidelity.frameworks.selectors import band_rules
@@ -28,7 +29,6 @@ from fidelity.returns.forms import (
     ReopenForm,
 )
 from fidelity.returns.models import CASELOAD_FIELDS, QAReturn
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.section_views import editable_return
 from fidelity.returns.selectors import (
     STATUS_LABELS,

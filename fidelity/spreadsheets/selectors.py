@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from common.quarters import Quarter
 from fidelity.frameworks.models import FrameworkVersion, Indicator
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.models import CASELOAD_FIELDS, QAReturn
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import quarter_of_today
 from fidelity.spreadsheets import workbook
 from partners import access

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.errors import WorkflowError
 from fidelity.frameworks.models import FrameworkVersion
 from fidelity.frameworks.selectors import current_framework_version
@@ -30,7 +31,6 @@ from fidelity.returns.models import (
     ReturnStatus,
     ReturnTransition,
 )
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import quarter_of_today
 from fidelity.returns.services import (
     ConflictError,

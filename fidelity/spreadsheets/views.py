@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.downloads import XLSX_CONTENT_TYPE, file_response
+from common.quarters import Quarter
 from fidelity.errors import WorkflowError
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import not_editable_message, return_submit_errors
 from fidelity.spreadsheets import selectors
 from fidelity.spreadsheets import services as imports

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from common.quarters import Quarter
 from fidelity.improvement.models import ImprovementAction
 from fidelity.improvement.selectors import improvement_actions_overdue
 from fidelity.returns.models import QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import returns_awaiting_review, team_expected_in
 from forums.models import Action
 from forums.selectors import pilot_actions_overdue

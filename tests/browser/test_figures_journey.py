@@ -20,12 +20,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from common.quarters import Quarter
 from fidelity import demo as fidelity_demo
 from fidelity.frameworks import framework_data
 from fidelity.improvement.selectors import improvement_actions_carried
 from fidelity.improvement.services import improvement_plan_save
 from fidelity.returns.models import QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_open, return_reopen, return_submit
 from partners.models import Team, User
 from tests.browser.conftest import SCREENSHOTS

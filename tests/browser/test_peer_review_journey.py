@@ -7,11 +7,11 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
+from common.quarters import Quarter
 from fidelity.frameworks import framework_data
 from fidelity.frameworks.models import Indicator
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.peer_review.services import peer_review_assign, peer_review_save, peer_review_submit
-from fidelity.returns.quarters import Quarter
 from partners.models import Team, User
 from tests.fidelity.factories import make_return, use_default_framework
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
+from common.quarters import Quarter
 from fidelity.frameworks import framework_data
 from fidelity.returns.due_dates import default_changes_due
 from fidelity.returns.models import ReturnStatus
-from fidelity.returns.quarters import Quarter
 from partners.models import Team
 from tests.fidelity.factories import make_return
 

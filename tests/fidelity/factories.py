@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.models import IndicatorScore, QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_store_scores
 from ops.synthetic import (  # the figures and rows the benchmark and seed_scale build too
     GOOD_FIGURES,

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.frameworks import scoring
 from fidelity.returns.models import IndicatorScore, PrincipleScore, QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_submit_errors
 from partners.models import Pilot
 

@@ -119,7 +119,7 @@ def test_a_principle_keeps_its_short_name_elsewhere(db):
 
 
 def test_a_teams_first_quarter_is_chosen_by_name_on_the_team_page(admin_client, world):
-    from fidelity.returns.quarters import Quarter
+    from common.quarters import Quarter
 
     team = world.bury_team
     url = reverse("admin:partners_team_change", args=[team.pk])

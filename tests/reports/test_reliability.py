@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from reports.models import QuarterlySet, Report, ReportStatus
 from reports.services import report_request, reports_request_due_sets, reports_sweep
 

@@ -5,7 +5,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from reports import render
 from reports.models import ReportStatus
 from reports.services import report_request

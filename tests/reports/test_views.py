@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from partners.models import Role
 from reports import selectors
 from reports.models import Report, ReportStatus

@@ -9,7 +9,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from reports import render
 from reports.models import Report, ReportStatus
 from reports.services import report_request

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.base import ContentFile
 
+from common.quarters import Quarter
 from fidelity.peer_review.models import PeerReview
 from fidelity.peer_review.services import peer_review_assign
 from fidelity.returns.models import QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from forums.models import Action, Challenge, ForumSession
 from forums.services import action_add
 from partners.models import Pilot, Role, User

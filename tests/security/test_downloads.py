@@ -40,10 +40,10 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.downloads import FORMULA_STARTS, XLSX_CONTENT_TYPE
+from common.quarters import Quarter
 from fidelity.dashboards.exports import PANELS
 from fidelity.improvement.models import ActionStatus, ImprovementAction
 from fidelity.returns.models import ActivityKind, IndicatorScore
-from fidelity.returns.quarters import Quarter
 from forums.services import action_add, good_practice_add
 from reports.models import Report, ReportStatus
 from reports.services import report_build, report_request

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.dashboards.caseload import caseload_summary, data_quality, submission_status
 from fidelity.dashboards.figures import Scope, dashboard_headline, principle_trends
 from fidelity.dashboards.groups import drift_alerts, heatmap
 from fidelity.returns.models import QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from tests import factories
 from tests.fidelity.factories import make_return, use_default_framework
 

@@ -1,8 +1,8 @@
 """The dashboard filter form: what a manager picks becomes the scope every panel reads."""
 
+from common.quarters import Quarter
 from fidelity.dashboards.figures import Scope
 from fidelity.dashboards.filters import DashboardFilter
-from fidelity.returns.quarters import Quarter
 from partners.models import LocalAuthority, Organisation
 
 QUARTERS = [Quarter(2026, 2), Quarter(2026, 1)]

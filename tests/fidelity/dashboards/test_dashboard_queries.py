@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.models import PrincipleScore, QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Team, Zone
 from tests import factories
 from tests.fidelity.factories import use_default_framework

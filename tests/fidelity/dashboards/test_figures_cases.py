@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from common.quarters import Quarter
 from fidelity.dashboards.caseload import data_quality
 from fidelity.dashboards.figures import Scope, dashboard_headline
 from fidelity.dashboards.groups import heatmap
 from fidelity.returns.models import ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import (
     return_approve,
     return_reopen,

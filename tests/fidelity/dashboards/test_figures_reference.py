@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from common.quarters import Quarter
 from fidelity.dashboards.exports import panel_table
 from fidelity.dashboards.figures import Scope
 from fidelity.dashboards.selectors import pilot_dashboard, team_dashboard
@@ -32,7 +33,6 @@ from fidelity.frameworks.models import (
 )
 from fidelity.improvement.services import improvement_plan_save
 from fidelity.returns.models import QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import (
     return_approve,
     return_open,

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
+from common.quarters import CALENDAR, Quarter
 from fidelity.dashboards.figures import default_quarter
 from fidelity.dashboards.selectors import pilot_principle_headlines
 from fidelity.returns.models import ReturnStatus
-from fidelity.returns.quarters import CALENDAR, Quarter
 from tests.fidelity.factories import make_return, use_default_framework
 
 

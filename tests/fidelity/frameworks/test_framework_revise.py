@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
+from common.quarters import Quarter
 from fidelity.frameworks.models import FrameworkVersion, Indicator, PilotFramework
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.frameworks.services import framework_revise
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_open
 from tests.fidelity.factories import make_return, use_default_framework
 

@@ -5,11 +5,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from common.quarters import Quarter
 from fidelity.errors import SubmitError
 from fidelity.improvement.models import ActionStatus, ImprovementAction
 from fidelity.improvement.selectors import improvement_actions_carried, improvement_actions_overdue
 from fidelity.improvement.services import improvement_plan_save
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_open, return_save_draft, return_submit
 from tests.fidelity.factories import GOOD_FIGURES, page_text, score_values, use_default_framework
 

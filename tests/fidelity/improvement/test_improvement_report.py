@@ -1,8 +1,8 @@
 """The quarterly report lists the teams' open improvement actions for the lowest principles."""
 
+from common.quarters import Quarter
 from fidelity.frameworks.models import Indicator
 from fidelity.improvement.models import ImprovementAction
-from fidelity.returns.quarters import Quarter
 from reports.content import report_content
 from reports.models import Report, ScopeKind
 from tests.fidelity.factories import make_return, use_default_framework

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
+from common.quarters import Quarter
 from fidelity.errors import SubmitError, WorkflowError
 from fidelity.peer_review.gaps import gap, is_flagged
 from fidelity.peer_review.models import PeerReviewStatus
 from fidelity.peer_review.selectors import peer_gaps
 from fidelity.peer_review.services import peer_review_assign, peer_review_save, peer_review_submit
-from fidelity.returns.quarters import Quarter
 from partners.models import Role
 from tests import factories as base
 from tests.fidelity.factories import make_return, page_text, use_default_framework

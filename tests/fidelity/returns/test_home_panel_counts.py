@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.returns.models import ReturnStatus
-from fidelity.returns.quarters import Quarter
 from partners.models import Role
 from tests import factories
 from tests.fidelity.factories import make_return, use_default_framework

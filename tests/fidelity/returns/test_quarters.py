@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from fidelity.returns.quarters import CALENDAR, FINANCIAL, Quarter
+from common.quarters import CALENDAR, FINANCIAL, Quarter
 
 
 @pytest.mark.parametrize(

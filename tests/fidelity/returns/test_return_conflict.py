@@ -2,8 +2,8 @@
 
 import pytest
 
+from common.quarters import Quarter
 from fidelity.returns.models import QAActivity
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import ConflictError, return_open, return_save_draft
 from tests import factories as base
 from tests.fidelity.factories import (

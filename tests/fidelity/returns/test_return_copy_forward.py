@@ -2,9 +2,9 @@
 
 import pytest
 
+from common.quarters import Quarter
 from fidelity.errors import WorkflowError
 from fidelity.returns.models import QAActivity, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_copy_forward, return_open
 from tests.fidelity.factories import make_return, use_default_framework
 

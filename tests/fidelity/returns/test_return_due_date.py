@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.dashboards.caseload import submission_status
 from fidelity.errors import WorkflowError
 from fidelity.returns.due_dates import (
@@ -15,7 +16,6 @@ from fidelity.returns.due_dates import (
     working_days_after,
 )
 from fidelity.returns.models import ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import (
     quarter_return_statuses,
     return_display_status,

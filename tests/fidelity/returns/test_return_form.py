@@ -4,8 +4,8 @@ and is the only place to submit; nothing typed is lost."""
 
 import pytest
 
+from common.quarters import Quarter
 from fidelity.returns.models import QAActivity, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_open
 from tests.fidelity.factories import form_data, page_text, post_sections, use_default_framework
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from fidelity.returns.selectors import return_history
 from fidelity.returns.services import (
     return_approve,

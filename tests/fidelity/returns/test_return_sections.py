@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from common.quarters import Quarter
 from fidelity.improvement.models import ImprovementAction
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.sections import (
     COMPLETED,
     HAS_PROBLEMS,

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from common.quarters import Quarter
 from fidelity.errors import SubmitError, WorkflowError
 from fidelity.returns.models import PrincipleScore, ReturnStatus, ReturnTransition
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import (
     return_approve,
     return_open,

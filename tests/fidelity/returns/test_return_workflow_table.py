@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from common.quarters import Quarter
 from fidelity.returns import workflow
 from fidelity.returns.models import QAReturn, ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.services import return_approve, return_open, return_submit
 from tests.fidelity.factories import fill_return, use_default_framework
 

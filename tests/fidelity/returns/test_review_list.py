@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.returns.models import ReturnStatus
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import quarter_return_statuses
 from tests.fidelity.factories import fill_return, make_return, page_text, use_default_framework
 

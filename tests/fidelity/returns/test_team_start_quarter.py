@@ -6,11 +6,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.dashboards.caseload import submission_status
 from fidelity.dashboards.figures import dashboard_headline, principle_trends
 from fidelity.dashboards.selectors import pilot_dashboard
 from fidelity.errors import WorkflowError
-from fidelity.returns.quarters import Quarter
 from fidelity.returns.selectors import quarters_to_open, review_quarter, team_next_steps
 from fidelity.returns.services import return_open
 from reports.reminders.selectors import returns_not_in

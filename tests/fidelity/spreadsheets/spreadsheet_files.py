@@ -8,7 +8,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from fidelity.returns.quarters import Quarter
+from common.quarters import Quarter
 from fidelity.spreadsheets import services as spreadsheet_services
 from partners.models import Team
 from tests.fidelity.factories import GOOD_FIGURES

@@ -8,10 +8,10 @@ from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 
+from common.quarters import Quarter
 from fidelity.frameworks import framework_data
 from fidelity.improvement.models import ImprovementAction
 from fidelity.returns.models import ReturnStatus
-from fidelity.returns.quarters import Quarter
 from forums.services import action_add
 from tests.fidelity.factories import make_return, use_default_framework
 from tests.forums.factories import make_session

@@ -6,10 +6,10 @@ import pytest
 from django.apps import apps as django_apps
 from django.core import mail
 
+from common.quarters import Quarter
 from fidelity.frameworks import framework_data
 from fidelity.improvement.models import ImprovementAction
 from fidelity.returns.models import ReturnStatus
-from fidelity.returns.quarters import Quarter
 from forums.services import action_add
 from reports.reminders.models import Reminder, ReminderKind, ReminderSettings
 from reports.reminders.services import digests_send, reminders_send
