@@ -52,7 +52,8 @@ def after_save(request: HttpRequest, qa_return: QAReturn, slug: str) -> HttpResp
         return redirect("fidelity:return_tasks", pk=qa_return.pk)
     if request.GET.get("from") == "check":
         return redirect("fidelity:return_check", pk=qa_return.pk)
-    following = tasklist.next_section(slugs=tasklist.section_slugs(qa_return=qa_return), slug=slug)
+    slugs = [s for s, _ in tasklist.section_outline(qa_return=qa_return)]
+    following = tasklist.next_section(slugs=slugs, slug=slug)
     if following is None:
         return redirect("fidelity:return_check", pk=qa_return.pk)
     return redirect(tasklist.section_url(qa_return=qa_return, slug=following))
@@ -155,16 +156,16 @@ def return_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         for part in (scores, caseload):
             if part is not None:
                 part.show_submit_errors(errors)
-    sections = tasklist.return_sections(qa_return=qa_return)
-    section = next(s for s in sections if s.slug == slug)
+    # The heading and "Section 2 of 10" only: not every section's status (return_sections).
+    slugs, titles = zip(*tasklist.section_outline(qa_return=qa_return), strict=True)
     return render(
         request,
         "fidelity/return_section.html",
         {
             "qa_return": qa_return,
-            "section": section,
-            "position": sections.index(section) + 1,
-            "count": len(sections),
+            "section_title": titles[slugs.index(slug)],
+            "position": slugs.index(slug) + 1,
+            "count": len(slugs),
             "principle": principle,
             "scores": scores,
             "activities": activities,

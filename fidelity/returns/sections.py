@@ -33,6 +33,12 @@ SECTION_STATUS_LABELS = {
 ACTIVITIES = "activities"
 CASELOAD = "caseload"
 IMPROVEMENT = "improvement"
+# The sections after the principles, in their order.
+TITLES = {
+    ACTIVITIES: "QA activities behind the scores",
+    CASELOAD: "Caseload figures for the quarter",
+    IMPROVEMENT: "Improvement plan",
+}
 SCORE_PREFIX = "score"
 CASELOAD_PREFIX = "caseload"
 
@@ -171,7 +177,7 @@ def return_sections(*, qa_return: QAReturn) -> list[Section]:
         sections.append(
             Section(
                 slug=slug,
-                title=f"{principle.code}. {principle.title}",
+                title=_principle_title(principle),
                 principle=principle,
                 problems=section_problems,
                 status=_status(
@@ -185,7 +191,7 @@ def return_sections(*, qa_return: QAReturn) -> list[Section]:
     sections.append(
         Section(
             slug=ACTIVITIES,
-            title="QA activities behind the scores",
+            title=TITLES[ACTIVITIES],
             status=COMPLETED if has_activities else NOT_STARTED,
         )
     )
@@ -194,7 +200,7 @@ def return_sections(*, qa_return: QAReturn) -> list[Section]:
     sections.append(
         Section(
             slug=CASELOAD,
-            title="Caseload figures for the quarter",
+            title=TITLES[CASELOAD],
             problems=caseload_problems,
             status=_status(
                 started=any(v is not None for v in figures),
@@ -211,7 +217,7 @@ def return_sections(*, qa_return: QAReturn) -> list[Section]:
     sections.append(
         Section(
             slug=IMPROVEMENT,
-            title="Improvement plan",
+            title=TITLES[IMPROVEMENT],
             problems=plan_problems,
             status=_status(
                 started=any(low.action for low in lows)
@@ -226,12 +232,19 @@ def return_sections(*, qa_return: QAReturn) -> list[Section]:
     return sections
 
 
-def section_slugs(*, qa_return: QAReturn) -> list[str]:
-    """The return's sections in the order `return_sections` gives them, without their statuses:
-    one query, for finding where "Save and continue" goes."""
+def section_outline(*, qa_return: QAReturn) -> list[tuple[str, str]]:
+    """The return's sections in the order `return_sections` gives them, as (slug, title), without
+    their statuses: one query, for a section page's heading and where "Save and continue" goes."""
     rows = _score_rows(qa_return)
     principles = [principle for principle, _ in groupby(rows, key=lambda r: r.indicator.principle)]
-    return [*(principle_slug(p) for p in principles), ACTIVITIES, CASELOAD, IMPROVEMENT]
+    return [
+        *((principle_slug(p), _principle_title(p)) for p in principles),
+        *TITLES.items(),
+    ]
+
+
+def _principle_title(principle: Principle) -> str:
+    return f"{principle.code}. {principle.title}"
 
 
 def next_section(*, slugs: list[str], slug: str) -> str | None:

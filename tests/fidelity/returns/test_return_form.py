@@ -53,6 +53,14 @@ def test_the_task_list_names_every_section_with_its_status(lead, draft):
     assert page.count("Not started") == 9
 
 
+def test_each_section_page_says_which_section_it_is_and_where_it_stands(lead, draft):
+    page = page_text(lead.get(_section(draft, "p2")))
+    assert "Section 2 of 10" in page
+    caseload = page_text(lead.get(_section(draft, "caseload")))
+    assert "Section 9 of 10" in caseload
+    assert "Caseload figures for the quarter" in caseload
+
+
 def test_the_old_single_page_address_leads_to_the_task_list(lead, draft):
     response = lead.get(f"/returns/{draft.pk}/edit/")
     assert response.status_code == 302
