@@ -2,6 +2,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from config.celery import app as celery_app
 from partners.models import LocalAuthority, Pilot, Team, User
@@ -114,3 +115,19 @@ def world(db) -> PilotWorld:
         facilitator=factories.facilitator(pilot, "facilitator"),
         lead_other=factories.team_leader(other_team, "lead-elsewhere"),
     )
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """`today_is(day)`: `timezone.localdate()` answers `day` from then on (for services, forms
+    and selectors); asked about a given datetime it answers as before. Gives back `day`."""
+    real = timezone.localdate
+
+    def set_today(day):
+        def localdate(value=None, timezone=None):
+            return day if value is None else real(value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+        return day
+
+    return set_today

@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from common.quarters import Quarter
 from fidelity.dashboards.caseload import submission_status
@@ -33,15 +32,9 @@ PAST = Quarter(2026, 2)
 
 
 @pytest.fixture
-def today(monkeypatch):
+def today(today_is):
     """Today is Monday 30 November 2026 for the services, forms and selectors."""
-    real = timezone.localdate
-
-    def localdate(value=None, timezone=None):
-        return MONDAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-    return MONDAY
+    return today_is(MONDAY)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ cannot open one, is not chased, and is not a missing team in any figure."""
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from common.quarters import Quarter
 from fidelity.dashboards.caseload import submission_status
@@ -23,13 +22,8 @@ IN_Q3 = datetime.date(2026, 10, 25)
 
 
 @pytest.fixture
-def in_q3(monkeypatch):
-    real = timezone.localdate
-
-    def localdate(value=None, timezone=None):
-        return IN_Q3 if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+def in_q3(today_is):
+    return today_is(IN_Q3)
 
 
 @pytest.fixture
