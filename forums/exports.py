@@ -1,11 +1,10 @@
-"""The challenge summary as a table (written as CSV by common.downloads) and as a PDF."""
+"""The challenge summary as a table, written as CSV by common.downloads."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.utils.formats import date_format
-from weasyprint import HTML
 
 from common.downloads import Table
 
@@ -75,8 +74,3 @@ def summary_table(sections: Iterable[PrincipleSection]) -> Table:
                 text = f"{text} ({example.organisation.name})"
             rows.append([section.label, *scores, "", "Good practice", text, *[""] * 6])
     return Table("Forum challenge summary", CSV_HEADER, rows)
-
-
-def html_to_pdf(html: str, base_url: str) -> bytes:
-    """A tagged, accessible PDF (PDF/UA-1) from the summary's print template."""
-    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.downloads import csv_response, pdf_response
+from common.pdfs import html_to_pdf
 from common.quarters import Quarter
 from partners.access import pilots_facilitated_by, pilots_visible_to
 from partners.audit import record_event
@@ -344,7 +345,7 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
         },
         request=request,
     )
-    pdf = exports.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    pdf, _ = html_to_pdf(html=html, base_url=request.build_absolute_uri("/"))
     return pdf_response(filename="forum-challenge-summary.pdf", content=pdf)
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from io import BytesIO
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from weasyprint import HTML, URLFetcher
+from weasyprint import URLFetcher
 
+from common.pdfs import html_to_pdf
 from fidelity.dashboards import charts
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "reports"
@@ -74,11 +74,8 @@ def _decimal(value: str | None) -> Decimal | None:
 def render_pdf(html: str) -> tuple[bytes, int]:
     """A tagged PDF/UA-1 document (headings, tables and reading order carried into the PDF),
     and its page count."""
-    document = HTML(
-        string=html,
+    return html_to_pdf(
+        html=html,
         base_url=STATIC_DIR.as_uri() + "/",
         url_fetcher=_LocalOnlyFetcher(allowed_protocols=["file"]),
-    ).render(pdf_variant="pdf/ua-1")
-    buffer = BytesIO()
-    document.write_pdf(buffer, pdf_variant="pdf/ua-1")
-    return buffer.getvalue(), len(document.pages)
+    )
