@@ -11,7 +11,8 @@ XMP entry. Three things a PDF/UA checker asks for are missing, and are added her
   (``scope="col"``, and a ``scope="rowgroup"`` title spanning the row, which heads the cells
   below it). So ``/Scope`` and ``/Headers`` can never disagree.
 - **Link annotations' ``/Contents``** say what the link says ("Headline scores"), not the raw
-  target WeasyPrint puts there ("headlines").
+  target WeasyPrint puts there ("headlines"); and a tag inside a link, which gets an annotation
+  of its own, is tagged /Link too, as PDF/UA asks of every link annotation.
 - **Running headers and page numbers are artifacts.** WeasyPrint marks the text of page margin
   boxes as content but leaves it out of the structure tree, so it is neither real content nor
   an artifact; it becomes a pagination artifact, which assistive technology skips.
@@ -38,6 +39,7 @@ def finish(pdf_bytes: bytes, *, html: str) -> bytes:
         elements = list(struct_elements(pdf.Root.StructTreeRoot))
         _scope_table_headers(elements)
         _describe_links(pdf, link_texts(html))
+        _tag_link_parts(elements)
         _mark_untagged_content_as_artifacts(pdf, {element.objgen for element in elements})
         out = BytesIO()
         pdf.save(out, fix_metadata_version=False)
@@ -105,6 +107,20 @@ def _describe_links(pdf: pikepdf.Pdf, texts: dict[str, str]) -> None:
                 target = str(annotation.get("/A", {}).get("/URI", ""))
             if text := texts.get(target):
                 annotation.Contents = pikepdf.String(text)
+
+
+def _tag_link_parts(elements: list[pikepdf.Dictionary]) -> None:
+    """A tag inside a link (``<a>Jump to the <em>scores</em></a>``) gets a link annotation of
+    its own, held by an element WeasyPrint tags after the inner tag; it is tagged /Link too."""
+    for element in elements:
+        kids = element.get("/K")
+        if str(element.S) != "/Link" and any(
+            isinstance(kid, pikepdf.Dictionary)
+            and kid.get("/Type") == "/OBJR"
+            and kid.Obj.get("/Subtype") == "/Link"
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+        ):
+            element.S = pikepdf.Name.Link
 
 
 def _mark_untagged_content_as_artifacts(pdf: pikepdf.Pdf, in_tree: set[tuple[int, int]]) -> None:
