@@ -2,6 +2,7 @@ import csv
 import datetime
 import io
 
+import pikepdf
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 from forums import services
 from tests import factories
 from tests.fidelity.factories import make_return
+from tests.pdfua_checks import problems, structure
 
 from .factories import make_session, raise_challenge
 
@@ -103,6 +105,17 @@ def test_pdf_summary_holds_the_shared_challenge_and_its_las(client, world, notes
     assert "Bolton, Wigan" in text
     assert "Page 1 of" in text
     assert reader.metadata.title.startswith("Forum challenge summary")
+
+
+def test_pdf_summary_passes_the_pdf_ua_checks(client, world, notes):
+    client.force_login(world.facilitator)
+
+    response = client.get(reverse("forums:summary_pdf"))
+
+    assert problems(response.content) == []
+    with pikepdf.open(io.BytesIO(response.content)) as pdf:
+        headers = structure(pdf).of_type("/TH")
+        assert headers and {str(th.A.Scope) for th in headers} == {"/Column"}
 
 
 def test_another_pilots_summary_holds_none_of_this_pilots_challenges(client, world, notes):

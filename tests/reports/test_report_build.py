@@ -1,7 +1,11 @@
 """Building a report: the PDF's content, versions and fingerprints, retries and the email."""
 
+import datetime
+import re
+from collections import Counter
 from io import BytesIO
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -11,6 +15,7 @@ from reports.models import ReportStatus
 from reports.services import report_request
 from tests.factories import TeamFactory
 from tests.fidelity.factories import make_return
+from tests.pdfua_checks import problems, structure
 
 Q2 = Quarter(2026, 2)
 
@@ -77,16 +82,21 @@ def test_local_authority_report_shows_only_that_authority(scored_world, request_
     assert "2.71" in text  # Wigan's overall score
 
 
-def test_pdf_is_tagged_for_assistive_technology(scored_world, request_report):
+def test_pdf_passes_the_pdf_ua_checks(scored_world, request_report):
     report = request_report(scored_world.pilot)
 
     with report.current_version.pdf.open("rb") as handle:
-        reader = PdfReader(BytesIO(handle.read()))
-    catalog = reader.trailer["/Root"]
-    assert bool(catalog["/MarkInfo"]["/Marked"])
-    assert "/StructTreeRoot" in catalog
-    assert catalog["/Lang"] == "en-GB"
-    assert reader.metadata.title == "Fidelity report: Test pilot, 2026-27 Q2"
+        pdf_bytes = handle.read()
+    assert problems(pdf_bytes) == []
+    with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
+        assert str(pdf.docinfo.Title) == "Fidelity report: Test pilot, 2026-27 Q2"
+        scopes = Counter(str(th.A.Scope) for th in structure(pdf).of_type("/TH"))
+    html = render.report_html(report.current_version.content, built_on=datetime.date.today())
+    # Body rows are laid out once, so each scope="row" header is one /Row; column headers
+    # repeat with the table's header row on every page it runs onto.
+    assert scopes["/Row"] == html.count('<th scope="row"') > 50
+    assert scopes["/Column"] >= html.count('<th scope="col"') + html.count('scope="rowgroup"')
+    assert len(re.findall(r"<th[\s>]", html)) == html.count("<th scope=")
 
 
 def test_rebuilding_from_the_same_data_keeps_one_current_version(scored_world, request_report):
