@@ -20,4 +20,5 @@ def html_to_pdf(
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).render(
         pdf_variant=PDF_VARIANT
     )
-    return pdfua.finish(document.write_pdf(pdf_variant=PDF_VARIANT), html=html), len(document.pages)
+    pdf = pdfua.finish(document.write_pdf(pdf_variant=PDF_VARIANT), html=html)
+    return pdf, len(document.pages)

@@ -3,7 +3,8 @@
 WeasyPrint already writes the structure tree (headings, lists, tables with header IDs and
 ``/Headers``, figures with ``/Alt`` from an SVG's ``<title>``, links with ``/OBJR``), the
 document language, the title with ``/DisplayDocTitle``, ``/MarkInfo`` and the ``pdfuaid:part``
-XMP entry. Three things a PDF/UA checker asks for are missing, and are added here with pikepdf:
+XMP entry. What a PDF/UA checker asks for and WeasyPrint 70 leaves out is added here, with
+pikepdf:
 
 - **``/Scope`` on every TH** (Kozea/WeasyPrint#2508). The scope is read from the table's own
   ``/Headers``, which WeasyPrint fills from the HTML ``scope`` attribute: a header named by a
@@ -26,6 +27,7 @@ from io import BytesIO
 
 import pikepdf
 
+# Links as the templates write them: <a href="...">text</a>.
 _LINK = re.compile(r"<a\b[^>]*?\bhref=\"([^\"]*)\"[^>]*>(.*?)</a>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 # How WeasyPrint (through pydyf) opens a tagged marked-content sequence in a page's content.
@@ -36,9 +38,9 @@ _PAGINATION_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
 def finish(pdf_bytes: bytes, *, html: str) -> bytes:
     """The PDF WeasyPrint wrote from `html`, with the additions above."""
     with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
-        elements = list(struct_elements(pdf.Root.StructTreeRoot))
+        elements = list(_struct_elements(pdf.Root.StructTreeRoot))
         _scope_table_headers(elements)
-        _describe_links(pdf, link_texts(html))
+        _describe_links(pdf, _link_texts(html))
         _tag_link_parts(elements)
         _mark_untagged_content_as_artifacts(pdf, {element.objgen for element in elements})
         out = BytesIO()
@@ -46,11 +48,11 @@ def finish(pdf_bytes: bytes, *, html: str) -> bytes:
     return out.getvalue()
 
 
-def struct_elements(node: pikepdf.Object):
+def _struct_elements(node: pikepdf.Object):
     """Every structure element under `node` (the StructTreeRoot or an element), in tree order."""
     for kid in _kids(node):
         yield kid
-        yield from struct_elements(kid)
+        yield from _struct_elements(kid)
 
 
 def _kids(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
@@ -86,7 +88,7 @@ def _table_attributes(cell: pikepdf.Dictionary) -> pikepdf.Dictionary:
     return cell.A
 
 
-def link_texts(html: str) -> dict[str, str]:
+def _link_texts(html: str) -> dict[str, str]:
     """Each link target in `html` (an anchor name without '#', or a URL) and its link text."""
     texts: dict[str, str] = {}
     for href, inner in _LINK.findall(html):
@@ -110,8 +112,9 @@ def _describe_links(pdf: pikepdf.Pdf, texts: dict[str, str]) -> None:
 
 
 def _tag_link_parts(elements: list[pikepdf.Dictionary]) -> None:
-    """A tag inside a link (``<a>Jump to the <em>scores</em></a>``) gets a link annotation of
-    its own, held by an element WeasyPrint tags after the inner tag; it is tagged /Link too."""
+    """WeasyPrint gives a tag inside a link (``<a>Jump to the <em>scores</em></a>``) a link
+    annotation of its own, held by the inner tag's element (/NonStruct for ``<em>``). PDF/UA
+    wants every link annotation in a /Link element, so that element becomes one."""
     for element in elements:
         kids = element.get("/K")
         if str(element.S) != "/Link" and any(
@@ -143,7 +146,6 @@ def _mark_untagged_content_as_artifacts(pdf: pikepdf.Pdf, in_tree: set[tuple[int
             continue
         for mcid in untagged:
             parents[mcid] = None
-
         content = page.obj.Contents.read_bytes()
         page.obj.Contents = pdf.make_stream(_as_artifacts(content, untagged))
 

@@ -249,7 +249,8 @@ class Command(BaseCommand):
             )
 
     def bench_pdf(self, pilot: Pilot, size: str) -> None:
-        """The pilot report built end to end, next to WeasyPrint alone on the same HTML."""
+        """The pilot report built end to end, next to writing the PDF alone from the same HTML
+        (WeasyPrint and common.pdfua, as reports.render.render_pdf does)."""
         from fidelity.returns.services import current_quarter
         from reports.render import render_pdf
         from reports.services import report_build, report_request
