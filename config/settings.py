@@ -239,5 +239,7 @@ REPORTS_SITE_URL = env.str("REPORTS_SITE_URL", default="http://127.0.0.1:8000")
 REPORTS_STALE_AFTER_MINUTES = env.int("REPORTS_STALE_AFTER_MINUTES", default=10)
 REPORTS_RETRY_BACKOFF_SECONDS = env.int("REPORTS_RETRY_BACKOFF_SECONDS", default=30)
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=5)
-# WeasyPrint logs every layout step at INFO; only its warnings matter.
-LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
+# WeasyPrint logs every layout step at INFO, pikepdf its start-up; only their warnings matter.
+LOGGING["loggers"].update(
+    {logger: {"level": "WARNING"} for logger in ("weasyprint", "fontTools", "pikepdf")}
+)
