@@ -53,4 +53,4 @@ bench: install wrk
 	$(PY) manage.py bench
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles artifacts
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media staticfiles artifacts

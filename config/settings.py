@@ -95,6 +95,17 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two people saving at once (the demo): write-ahead logging lets reads carry on during a
+    # write, and a transaction takes the write lock at its start, waiting up to 20 s for it,
+    # rather than failing with "database is locked" when it turns from reading to writing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
@@ -120,14 +131,19 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Login throttling: five failures for one username, or from one address, lock it for 15 minutes.
+# Login throttling: five failures for one account from one address lock that account, from that
+# address only, for 15 minutes; colleagues at the same address still sign in, and so does the
+# person themself after resetting their password. Behind TRUSTED_PROXY_COUNT reverse proxies the
+# address is read from X-Forwarded-For (partners.audit.client_ip, also used by the audit trail).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "partners.audit.axes_username"
+AXES_CLIENT_IP_CALLABLE = "partners.audit.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

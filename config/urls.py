@@ -6,6 +6,11 @@ from partners import views as partner_views
 urlpatterns = [
     path("", partner_views.home, name="home"),
     path("healthz", partner_views.healthz, name="healthz"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        partner_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("teams/", include("partners.urls")),

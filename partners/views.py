@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import access
+from . import access, audit
 from .health import broker_status
 
 
@@ -77,3 +78,13 @@ def _database_status() -> str:
     except Exception:
         return "down"
     return "ok"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's "choose a new password" page; the new password also lifts any sign-in lockout on
+    the account, so a locked-out person has a way back in before the cool-off ends."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.lockouts_clear(user=form.user)
+        return response

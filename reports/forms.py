@@ -49,5 +49,7 @@ class QuarterFilterForm(forms.Form):
     )
 
     def __init__(self, *args, quarters: list[Quarter], **kwargs) -> None:
+        # Its own ids: the reports page also holds the request form, whose quarter is id_quarter.
+        kwargs.setdefault("auto_id", "filter_%s")
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = [(q.slug, q.long_label) for q in quarters]

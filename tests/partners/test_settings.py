@@ -48,3 +48,62 @@ def test_security_headers_are_sent(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert "camera=()" in response["Permissions-Policy"]
+
+
+# Two saves at once on the SQLite demo: each reads, then writes, in one transaction, as a return
+# save does. Both read before either writes, the race that gave "database is locked".
+_TWO_SAVES_AT_ONCE = """
+import os, threading, time
+from django.db import connection, connections, transaction
+
+if os.environ.get("WITHOUT_SQLITE_OPTIONS"):
+    connections.settings["default"]["OPTIONS"] = {}
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE saves (n integer)")
+start, errors = threading.Barrier(2), []
+
+def save():
+    start.wait()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM saves")
+            time.sleep(0.5)
+            cursor.execute("INSERT INTO saves VALUES (1)")
+    except Exception as error:
+        errors.append(str(error))
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=save) for _ in range(2)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM saves")
+    print("saved", cursor.fetchone()[0], "errors", errors)
+    cursor.execute("PRAGMA journal_mode")
+    print("journal", cursor.fetchone()[0])
+"""
+
+
+def test_the_sqlite_demo_lets_two_people_save_at_once(tmp_path):
+    result = _manage(
+        "shell", "-c", _TWO_SAVES_AT_ONCE, DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "saved 2 errors []" in result.stdout
+    assert "journal wal" in result.stdout
+
+
+def test_without_its_options_the_sqlite_demo_says_database_is_locked(tmp_path):
+    """The race above is real: the same two saves fail with SQLite's defaults."""
+    result = _manage(
+        "shell",
+        "-c",
+        _TWO_SAVES_AT_ONCE,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        WITHOUT_SQLITE_OPTIONS="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "saved 1 errors ['database is locked']" in result.stdout
