@@ -241,3 +241,13 @@ REPORTS_RETRY_BACKOFF_SECONDS = env.int("REPORTS_RETRY_BACKOFF_SECONDS", default
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=5)
 # WeasyPrint logs every layout step at INFO; only its warnings matter.
 LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
+
+# Data protection: how many days each kind of record is kept before the nightly job
+# (ops.tasks.apply_retention) deletes it. The privacy notice prints these (common.retention).
+RETENTION_DAYS = {
+    "security_events": env.int("RETENTION_SECURITY_EVENTS_DAYS", default=2 * 365),
+    "reminders": env.int("RETENTION_REMINDERS_DAYS", default=2 * 365),
+    "report_versions": env.int("RETENTION_REPORT_VERSIONS_DAYS", default=6 * 365),
+    "history": env.int("RETENTION_HISTORY_DAYS", default=6 * 365),
+    "sessions": env.int("RETENTION_SESSIONS_DAYS", default=0),
+}

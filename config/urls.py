@@ -6,6 +6,8 @@ from partners import views as partner_views
 urlpatterns = [
     path("", partner_views.home, name="home"),
     path("healthz", partner_views.healthz, name="healthz"),
+    path("privacy/", partner_views.privacy_notice, name="privacy"),
+    path("accessibility/", partner_views.accessibility_statement, name="accessibility"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("teams/", include("partners.urls")),
