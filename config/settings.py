@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "django_filters",
     "django_htmx",
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "partners.middleware.SecurityHeadersMiddleware",
     "partners.middleware.AuditDeniedMiddleware",
+    "partners.middleware.TwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -251,3 +255,8 @@ RETENTION_DAYS = {
     "history": env.int("RETENTION_HISTORY_DAYS", default=6 * 365),
     "sessions": env.int("RETENTION_SESSIONS_DAYS", default=0),
 }
+
+# Two-factor sign-in (partners.two_factor): required for administrators and pilot managers when
+# on; on by default in production, off in the demo and tests unless set.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=PRODUCTION)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Housing First QA")

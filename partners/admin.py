@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.downloads import file_response
 from common.quarters import Quarter
 
-from . import privacy
+from . import privacy, two_factor
 from .admin_site import LabelledChoices, register_choice_label
 from .models import (
     LocalAuthority,
@@ -46,7 +46,7 @@ class UserAdmin(LabelledChoices, BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "email", "first_name", "last_name", "is_active", "is_superuser"]
     list_filter = ["is_active", "is_superuser", "role_assignments__role", "role_assignments__pilot"]
-    actions = ["export_person_data", "deactivate_leavers"]
+    actions = ["export_person_data", "deactivate_leavers", "reset_two_factor"]
 
     def save_model(self, request, obj, form, change) -> None:
         # Unticking "active" on the form is deactivating a leaver too: their sessions end now.
@@ -77,6 +77,18 @@ class UserAdmin(LabelledChoices, BaseUserAdmin):
         self.message_user(
             request,
             f"Deactivated {len(people)} person(s). Their records are kept; they are signed out.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Reset two-factor sign-in (lost phone)")
+    def reset_two_factor(self, request, queryset):
+        for person in queryset:
+            two_factor.two_factor_reset(
+                user=person, by=request.user.get_username(), request=request
+            )
+        self.message_user(
+            request,
+            "Two-factor sign-in reset. They set it up again at their next sign-in.",
             messages.SUCCESS,
         )
 

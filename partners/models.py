@@ -233,6 +233,9 @@ class SecurityEventKind(models.TextChoices):
     DOWNLOAD = "download", "Report downloaded"
     SUBJECT_ACCESS = "subject_access", "Personal data exported (subject access)"
     DEACTIVATED = "deactivated", "Account deactivated"
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", "Two-factor sign-in set up"
+    TWO_FACTOR_FAILED = "2fa_failed", "Wrong two-factor code"
+    TWO_FACTOR_RESET = "2fa_reset", "Two-factor sign-in reset"
 
 
 class SecurityEvent(models.Model):
