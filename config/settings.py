@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "django_filters",
     "django_htmx",
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "partners.middleware.SecurityHeadersMiddleware",
     "partners.middleware.AuditDeniedMiddleware",
+    "partners.middleware.TwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -259,3 +263,18 @@ REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=5)
 LOGGING["loggers"].update(
     {logger: {"level": "WARNING"} for logger in ("weasyprint", "fontTools", "pikepdf")}
 )
+
+# Data protection: how many days each kind of record is kept before the nightly job
+# (ops.tasks.apply_retention) deletes it. The privacy notice prints these (common.retention).
+RETENTION_DAYS = {
+    "security_events": env.int("RETENTION_SECURITY_EVENTS_DAYS", default=2 * 365),
+    "reminders": env.int("RETENTION_REMINDERS_DAYS", default=2 * 365),
+    "report_versions": env.int("RETENTION_REPORT_VERSIONS_DAYS", default=6 * 365),
+    "history": env.int("RETENTION_HISTORY_DAYS", default=6 * 365),
+    "sessions": env.int("RETENTION_SESSIONS_DAYS", default=0),
+}
+
+# Two-factor sign-in (partners.two_factor): required for administrators and pilot managers when
+# on; on by default in production, off in the demo and tests unless set.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=PRODUCTION)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Housing First QA")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from partners import two_factor_views
 from partners import views as partner_views
 
 urlpatterns = [
@@ -11,6 +12,15 @@ urlpatterns = [
         partner_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("privacy/", partner_views.privacy_notice, name="privacy"),
+    path("accessibility/", partner_views.accessibility_statement, name="accessibility"),
+    path("accounts/two-factor/", two_factor_views.two_factor_account, name="two_factor"),
+    path(
+        "accounts/two-factor/verify/",
+        two_factor_views.two_factor_verify,
+        name="two_factor_verify",
+    ),
+    path("accounts/two-factor/set-up/", two_factor_views.two_factor_setup, name="two_factor_setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("teams/", include("partners.urls")),

@@ -1,11 +1,13 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.downloads import file_response
 from common.quarters import Quarter
 
+from . import privacy, two_factor
 from .admin_site import LabelledChoices, register_choice_label
 from .models import (
     LocalAuthority,
@@ -44,6 +46,51 @@ class UserAdmin(LabelledChoices, BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "email", "first_name", "last_name", "is_active", "is_superuser"]
     list_filter = ["is_active", "is_superuser", "role_assignments__role", "role_assignments__pilot"]
+    actions = ["export_person_data", "deactivate_leavers", "reset_two_factor"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Unticking "active" on the form is deactivating a leaver too: their sessions end now.
+        leaving = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if leaving:
+            privacy.person_deactivate(user=obj, request=request)
+
+    @admin.action(description="Download everything we hold about this person (subject access)")
+    def export_person_data(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Choose exactly one person for a subject access export.", messages.ERROR
+            )
+            return None
+        person = queryset.get()
+        return file_response(
+            filename=f"subject-access-{person.get_username()}.json",
+            content=privacy.person_data_json(user=person, request=request),
+            content_type="application/json",
+        )
+
+    @admin.action(description="Deactivate as leavers (records kept, sessions ended)")
+    def deactivate_leavers(self, request, queryset):
+        people = list(queryset)
+        for person in people:
+            privacy.person_deactivate(user=person, request=request)
+        self.message_user(
+            request,
+            f"Deactivated {len(people)} person(s). Their records are kept; they are signed out.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Reset two-factor sign-in (lost phone)")
+    def reset_two_factor(self, request, queryset):
+        for person in queryset:
+            two_factor.two_factor_reset(
+                user=person, by=request.user.get_username(), request=request
+            )
+        self.message_user(
+            request,
+            "Two-factor sign-in reset. They set it up again at their next sign-in.",
+            messages.SUCCESS,
+        )
 
 
 class ZoneInline(LabelledChoices, admin.TabularInline):

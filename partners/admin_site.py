@@ -22,8 +22,15 @@ _SETUP_ORDER = [
     ("partners", ["Pilot", "Zone", "LocalAuthority", "Organisation", "Team", "User"]),
     ("fidelity", ["Framework", "FrameworkVersion", "PilotFramework"]),
 ]
-_TECHNICAL_APPS = {"axes", "django_celery_beat", "django_celery_results", "auth"}
-TECHNICAL_HEADING = "Technical: sign-in lockouts, scheduled tasks, groups"
+_TECHNICAL_APPS = {
+    "axes",
+    "django_celery_beat",
+    "django_celery_results",
+    "auth",
+    "otp_totp",
+    "otp_static",
+}
+TECHNICAL_HEADING = "Technical: sign-in lockouts, two-factor devices, scheduled tasks, groups"
 
 
 def register_choice_label(

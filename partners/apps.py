@@ -8,9 +8,10 @@ class PartnersConfig(AppConfig):
     verbose_name = "Pilot structure and people"
 
     def ready(self) -> None:
-        from . import audit
+        from . import audit, two_factor
 
         audit.connect()
+        two_factor.connect()
 
 
 class PilotAdminConfig(admin_apps.AdminConfig):

@@ -38,6 +38,21 @@ class Pilot(models.Model):
     return_deadline_days = models.PositiveSmallIntegerField(
         default=20, help_text="Days after a quarter ends by which its return is due."
     )
+    # What the privacy notice and accessibility statement (/privacy/, /accessibility/) say.
+    data_controller = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The organisation responsible for the pilot's data (the data controller).",
+    )
+    privacy_contact = models.EmailField(
+        blank=True, help_text="Where people send privacy questions and subject access requests."
+    )
+    accessibility_contact = models.EmailField(
+        blank=True, help_text="Where people report accessibility problems or ask for other formats."
+    )
+    accessibility_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the accessibility statement was last reviewed."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -216,6 +231,11 @@ class SecurityEventKind(models.TextChoices):
     PERMISSION_DENIED = "denied", "Permission denied"
     EXPORT = "export", "Data exported"
     DOWNLOAD = "download", "Report downloaded"
+    SUBJECT_ACCESS = "subject_access", "Personal data exported (subject access)"
+    DEACTIVATED = "deactivated", "Account deactivated"
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", "Two-factor sign-in set up"
+    TWO_FACTOR_FAILED = "2fa_failed", "Wrong two-factor code"
+    TWO_FACTOR_RESET = "2fa_reset", "Two-factor sign-in reset"
 
 
 class SecurityEvent(models.Model):

@@ -8,8 +8,11 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from common.retention import retention_periods
+
 from . import access, audit
 from .health import broker_status
+from .models import Pilot
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -88,3 +91,26 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         audit.lockouts_clear(user=form.user)
         return response
+
+
+def _statement_pilots(request: HttpRequest):
+    """The pilots a notice speaks for: the signed-in person's, or every pilot for someone with
+    none yet (the notice must be readable before signing in)."""
+    own = access.pilots_visible_to(user=request.user)
+    return own if own.exists() else Pilot.objects.all()
+
+
+@login_not_required
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "partners/privacy.html",
+        {"pilots": _statement_pilots(request), "retention": retention_periods()},
+    )
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "partners/accessibility.html", {"pilots": _statement_pilots(request)})

@@ -65,6 +65,12 @@ EXPECTATIONS: dict[str, Row] = {
         everyone(200), own=lambda w: {"uidb64": "MQ", "token": "set-password"}
     ),
     "password_reset_complete": Row(everyone(200)),
+    "two_factor": Row(signed_in(200)),
+    # Only someone who owes a code is shown the form; anyone else is sent on.
+    "two_factor_verify": Row(signed_in(302)),
+    "two_factor_setup": Row(signed_in(200)),
+    "privacy": Row(everyone(200)),
+    "accessibility": Row(everyone(200)),
     "admin:index": Row(expect(default=302, administrator=200)),
     "partners:team_list": Row(signed_in(200)),
     "partners:team_detail": Row(
