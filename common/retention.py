@@ -21,6 +21,8 @@ class RetentionPeriod:
 
     @property
     def in_words(self) -> str:
+        if self.days == 0:
+            return "no time at all"
         if self.days % 365 == 0:
             years = self.days // 365
             return f"{years} year" + ("" if years == 1 else "s")
