@@ -12,12 +12,12 @@ from fidelity.frameworks.instrument import (
     InstrumentIndicator,
     InstrumentSection,
 )
-from fidelity.frameworks.words import FrameworkWords
 from fidelity.frameworks.models import (
     Framework,
     FrameworkVersion,
     PilotFramework,
 )
+from fidelity.frameworks.words import FrameworkWords
 from fidelity.returns.models import (
     QAReturn,
 )

@@ -12,6 +12,7 @@ from common.downloads import Table
 from fidelity.frameworks.words import FrameworkWords
 from fidelity.improvement.models import ImprovementAction
 
+
 def _headers(words: FrameworkWords) -> list[str]:
     return [
         "Team",
