@@ -18,7 +18,9 @@ def domain_forum(world):
     use_five_domains(world.pilot)
     session = make_session(world.pilot, principle_code="D3", date=datetime.date(2026, 8, 12))
     challenge = raise_challenge(session, "Landlords ask for a support plan first", world.wigan)
-    services.action_add(session=session, what="Meet the landlords", owner="Lead", challenge=challenge)
+    services.action_add(
+        session=session, what="Meet the landlords", owner="Lead", challenge=challenge
+    )
     services.good_practice_add(session=session, text="A shared tenancy guide", principle_code="D1")
     world.session = session
     return world

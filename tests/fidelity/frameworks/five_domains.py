@@ -88,5 +88,7 @@ def workbook_text(content: bytes) -> str:
         parts.append(sheet.title)
         parts += [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
         for check in sheet.data_validations.dataValidation:
-            parts += [t for t in (check.prompt, check.promptTitle, check.error, check.errorTitle) if t]
+            parts += [
+                t for t in (check.prompt, check.promptTitle, check.error, check.errorTitle) if t
+            ]
     return " ".join(parts)

@@ -90,9 +90,7 @@ def test_the_dashboards_never_say_principle(client, domains):
             "team page": reverse("fidelity:team_dashboard", args=[domains.wigan_team.pk]),
             "improvement panel": reverse("fidelity:improvement_panel"),
             "peer review panel": reverse("fidelity:pilot_peer_gaps"),
-            "team's peer review": reverse(
-                "fidelity:team_peer_gaps", args=[domains.bolton_team.pk]
-            )
+            "team's peer review": reverse("fidelity:team_peer_gaps", args=[domains.bolton_team.pk])
             + f"?quarter={Q2.slug}",
             "peer review": reverse("fidelity:peer_review_detail", args=[domains.review.pk]),
             "past returns import": reverse("fidelity:spreadsheet_bulk"),
@@ -114,7 +112,8 @@ def test_the_dashboards_never_say_principle(client, domains):
 def test_every_export_never_says_principle(client, domains, fmt):
     client.force_login(domains.manager)
     urls = {
-        f"{panel} export": reverse("fidelity:dashboard_export", args=[panel, fmt]) for panel in PANELS
+        f"{panel} export": reverse("fidelity:dashboard_export", args=[panel, fmt])
+        for panel in PANELS
     }
     urls["return export"] = reverse("fidelity:return_export", args=[domains.scored.pk, fmt])
     urls["improvement actions export"] = reverse("fidelity:improvement_export", args=[fmt])
