@@ -1,11 +1,14 @@
-"""Forum pages of a pilot on a five-domain instrument say "domain", never "principle"."""
+"""Forum pages, the summary's CSV and PDF of a pilot on a five-domain instrument say "domain",
+never "principle"."""
 
 from __future__ import annotations
 
 import datetime
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from forums import services
 from tests.fidelity.frameworks.five_domains import readable_text, use_five_domains
@@ -48,6 +51,12 @@ def test_forum_pages_and_the_summary_export_never_say_principle(client, domain_f
     assert "Domain in focus" in pages["new session form"]
     assert "All domains" in pages["challenge summary"]
     assert "by owner and domain" in pages["actions"]
+
+    pdf = client.get(reverse("forums:summary_pdf"))
+    content = b"".join(pdf) if pdf.streaming else pdf.content
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+    assert "Landlords ask for a support plan first" in " ".join(pdf_text.split())
+    assert "principle" not in pdf_text.lower()
 
     csv = client.get(reverse("forums:summary_csv"))
     text = b"".join(csv).decode("utf-8-sig") if csv.streaming else csv.content.decode("utf-8-sig")

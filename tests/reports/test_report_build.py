@@ -86,7 +86,7 @@ def test_pdf_is_tagged_for_assistive_technology(scored_world, request_report):
     assert bool(catalog["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in catalog
     assert catalog["/Lang"] == "en-GB"
-    assert reader.metadata.title == "Fidelity report: Test pilot, 2026-27 Q2"
+    assert reader.metadata.title == "Housing First fidelity report: Test pilot, 2026-27 Q2"
 
 
 def test_rebuilding_from_the_same_data_keeps_one_current_version(scored_world, request_report):
