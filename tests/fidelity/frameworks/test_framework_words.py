@@ -72,6 +72,7 @@ def test_a_return_on_the_five_domain_instrument_never_says_principle(client, dom
             "task list": reverse("fidelity:return_tasks", args=[domains.draft.pk]),
             "a domain's page": section_url(qa_return=domains.draft, slug="d1"),
             "check answers": reverse("fidelity:return_check", args=[domains.draft.pk]),
+            "improvement plan": reverse("fidelity:return_improvement", args=[domains.draft.pk]),
             "a scored return": reverse("fidelity:return_detail", args=[domains.scored.pk]),
         },
     )
