@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from django.utils.formats import date_format
 
 from common.downloads import Table
+from fidelity.frameworks.words import FrameworkWords
 
 from .selectors import PrincipleSection
 
+# The columns after the first, which the framework's word for a section heads.
 CSV_HEADER = [
-    "Principle",
     "Latest score",
     "Band",
     "Change on previous quarter",
@@ -40,7 +41,7 @@ def _headline_cells(section: PrincipleSection) -> list[str]:
     return [str(headline.score), headline.band_name or "", change]
 
 
-def summary_table(sections: Iterable[PrincipleSection]) -> Table:
+def summary_table(sections: Iterable[PrincipleSection], *, words: FrameworkWords) -> Table:
     """One row per challenge and per good-practice example. Cells are as typed: the download
     neutralises any that a spreadsheet would run as a formula."""
     rows: list[list[str]] = []
@@ -73,4 +74,4 @@ def summary_table(sections: Iterable[PrincipleSection]) -> Table:
             if example.organisation:
                 text = f"{text} ({example.organisation.name})"
             rows.append([section.label, *scores, "", "Good practice", text, *[""] * 6])
-    return Table("Forum challenge summary", CSV_HEADER, rows)
+    return Table("Forum challenge summary", [words.section_heading, *CSV_HEADER], rows)

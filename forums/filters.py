@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.formats import date_format
 
+from fidelity.frameworks.selectors import pilot_framework_words
 from partners.models import Pilot, Zone
 
 from .models import Challenge, ForumSeries
@@ -16,9 +17,8 @@ class ChallengeFilter(django_filters.FilterSet):
     series = django_filters.ModelChoiceFilter(
         field_name="session__series", queryset=ForumSeries.objects.none(), label="Series"
     )
-    principle = django_filters.ChoiceFilter(
-        field_name="principle_code", label="Principle", empty_label="All principles"
-    )
+    # Labelled in __init__ with the words of the pilot's framework.
+    principle = django_filters.ChoiceFilter(field_name="principle_code")
     zone = django_filters.ModelChoiceFilter(
         field_name="local_authorities__zone",
         queryset=Zone.objects.none(),
@@ -47,6 +47,9 @@ class ChallengeFilter(django_filters.FilterSet):
         self.pilot = pilot
         self.filters["series"].queryset = ForumSeries.objects.filter(pilot=pilot)
         self.filters["zone"].queryset = Zone.objects.filter(pilot=pilot)
+        self.words = pilot_framework_words(pilot=pilot)
+        self.filters["principle"].label = self.words.section_heading
+        self.filters["principle"].extra["empty_label"] = f"All {self.words.sections}"
         self.filters["principle"].extra["choices"] = principle_choices(pilot=pilot)
         for field in self.form.fields.values():
             is_select = isinstance(field.widget, forms.Select)
@@ -76,7 +79,7 @@ class ChallengeFilter(django_filters.FilterSet):
         if data.get("series"):
             parts.append(f"Series: {data['series'].title}")
         if data.get("principle"):
-            parts.append(f"Principle: {data['principle']}")
+            parts.append(f"{self.words.section_heading}: {data['principle']}")
         if data.get("zone"):
             parts.append(f"Zone: {data['zone'].name}")
         if data.get("date_from"):

@@ -7,13 +7,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from common.forms import ModelMultipleChoiceField
+from fidelity.frameworks.selectors import pilot_framework_words
 from partners.models import LocalAuthority, Organisation, Pilot
 
 from . import privacy, services
 from .models import ActionStatus, Challenge, ForumSeries, ForumSession, SessionFormat, Theme
 from .selectors import principle_choices
-
-GENERAL_CHOICE = ("", "General (no single principle)")
 
 
 class PrivacyGuardMixin:
@@ -59,9 +58,14 @@ class PrivacyGuardMixin:
             )
 
 
-def _principle_field(pilot: Pilot, label: str = "Principle") -> forms.ChoiceField:
+def _principle_field(pilot: Pilot, *, in_focus: bool = False) -> forms.ChoiceField:
+    """A choice of the pilot's framework's sections, labelled with the framework's word."""
+    words = pilot_framework_words(pilot=pilot)
+    general = ("", f"General (no single {words.section})")
     return forms.ChoiceField(
-        label=label, choices=[*principle_choices(pilot=pilot), GENERAL_CHOICE], required=False
+        label=f"{words.section_heading} in focus" if in_focus else words.section_heading,
+        choices=[*principle_choices(pilot=pilot), general],
+        required=False,
     )
 
 
@@ -83,13 +87,13 @@ class SeriesForm(forms.Form):
 class SessionForm(forms.Form):
     series = forms.ModelChoiceField(queryset=ForumSeries.objects.none())
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    principle_code = forms.ChoiceField(label="Principle in focus")
+    principle_code = forms.ChoiceField()  # the framework's sections, set in __init__
     format = forms.ChoiceField(choices=SessionFormat.choices)
 
     def __init__(self, *args, pilot: Pilot, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["series"].queryset = ForumSeries.objects.filter(pilot=pilot)
-        self.fields["principle_code"] = _principle_field(pilot, "Principle in focus")
+        self.fields["principle_code"] = _principle_field(pilot, in_focus=True)
 
 
 class AttendanceForm(forms.Form):
@@ -123,7 +127,7 @@ class ChallengeForm(PrivacyGuardMixin, forms.Form):
     text = forms.CharField(
         label="Challenge", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    principle_code = forms.ChoiceField(label="Principle")
+    principle_code = forms.ChoiceField()  # the framework's sections, set in __init__
     themes = forms.CharField(
         label="Themes",
         required=False,
@@ -242,7 +246,7 @@ class GoodPracticeForm(PrivacyGuardMixin, forms.Form):
     text = forms.CharField(
         label="Good practice", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    principle_code = forms.ChoiceField(label="Principle")
+    principle_code = forms.ChoiceField()  # the framework's sections, set in __init__
     organisation = forms.ModelChoiceField(
         label="Organisation (optional)", queryset=Organisation.objects.none(), required=False
     )

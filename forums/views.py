@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.downloads import csv_response, pdf_response
 from common.pdfs import html_to_pdf
 from common.quarters import Quarter
+from fidelity.frameworks.selectors import pilot_framework_words
 from partners.access import pilots_facilitated_by, pilots_visible_to
 from partners.audit import record_event
 from partners.models import SecurityEventKind
@@ -48,6 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "series": series,
             "titles": selectors.principle_titles(pilot=pilot),
+            "words": pilot_framework_words(pilot=pilot),
             "can_edit": selectors.may_edit(user=request.user, pilot=pilot),
         },
     )
@@ -93,6 +95,7 @@ def _notes_context(session, *, can_edit: bool, **forms) -> dict:
         "session": session,
         "focus": selectors.principle_label(session.principle_code, titles),
         "titles": titles,
+        "words": pilot_framework_words(pilot=session.pilot),
         "can_edit": can_edit,
         "attendance": session.attendance.select_related("organisation", "local_authority"),
         "challenges": session.challenges.prefetch_related(
@@ -261,6 +264,7 @@ def cross_la(request: HttpRequest) -> HttpResponse:
             for i, group in enumerate(groups)
         ],
         "titles": selectors.principle_titles(pilot=pilot),
+        "words": filters.words,
     }
     return render(request, "forums/cross_la.html", context)
 
@@ -315,18 +319,20 @@ def summary(request: HttpRequest) -> HttpResponse:
             "pilot": pilot,
             "filters": filters,
             "sections": sections,
+            "words": filters.words,
             "query": request.GET.urlencode(),
         },
     )
 
 
 def summary_csv(request: HttpRequest) -> HttpResponse:
-    pilot, _, sections = _summary(request)
+    pilot, filters, sections = _summary(request)
     record_event(
         kind=SecurityEventKind.EXPORT, request=request, detail=f"Forum summary CSV ({pilot})"
     )
     return csv_response(
-        filename="forum-challenge-summary.csv", table=exports.summary_table(sections)
+        filename="forum-challenge-summary.csv",
+        table=exports.summary_table(sections, words=filters.words),
     )
 
 
@@ -408,6 +414,7 @@ def actions(request: HttpRequest) -> HttpResponse:
             "overdue_only": overdue_only,
             "today": today,
             "titles": selectors.principle_titles(pilot=pilot),
+            "words": pilot_framework_words(pilot=pilot),
             "owner": owner,
             "principle": principle or "",
             "principles": principles,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
@@ -315,6 +316,7 @@ def report_content(report: Report, *, today: datetime.date) -> dict:
             "deadline": quarter.deadline(pilot.return_deadline_days).isoformat(),
         },
         "framework": str(current_framework_version(pilot=pilot)),
+        "words": asdict(framework.words),
         "bands": [
             {"slug": r.name, "name": framework.band_names[r.name], "minimum": str(r.minimum)}
             for r in framework.rules

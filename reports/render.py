@@ -16,6 +16,7 @@ from weasyprint import URLFetcher
 
 from common.pdfs import html_to_pdf
 from fidelity.dashboards import charts
+from fidelity.frameworks.words import FrameworkWords
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "reports"
 
@@ -32,6 +33,7 @@ def report_html(content: dict, *, built_on: datetime.date, charts: dict | None =
         "reports/pdf/report.html",
         {
             "c": content,
+            "words": FrameworkWords(**content["words"]),
             "built_on": built_on,
             "charts": charts or {},
             "indicator_groups": [
@@ -48,6 +50,7 @@ def report_html(content: dict, *, built_on: datetime.date, charts: dict | None =
 def render_charts(content: dict) -> dict[str, str]:
     """SVG charts for the report, drawn by the dashboard's chart module."""
     trends = content["trends"]
+    words = FrameworkWords(**content["words"])
     series = [
         charts.Series(label=p["code"], values=[_decimal(v) for v in p["points"]])
         for p in trends["principles"]
@@ -60,8 +63,8 @@ def render_charts(content: dict) -> dict[str, str]:
             chart_id="report-trends",
             title=f"Fidelity scores over the last {len(trends['quarters'])} quarters",
             description=(
-                "One line per principle and one for the overall score, on the 1 to 4 scale; "
-                "the table below gives the same numbers."
+                f"One line per {words.section} and one for the overall score, on the 1 to 4 "
+                "scale; the table below gives the same numbers."
             ),
         )
     }

@@ -7,13 +7,14 @@ from __future__ import annotations
 from common.downloads import Table
 from fidelity.dashboards.groups import Heatmap
 from fidelity.dashboards.selectors import PilotDashboard
+from fidelity.frameworks.words import FrameworkWords
 
 PANELS = {
     "headline": "Headline scores",
     "heatmap-la": "Scores by local authority",
     "heatmap-zone": "Scores by zone",
     "heatmap-organisation": "Scores by organisation",
-    "trends": "Principle trends",
+    "trends": "Score trends",
     "caseload": "Caseload",
     "data-quality": "Data quality",
     "status": "Returns status",
@@ -40,7 +41,7 @@ def _heatmap_table(title: str, heatmap: Heatmap) -> Table:
     return Table(title, headers, rows)
 
 
-def panel_table(panel: str, data: PilotDashboard) -> Table:
+def panel_table(panel: str, data: PilotDashboard, *, words: FrameworkWords) -> Table:
     title = f"{PANELS[panel]}, {data.quarter.label}"
     if panel == "headline":
         overall = data.headline.overall
@@ -52,7 +53,7 @@ def panel_table(panel: str, data: PilotDashboard) -> Table:
             for p in data.headline.principles
         ]
         rows.append(["Teams counted", str(data.headline.completeness), None, None, None, None])
-        headers = ["Principle", "Title", "Score", "Band", "Change", "Change covers"]
+        headers = [words.section_heading, "Title", "Score", "Band", "Change", "Change covers"]
         return Table(title, headers, rows)
     if panel.startswith("heatmap-"):
         by = {"heatmap-la": "la", "heatmap-zone": "zone", "heatmap-organisation": "organisation"}
@@ -100,4 +101,4 @@ def panel_table(panel: str, data: PilotDashboard) -> Table:
         return Table(title, headers, rows)
     rows = [[a.level, a.name, a.code, a.title, *a.scores] for a in data.drift]
     quarters = [q.label for q in data.quarter.back(3)]
-    return Table(title, ["Level", "Name", "Principle", "Title", *quarters], rows)
+    return Table(title, ["Level", "Name", words.section_heading, "Title", *quarters], rows)

@@ -29,6 +29,7 @@ from common.quarters import Quarter
 from fidelity.frameworks import scoring
 from fidelity.frameworks.models import Band, Principle
 from fidelity.frameworks.selectors import current_framework_version
+from fidelity.frameworks.words import DEFAULT_WORDS, FrameworkWords
 from fidelity.returns.models import COUNTED_STATUSES, PrincipleScore, QAReturn, ReturnStatus
 from fidelity.returns.selectors import expected_from
 from partners.models import Pilot, Team
@@ -138,6 +139,7 @@ class FrameworkInfo:
     rules: list[scoring.BandRule]
     band_names: dict[str, str]
     caseload_target_per_fte: Decimal | None = None
+    words: FrameworkWords = DEFAULT_WORDS
 
     @property
     def codes(self) -> list[str]:
@@ -173,6 +175,7 @@ def framework_info(*, pilot: Pilot, version_id: int | None = None) -> FrameworkI
         caseload_target_per_fte=(
             principles[0].version.caseload_target_per_fte if principles else None
         ),
+        words=principles[0].version.words if principles else DEFAULT_WORDS,
     )
 
 

@@ -31,6 +31,7 @@ from fidelity.dashboards.figures import Scope, Trends, default_quarter, framewor
 from fidelity.dashboards.filters import DashboardFilter
 from fidelity.dashboards.selectors import pilot_dashboard
 from fidelity.dashboards.selectors import team_dashboard as team_dashboard_data
+from fidelity.frameworks.words import FrameworkWords
 from fidelity.returns.models import PrincipleScore
 from fidelity.returns.selectors import team_next_steps
 from partners import access
@@ -92,7 +93,7 @@ def _query(params: dict) -> str:
     return urlencode([(k, v) for k, v in params.items() if v not in (None, "")], doseq=True)
 
 
-def _trend_chart(trends: Trends, *, chart_id: str, title: str):
+def _trend_chart(trends: Trends, *, chart_id: str, title: str, words: FrameworkWords):
     quarters = [q.label for q in trends.quarters]
     series = [charts.Series(label=s.code, values=s.points) for s in trends.series]
     return charts.line_chart(
@@ -101,7 +102,7 @@ def _trend_chart(trends: Trends, *, chart_id: str, title: str):
         chart_id=chart_id,
         title=title,
         description=(
-            f"Mean score of each principle, 1 to 4, from {quarters[0]} to {quarters[-1]}. "
+            f"Mean score of each {words.section}, 1 to 4, from {quarters[0]} to {quarters[-1]}. "
             "The same figures are in the table that follows."
         ),
     )
@@ -243,11 +244,13 @@ def _render_panels(pilot, pilots, filters, scope, quarter, since) -> str:
         "scope": scope,
         "quarter": quarter,
         "framework": framework,
+        "words": framework.words,
         "filter_query": filter_query,
         "trend_chart": _trend_chart(
             data.trends,
             chart_id="pilot-trend-chart",
-            title=f"Principle scores over time, {pilot.name}",
+            title=f"{framework.words.section_heading} scores over time, {pilot.name}",
+            words=framework.words,
         ),
         "trend_table": _trend_table(data.trends, quarter_link),
         "heatmap_rows": {
@@ -271,14 +274,15 @@ def dashboard_export(request: HttpRequest, panel: str, fmt: str) -> HttpResponse
         raise Http404("No such export.")
     pilot, _ = _managed_pilot(request)
     filters, quarter = _dashboard_filters(request, pilot)
+    framework = framework_info(pilot=pilot, version_id=pilot.version_id)
     data = pilot_dashboard(
         pilot=pilot,
         quarter=quarter,
         scope=filters.scope(),
-        framework=framework_info(pilot=pilot, version_id=pilot.version_id),
+        framework=framework,
         since=filters.since_value() or _first_shown(pilot, quarter),
     )
-    table = dashboard_exports.panel_table(panel, data)
+    table = dashboard_exports.panel_table(panel, data, words=framework.words)
     filename = f"{pilot.slug}-{quarter.slug}-{panel}.{fmt}"
     record_event(kind=SecurityEventKind.EXPORT, request=request, detail=f"Dashboard {filename}")
     if fmt == "csv":
@@ -319,11 +323,13 @@ def la_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "trend_chart": _trend_chart(
                 data.trends,
                 chart_id="la-trend-chart",
-                title=f"Principle scores over time, {la.name}",
+                title=f"{framework.words.section_heading} scores over time, {la.name}",
+                words=framework.words,
             ),
             "trend_table": _trend_table(data.trends),
             "team_rows": [(row, team_link(row.pk)) for row in data.heatmaps["team"].rows],
             "framework": framework,
+            "words": framework.words,
         },
     )
 
@@ -358,8 +364,13 @@ def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = team.organisation.pilot
     default, quarters = _quarter_range_for(pilot)
     quarter = _quarter_from(request, quarters, default)
+    framework = framework_info(pilot=pilot)
     data = team_dashboard_data(
-        pilot=pilot, team=team, quarter=quarter, since=_first_shown(pilot, quarter)
+        pilot=pilot,
+        team=team,
+        quarter=quarter,
+        framework=framework,
+        since=_first_shown(pilot, quarter),
     )
     next_steps = team_next_steps(team=team, today=timezone.localdate())
     series = [
@@ -406,6 +417,7 @@ def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "trend_chart": chart,
             "next_steps": next_steps,
+            "words": framework.words,
             "is_leader": access.teams_led_by(user=request.user).filter(pk=team.pk).exists(),
         },
     )

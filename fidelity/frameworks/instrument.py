@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from fidelity.frameworks.words import DEFAULT_WORDS
+
 # Limits on what an instrument file may hold, so an upload cannot tie the server up. A real
 # instrument has tens of indicators; 2,000 leaves room for the largest we have heard of.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -55,9 +57,9 @@ class Instrument:
     bands: tuple[InstrumentBand, ...]
     description: str = ""
     notes: str = ""
-    section_word: str = "principle"
-    section_word_plural: str = "principles"
-    report_title: str = "Housing First fidelity report"
+    section_word: str = DEFAULT_WORDS.section
+    section_word_plural: str = DEFAULT_WORDS.sections
+    report_title: str = DEFAULT_WORDS.report_title
     caseload_target_per_fte: Decimal = Decimal("7.0")
 
     @property

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from fidelity.frameworks.words import DEFAULT_WORDS, FrameworkWords
 from partners.models import Pilot
 
 
@@ -36,15 +37,15 @@ class FrameworkVersion(models.Model):
     # indicators, they stay as they were for returns scored on it; a rename is a new version.
     section_word = models.CharField(
         max_length=40,
-        default="principle",
+        default=DEFAULT_WORDS.section,
         help_text="What this framework calls one of its sections, e.g. principle, domain.",
     )
     section_word_plural = models.CharField(
-        max_length=40, default="principles", help_text="The same word for more than one."
+        max_length=40, default=DEFAULT_WORDS.sections, help_text="The same word for more than one."
     )
     report_title = models.CharField(
         max_length=120,
-        default="Housing First fidelity report",
+        default=DEFAULT_WORDS.report_title,
         help_text="The title of reports on this framework.",
     )
 
@@ -56,6 +57,15 @@ class FrameworkVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework.name} v{self.number}"
+
+    @property
+    def words(self) -> FrameworkWords:
+        """What this version calls its sections and its report, for every page, export and PDF."""
+        return FrameworkWords(
+            section=self.section_word,
+            sections=self.section_word_plural,
+            report_title=self.report_title,
+        )
 
 
 class PilotFramework(models.Model):

@@ -17,6 +17,7 @@ from fidelity.frameworks.models import (
     FrameworkVersion,
     PilotFramework,
 )
+from fidelity.frameworks.words import FrameworkWords
 from fidelity.returns.models import (
     QAReturn,
 )
@@ -42,6 +43,13 @@ def current_framework_version(*, pilot: Pilot) -> FrameworkVersion:
     if choice:
         return choice.version
     return FrameworkVersion.objects.filter(framework__name=DEFAULT_FRAMEWORK).order_by("-number")[0]
+
+
+def pilot_framework_words(*, pilot: Pilot) -> FrameworkWords:
+    """What the pilot's current framework version calls its sections and its report: the words of
+    pages about the pilot as a whole (forums, improvement actions). A page that has a return or a
+    version in hand takes `version.words` instead."""
+    return current_framework_version(pilot=pilot).words
 
 
 def framework_instrument(*, version: FrameworkVersion) -> Instrument:

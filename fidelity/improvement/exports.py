@@ -9,22 +9,25 @@ from typing import Any
 from django.utils import timezone
 
 from common.downloads import Table
+from fidelity.frameworks.words import FrameworkWords
 from fidelity.improvement.models import ImprovementAction
 
-HEADERS = [
-    "Team",
-    "Raised on",
-    "Principle",
-    "Indicator",
-    "What will change",
-    "Owner",
-    "Target quarter",
-    "Target quarter ends",
-    "Status",
-    "Overdue",
-    "Progress note",
-    "Last updated",
-]
+
+def _headers(words: FrameworkWords) -> list[str]:
+    return [
+        "Team",
+        "Raised on",
+        words.section_heading,
+        "Indicator",
+        "What will change",
+        "Owner",
+        "Target quarter",
+        "Target quarter ends",
+        "Status",
+        "Overdue",
+        "Progress note",
+        "Last updated",
+    ]
 
 
 def _row(action: ImprovementAction, current_index: int) -> list[Any]:
@@ -45,10 +48,12 @@ def _row(action: ImprovementAction, current_index: int) -> list[Any]:
     ]
 
 
-def improvement_actions_table(*, actions: Iterable[ImprovementAction], current_index: int) -> Table:
+def improvement_actions_table(
+    *, actions: Iterable[ImprovementAction], current_index: int, words: FrameworkWords
+) -> Table:
     """One row per action; `current_index` is this quarter's, which decides what is overdue."""
     return Table(
         title="Improvement actions",
-        headers=HEADERS,
+        headers=_headers(words),
         rows=[_row(action, current_index) for action in actions],
     )

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from common.quarters import Quarter
 from fidelity.frameworks.selectors import current_framework_version
+from fidelity.frameworks.words import FrameworkWords
 from fidelity.improvement.models import OPEN_ACTION_STATUSES, ImprovementAction
 from fidelity.returns import validation
 from fidelity.returns.models import (
@@ -114,6 +115,7 @@ class ImprovementSummary:
 
     principles: list[tuple[str, str]]
     local_authorities: list[Any]
+    words: FrameworkWords
     cells: dict[tuple[str, int], ActionCount]
     totals: dict[str, ActionCount]
 
@@ -146,6 +148,7 @@ def improvement_summary(*, pilot: Pilot, today: datetime.date) -> ImprovementSum
         local_authorities=las,
         cells={k: ActionCount(*v) for k, v in counts.items()},
         totals={k: ActionCount(*v) for k, v in totals.items()},
+        words=version.words,
     )
 
 

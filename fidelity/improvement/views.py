@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from common.downloads import csv_response, xlsx_response
 from common.quarters import Quarter
 from fidelity.errors import WorkflowError
+from fidelity.frameworks.selectors import pilot_framework_words
 from fidelity.improvement.exports import improvement_actions_table
 from fidelity.improvement.forms import PlanForm, UpdateForm
 from fidelity.improvement.selectors import (
@@ -113,7 +114,7 @@ def improvement_dashboard_panel(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "fidelity/_improvement_panel.html",
-        {"pilot": pilot, "summary": summary, "rows": rows},
+        {"pilot": pilot, "summary": summary, "rows": rows, "words": summary.words},
     )
 
 
@@ -156,7 +157,9 @@ def improvement_export(request: HttpRequest, fmt: str) -> HttpResponse:
     record_event(
         kind=SecurityEventKind.EXPORT, request=request, detail=f"Improvement actions ({fmt})"
     )
-    table = improvement_actions_table(actions=actions, current_index=current)
+    table = improvement_actions_table(
+        actions=actions, current_index=current, words=pilot_framework_words(pilot=pilot)
+    )
     filename = f"improvement-actions.{fmt}"
     if fmt == "csv":
         return csv_response(filename=filename, table=table)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.quarters import Quarter
 from fidelity.errors import SubmitError, WorkflowError
 from fidelity.frameworks.models import Indicator
-from fidelity.frameworks.selectors import current_framework_version
+from fidelity.frameworks.selectors import current_framework_version, pilot_framework_words
 from fidelity.peer_review import services
 from fidelity.peer_review.forms import COULD_NOT_TELL_LABEL, AssignForm, HowForm, PeerScoreForm
 from fidelity.peer_review.models import PeerReviewStatus
@@ -114,6 +114,7 @@ def peer_review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "to_answer": to_answer,
             "next_step": next((i for i, s in enumerate(steps, 1) if s.to_answer), None),
             "gaps": _published_gaps(review) if review.is_submitted else [],
+            "words": review.framework_version.words,
             "errors": peer_review_submit_errors(review=review) if not review.is_submitted else {},
         },
     )
@@ -213,7 +214,11 @@ def team_peer_gaps(request: HttpRequest, team_pk: int) -> HttpResponse:
     return render(
         request,
         "fidelity/_peer_gaps.html",
-        {"gaps": gaps, "caption": f"{team.name}, {quarter.label}: self-assessment and peer score"},
+        {
+            "gaps": gaps,
+            "caption": f"{team.name}, {quarter.label}: self-assessment and peer score",
+            "words": pilot_framework_words(pilot=team.organisation.pilot),
+        },
     )
 
 
@@ -237,4 +242,8 @@ def pilot_peer_gaps(request: HttpRequest) -> HttpResponse:
         quarter = Quarter.from_index(quarter_index, pilot.quarter_convention)
         gaps = peer_gaps(team=team, quarter_index=quarter_index)
         blocks.append((team, quarter, gaps, sum(1 for g in gaps if g.flagged)))
-    return render(request, "fidelity/_peer_gaps_pilot.html", {"blocks": blocks, "pilot": pilot})
+    return render(
+        request,
+        "fidelity/_peer_gaps_pilot.html",
+        {"blocks": blocks, "pilot": pilot, "words": pilot_framework_words(pilot=pilot)},
+    )

@@ -168,6 +168,7 @@ def _return_detail_page(
             "transitions": qa_return.transitions.select_related("by"),
             "history": return_history(qa_return=qa_return),
             "principle_scores": principle_scores,
+            "words": version.words,
             "overall_band": overall_band.name if overall_band else None,
             "overall_band_name": bands.get(overall_band.name) if overall_band else None,
             "done": done,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.downloads import XLSX_CONTENT_TYPE, file_response
 from common.quarters import Quarter
 from fidelity.errors import WorkflowError
+from fidelity.frameworks.selectors import pilot_framework_words
 from fidelity.returns.services import not_editable_message, return_submit_errors
 from fidelity.spreadsheets import selectors
 from fidelity.spreadsheets import services as imports
@@ -241,5 +242,6 @@ def spreadsheet_bulk(request: HttpRequest) -> HttpResponse:
             "form": form,
             "problems": outcome.problems,
             "created": outcome.created,
+            "words": pilot_framework_words(pilot=pilot),
         },
     )

@@ -89,7 +89,7 @@ def test_pdf_passes_the_pdf_ua_checks(scored_world, request_report):
         pdf_bytes = handle.read()
     assert problems(pdf_bytes) == []
     with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
-        assert str(pdf.docinfo.Title) == "Fidelity report: Test pilot, 2026-27 Q2"
+        assert str(pdf.docinfo.Title) == "Housing First fidelity report: Test pilot, 2026-27 Q2"
         scopes = Counter(str(th.A.Scope) for th in structure(pdf).of_type("/TH"))
     html = render.report_html(report.current_version.content, built_on=datetime.date.today())
     # Body rows are laid out once, so each scope="row" header is one /Row; column headers

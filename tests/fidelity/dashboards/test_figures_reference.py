@@ -31,6 +31,7 @@ from fidelity.frameworks.models import (
     Principle,
     ScaleLevel,
 )
+from fidelity.frameworks.words import DEFAULT_WORDS
 from fidelity.improvement.services import improvement_plan_save
 from fidelity.returns.models import QAReturn, ReturnStatus
 from fidelity.returns.services import (
@@ -361,9 +362,9 @@ class FiguresMatchTheReference(TestCase):
         for key, value in quality.items():
             assert getattr(data.data_quality, key) == value, f"data quality {key}"
         # The panel exports carry the same numbers.
-        headline = panel_table("headline", data)
+        headline = panel_table("headline", data, words=DEFAULT_WORDS)
         assert headline.rows[0][2] == reference.overall(everyone, QUARTER.index)
-        heat = panel_table("heatmap-la", data)
+        heat = panel_table("heatmap-la", data, words=DEFAULT_WORDS)
         for line in heat.rows:
             row = next(r for r in data.heatmaps["la"].rows if r.name == line[0])
             teams = reference.teams_of("la", row.pk)
