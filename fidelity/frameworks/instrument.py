@@ -1,5 +1,5 @@
 """An instrument (a framework version) as plain data, the shape every exchange format reads into
-and writes from: the XLSX workbook (`frameworks.workbook`) today, other formats later.
+and writes from: the XLSX workbook (`frameworks.workbook`) and the FHIR Questionnaire (`frameworks.fhir`).
 
 Pure: no ORM. `selectors.framework_instrument` builds one from a version and
 `services.framework_import` saves one as a new version. Two instruments are equal when they
@@ -67,14 +67,23 @@ class Instrument:
 
 @dataclass(frozen=True)
 class FileProblem:
-    """One thing wrong with an instrument file, where it is: a sheet and row of a workbook."""
+    """One thing wrong with an instrument file, where it is: a sheet and row of a workbook, or a
+    JSON path in a FHIR Questionnaire (`$.item[0].item[2].text`; the sheet is then "JSON")."""
 
     sheet: str
     row: int | None
     message: str
+    path: str = ""
+
+    @classmethod
+    def at_path(cls, path: str, message: str) -> FileProblem:
+        return cls(sheet="JSON", row=None, message=message, path=path)
 
     def __str__(self) -> str:
-        place = f"{self.sheet}, row {self.row}" if self.row else self.sheet
+        if self.path:
+            place = self.path
+        else:
+            place = f"{self.sheet}, row {self.row}" if self.row else self.sheet
         return f"{place}: {self.message}"
 
 
