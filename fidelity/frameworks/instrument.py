@@ -1,5 +1,6 @@
 """An instrument (a framework version) as plain data, the shape every exchange format reads into
-and writes from: the XLSX workbook (`frameworks.workbook`) and the FHIR Questionnaire (`frameworks.fhir`).
+and writes from: the XLSX workbook (`frameworks.workbook`) and the FHIR Questionnaire
+(`frameworks.fhir`).
 
 Pure: no ORM. `selectors.framework_instrument` builds one from a version and
 `services.framework_import` saves one as a new version. Two instruments are equal when they
@@ -80,10 +81,7 @@ class FileProblem:
         return cls(sheet="JSON", row=None, message=message, path=path)
 
     def __str__(self) -> str:
-        if self.path:
-            place = self.path
-        else:
-            place = f"{self.sheet}, row {self.row}" if self.row else self.sheet
+        place = self.path or (f"{self.sheet}, row {self.row}" if self.row else self.sheet)
         return f"{place}: {self.message}"
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from fidelity.frameworks.instrument import (
     MAX_BANDS,
+    MAX_FILE_BYTES,
     MAX_INDICATORS,
     MAX_SCALE_LEVELS,
     MAX_SECTIONS,
@@ -50,6 +51,16 @@ def length_problem(value: str, *, kind: str, what: str | None = None) -> str | N
     limit = model._meta.get_field(field).max_length
     if len(value) > limit:
         return f"the {what or kind} is {len(value)} characters; at most {limit}."
+    return None
+
+
+def file_size_problem(size: int) -> str | None:
+    """Checked on the file's length before anything reads it."""
+    if size > MAX_FILE_BYTES:
+        return (
+            f"the file is {size / (1024 * 1024):.1f} MB; "
+            f"the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB."
+        )
     return None
 
 
