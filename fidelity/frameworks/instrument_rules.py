@@ -55,12 +55,10 @@ def length_problem(value: str, *, kind: str, what: str | None = None) -> str | N
 
 
 def file_size_problem(size: int) -> str | None:
-    """Checked on the file's length before anything reads it."""
+    """Checked on the file's length before anything parses it. Files are read only a little
+    past the limit (`instrument_files.read_bounded`), so the message does not claim a size."""
     if size > MAX_FILE_BYTES:
-        return (
-            f"the file is {size / (1024 * 1024):.1f} MB; "
-            f"the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB."
-        )
+        return f"the file is more than {MAX_FILE_BYTES // (1024 * 1024)} MB, the limit."
     return None
 
 
