@@ -55,10 +55,15 @@ GUIDANCE = EXTENSION_BASE + "guidance"
 _MAX_LISTED = 20
 
 
+def fhir_url(*parts: str) -> str:
+    """An address under the FHIR_BASE_URL setting: every canonical URL, identifier system and
+    bundle entry address of our FHIR exports is made here."""
+    return "/".join([settings.FHIR_BASE_URL.rstrip("/"), *parts])
+
+
 def questionnaire_url(*, framework_name: str) -> str:
     """The framework's canonical URL; a version is `questionnaire_url(...)|<number>`."""
-    base = settings.FHIR_BASE_URL.rstrip("/")
-    return f"{base}/Questionnaire/{slugify(framework_name)}"
+    return fhir_url("Questionnaire", slugify(framework_name))
 
 
 def questionnaire_canonical(*, framework_name: str, number: int) -> str:
