@@ -360,10 +360,11 @@ def _read_scale(reader: _Reader, item: Any, where: str) -> tuple[tuple[int, str]
             reader.problem(at, "each answer option is a coding (a level of the scale).")
             continue
         code = (coding.code or "").strip()
-        value = int(code) if code.isdigit() else None
+        # At most 3 digits: enough for any allowed value, and never a huge number to parse.
+        value = int(code) if code.isascii() and code.isdigit() and len(code) <= 3 else None
         label = reader.text(f"{at}.display", coding.display, "scale label", "label")
-        if value is None:
-            reader.problem(f"{at}.code", f"the code “{code}” is not a whole number of 0 or more.")
+        if problem := rules.scale_value_problem(value, shown=code):
+            reader.problem(f"{at}.code", problem)
         elif value in levels:
             reader.problem(f"{at}.code", f"the value {value} is used twice.")
         else:

@@ -19,6 +19,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_INDICATORS = 2000
 MAX_SECTIONS = 200
 MAX_SCALE_LEVELS = 20
+# A level's value; far above any real scale's, low enough that a value is never too big to store.
+MAX_SCALE_VALUE = 100
 MAX_BANDS = 20
 
 

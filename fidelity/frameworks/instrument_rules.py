@@ -16,6 +16,7 @@ from fidelity.frameworks.instrument import (
     MAX_FILE_BYTES,
     MAX_INDICATORS,
     MAX_SCALE_LEVELS,
+    MAX_SCALE_VALUE,
     MAX_SECTIONS,
 )
 from fidelity.frameworks.models import (
@@ -73,6 +74,13 @@ def section_count_problem(count: int) -> str | None:
 def indicator_count_problem(count: int) -> str | None:
     if count > MAX_INDICATORS:
         return f"there are {count:,} indicators; a framework has at most {MAX_INDICATORS:,}."
+    return None
+
+
+def scale_value_problem(value: int | None, *, shown: str) -> str | None:
+    """One level's value, `shown` as the file has it."""
+    if value is None or not 0 <= value <= MAX_SCALE_VALUE:
+        return f"the value “{shown}” is not a whole number from 0 to {MAX_SCALE_VALUE}."
     return None
 
 

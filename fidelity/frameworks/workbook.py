@@ -312,12 +312,8 @@ def _read_scale(reader: _Reader, workbook: Workbook) -> tuple[tuple[int, str], .
     for number, line in reader.rows(workbook, SCALE):
         value = _whole(line["Value"])
         label = reader.text(SCALE, number, _text(line["Label"]), "scale label", "label")
-        if value is None or value < 0:
-            reader.problem(
-                SCALE,
-                number,
-                f"the value “{_text(line['Value'])}” is not a whole number of 0 or more.",
-            )
+        if problem := rules.scale_value_problem(value, shown=_text(line["Value"])):
+            reader.problem(SCALE, number, problem)
         elif value in levels:
             reader.problem(SCALE, number, f"the value {value} is used twice.")
         else:

@@ -242,7 +242,13 @@ BAD_FILES = {
     ),
     "a level that is not a number": (
         lambda: _edited(_set("item.0.item.0.answerOption.0.valueCoding.code", "low")),
-        "$.item[0].item[0].answerOption[0].valueCoding.code: the code “low” is not a whole number",
+        "$.item[0].item[0].answerOption[0].valueCoding.code: the value “low” is not a whole number "
+        "from 0 to 100.",
+    ),
+    "a huge level": (
+        lambda: _edited(_set("item.0.item.0.answerOption.4.valueCoding.code", "9" * 30)),
+        f"$.item[0].item[0].answerOption[4].valueCoding.code: the value “{'9' * 30}” is not a "
+        "whole number from 0 to 100.",
     ),
     "a section that is not a group": (
         lambda: _edited(_set("item.4.type", "choice")),

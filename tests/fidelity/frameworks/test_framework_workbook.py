@@ -224,6 +224,10 @@ BAD_FILES = {
         lambda: _edited(_drop_scale_level),
         "Scale: the scale has a gap: 3 missing between 1 and 5.",
     ),
+    "a huge scale value": (
+        lambda: _edited(_set("Scale", "A6", 1000)),
+        "Scale, row 6: the value “1000” is not a whole number from 0 to 100.",
+    ),
     "a scale value used twice": (
         lambda: _edited(_set("Scale", "A3", 1)),
         "Scale, row 3: the value 1 is used twice.",
