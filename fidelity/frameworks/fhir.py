@@ -51,6 +51,9 @@ SECTION_DESCRIPTION = EXTENSION_BASE + "section-description"
 PLAIN_WORDS = EXTENSION_BASE + "plain-words"
 GUIDANCE = EXTENSION_BASE + "guidance"
 
+# Our files nest about 10 deep (Questionnaire, item, group, item, indicator, answerOption, ...);
+# validating far deeper JSON would exhaust Python's stack, so it is refused before.
+_MAX_DEPTH = 32
 # How many of pydantic's problems to list: a file that is wrong throughout says so in a screen.
 _MAX_LISTED = 20
 
@@ -155,6 +158,19 @@ def _json_path(location: tuple[str | int, ...]) -> str:
     return path
 
 
+def _depth(raw: Any) -> int:
+    """How deep lists and objects nest, found without recursion."""
+    deepest, stack = 0, [(raw, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= _MAX_DEPTH:
+                children = value.values() if isinstance(value, dict) else value
+                stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def _raw_item_count(raw: dict[str, Any]) -> int:
     """Items below the top level (the indicators, if the file is as we write it), counted in the
     raw JSON so that an oversized file is refused before it is validated item by item."""
@@ -187,6 +203,17 @@ def _parse(data: bytes) -> Questionnaire:
         found = f"a {kind} resource" if isinstance(kind, str) and kind else "not a FHIR resource"
         raise InstrumentFileError(
             [FileProblem.at_path("$.resourceType", f"this is {found}, not a FHIR Questionnaire.")]
+        )
+    if _depth(raw) > _MAX_DEPTH:
+        raise InstrumentFileError(
+            [
+                FileProblem(
+                    "The file",
+                    None,
+                    f"the JSON nests more than {_MAX_DEPTH} levels deep; a framework's "
+                    "Questionnaire has sections holding indicators and needs far fewer.",
+                )
+            ]
         )
     groups = raw.get("item")
     if isinstance(groups, list) and len(groups) > MAX_SECTIONS:

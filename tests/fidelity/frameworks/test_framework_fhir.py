@@ -266,6 +266,15 @@ BAD_FILES = {
         "$.item: there are 10,000 indicators; a framework has at most 2,000.",
     ),
     "a 50 MB file": (_fifty_megabytes, "The file: the file is more than 5 MB, the limit."),
+    "items nested 300 deep": (
+        lambda: (
+            b'{"resourceType": "Questionnaire", "status": "active", "item": ['
+            + b'{"linkId": "x", "type": "group", "item": [' * 300
+            + b"]}" * 300
+            + b"]}"
+        ),
+        "The file: the JSON nests more than 32 levels deep;",
+    ),
     "deeply nested JSON": (lambda: b"{" + b'"a":[' * 100_000, "The file: this is not JSON"),
 }
 
