@@ -29,7 +29,6 @@ from pydantic import ValidationError
 
 from fidelity.frameworks import instrument_rules as rules
 from fidelity.frameworks.instrument import (
-    MAX_SECTIONS,
     FileProblem,
     Instrument,
     InstrumentBand,
@@ -200,10 +199,12 @@ def _parse(data: bytes) -> Questionnaire:
         ) from None
     kind = raw.get("resourceType") if isinstance(raw, dict) else None
     if kind != "Questionnaire":
-        found = f"a {kind} resource" if isinstance(kind, str) and kind else "not a FHIR resource"
-        raise InstrumentFileError(
-            [FileProblem.at_path("$.resourceType", f"this is {found}, not a FHIR Questionnaire.")]
+        message = (
+            f"this is a {kind} resource, not a FHIR Questionnaire."
+            if isinstance(kind, str) and kind
+            else "there is no resourceType “Questionnaire”: this is not a FHIR Questionnaire."
         )
+        raise InstrumentFileError([FileProblem.at_path("$.resourceType", message)])
     if _depth(raw) > _MAX_DEPTH:
         raise InstrumentFileError(
             [
@@ -215,12 +216,18 @@ def _parse(data: bytes) -> Questionnaire:
                 )
             ]
         )
-    groups = raw.get("item")
-    if isinstance(groups, list) and len(groups) > MAX_SECTIONS:
-        problem = rules.section_count_problem(len(groups))
-        raise InstrumentFileError([FileProblem.at_path("$.item", problem or "")])
-    if problem := rules.indicator_count_problem(_raw_item_count(raw)):
-        raise InstrumentFileError([FileProblem.at_path("$.item", problem)])
+    sections = len(raw["item"]) if isinstance(raw.get("item"), list) else 0
+    too_many = [
+        problem
+        for problem in (
+            # No sections at all is reported later, with everything else found.
+            rules.section_count_problem(sections) if sections else None,
+            rules.indicator_count_problem(_raw_item_count(raw)),
+        )
+        if problem
+    ]
+    if too_many:
+        raise InstrumentFileError([FileProblem.at_path("$.item", p) for p in too_many])
     try:
         return Questionnaire.model_validate(raw)
     except ValidationError as error:
@@ -265,7 +272,7 @@ def read_instrument_questionnaire(data: bytes) -> Instrument:
     name = reader.text("$.title", questionnaire.title, "name")
     if not name:
         reader.problem("$.title", "the Questionnaire has no title (the framework's name).")
-    settings_ = _read_settings(reader, questionnaire, name)
+    words = _read_settings(reader, questionnaire, name)
     sections, scale = _read_items(reader, questionnaire)
     bands = _read_bands(reader, questionnaire, scale)
     if reader.problems:
@@ -276,7 +283,7 @@ def read_instrument_questionnaire(data: bytes) -> Instrument:
         sections=sections,
         scale=scale,
         bands=bands,
-        **settings_,
+        **words,
     )
 
 
@@ -433,5 +440,5 @@ def _read_bands(
             [b.minimum for b in bands], lowest_score=scale[0][0] if scale else None
         )
         if problem:
-            reader.problem("$.extension", f"{problem} (extension {BAND})" if not found else problem)
+            reader.problem("$.extension", problem)
     return tuple(sorted(bands, key=lambda b: b.minimum, reverse=True))

@@ -214,7 +214,8 @@ BAD_FILES = {
     ),
     "JSON that is not FHIR": (
         lambda: b'{"name": "HF"}',
-        "$.resourceType: this is not a FHIR resource, not a FHIR Questionnaire.",
+        "$.resourceType: there is no resourceType “Questionnaire”: this is not a FHIR "
+        "Questionnaire.",
     ),
     "an item without text": (
         lambda: _edited(_set("item.1.item.2.text", None)),
@@ -249,6 +250,12 @@ BAD_FILES = {
         lambda: _edited(_set("item.0.item.0.answerOption.4.valueCoding.code", "9" * 30)),
         f"$.item[0].item[0].answerOption[4].valueCoding.code: the value “{'9' * 30}” is not a "
         "whole number from 0 to 100.",
+    ),
+    "201 sections": (
+        lambda: _edited(
+            lambda r: r.update(item=[{**r["item"][0], "linkId": f"S{n}"} for n in range(201)])
+        ),
+        "$.item: there are 201 sections; at most 200.",
     ),
     "a section that is not a group": (
         lambda: _edited(_set("item.4.type", "choice")),
