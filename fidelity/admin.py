@@ -136,12 +136,16 @@ class FrameworkVersionAdmin(LabelledChoices, admin.ModelAdmin):
             )
             self.message_user(request, f"{version}: edit {new}.", messages.SUCCESS)
 
-    @admin.action(description="Export the selected version as an XLSX workbook")
-    def export_xlsx(self, request: HttpRequest, queryset) -> HttpResponse | None:
+    def _one_version(self, request: HttpRequest, queryset) -> FrameworkVersion | None:
         if queryset.count() != 1:
             self.message_user(request, "Select one version to export.", messages.ERROR)
             return None
-        version = queryset.select_related("framework").get()
+        return queryset.select_related("framework").get()
+
+    @admin.action(description="Export the selected version as an XLSX workbook")
+    def export_xlsx(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        if (version := self._one_version(request, queryset)) is None:
+            return None
         return file_response(
             filename=f"{version.framework.name} v{version.number}.xlsx",
             content=instrument_xlsx(framework_instrument(version=version)),
@@ -150,10 +154,8 @@ class FrameworkVersionAdmin(LabelledChoices, admin.ModelAdmin):
 
     @admin.action(description="Export the selected version as a FHIR Questionnaire (JSON)")
     def export_fhir(self, request: HttpRequest, queryset) -> HttpResponse | None:
-        if queryset.count() != 1:
-            self.message_user(request, "Select one version to export.", messages.ERROR)
+        if (version := self._one_version(request, queryset)) is None:
             return None
-        version = queryset.select_related("framework").get()
         return json_response(
             filename=f"{version.framework.name} v{version.number}.json",
             content=instrument_questionnaire(
