@@ -1,5 +1,5 @@
-"""Every file the app hands to a browser (CSV, XLSX, PDF, JSON) is made here, so that each one gets the
-same four things right:
+"""Every file the app hands to a browser (CSV, XLSX, PDF, JSON) is made here, so that each one
+gets the same four things right:
 
 - **Formula injection.** Text a spreadsheet would run as a formula (starting ``= + - @``, a tab or
   a carriage return) is written with a leading apostrophe, by `safe_text` alone. The XLSX return

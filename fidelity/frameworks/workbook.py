@@ -5,8 +5,9 @@ section, report title, caseload target), Sections, Indicators, Scale and Bands, 
 header row. `instrument_xlsx` writes an `Instrument`; `read_instrument_xlsx` reads one back and
 raises `InstrumentFileError` listing every problem by sheet and row. What an instrument may
 hold (lengths, counts, the scale, the bands) is `instrument_rules`', shared with the FHIR reader.
-Nothing is saved here: `services.framework_import` does that. The file safety rules (size, not a workbook, formulas,
-formula-like text) are `spreadsheets.workbook.open_workbook`'s and `common.downloads`' own.
+Nothing is saved here: `services.framework_import` does that. The file safety rules (size, not a
+workbook, formulas, formula-like text) are `spreadsheets.workbook.open_workbook`'s and
+`common.downloads`' own.
 """
 
 from __future__ import annotations
