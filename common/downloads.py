@@ -1,5 +1,5 @@
-"""Every file the app hands to a browser (CSV, XLSX, PDF) is made here, so that each one gets the
-same four things right:
+"""Every file the app hands to a browser (CSV, XLSX, PDF, JSON) is made here, so that each one
+gets the same four things right:
 
 - **Formula injection.** Text a spreadsheet would run as a formula (starting ``= + - @``, a tab or
   a carriage return) is written with a leading apostrophe, by `safe_text` alone. The XLSX return
@@ -41,6 +41,9 @@ from openpyxl.workbook.child import INVALID_TITLE_REGEX
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_CONTENT_TYPE = "application/pdf"
+JSON_CONTENT_TYPE = "application/json"
+# FHIR's own media type for its resources in JSON (FHIR R4, http.html#mime-type).
+FHIR_JSON_CONTENT_TYPE = "application/fhir+json"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "d mmm yyyy"
@@ -212,3 +215,11 @@ def pdf_response(
     return file_response(
         filename=filename, content=content, content_type=PDF_CONTENT_TYPE, inline=inline
     )
+
+
+def json_response(
+    *, filename: str, content: bytes, content_type: str = JSON_CONTENT_TYPE
+) -> HttpResponse:
+    """JSON already serialised (UTF-8), as a named download: `FHIR_JSON_CONTENT_TYPE` for FHIR
+    resources. JSON needs none of the spreadsheet safety above; its writers escape it."""
+    return file_response(filename=filename, content=content, content_type=content_type)

@@ -252,6 +252,10 @@ HOME_PANELS = ["fidelity:home_panel", "forums:home_panel", "reports:home_panel"]
 # Apps whose `demo.seed(pilot)` seed_demo calls, in dependency order.
 DEMO_APPS = ["fidelity", "forums", "reports"]
 
+# The base of the canonical URLs of FHIR exports (a framework's Questionnaire, whose returns'
+# QuestionnaireResponses point to it): docs/exchange.md.
+FHIR_BASE_URL = env.str("FHIR_BASE_URL", default="https://housing-first-fidelity.example/fhir")
+
 # Reports
 # Link in the "your report is ready" email; a report running with no heartbeat for this long
 # (or queued and never started) is sent again by the sweep; builds retry with this back-off.

@@ -13,7 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.downloads import XLSX_CONTENT_TYPE, file_response
+from common.downloads import FHIR_JSON_CONTENT_TYPE, XLSX_CONTENT_TYPE, file_response, json_response
+from fidelity.frameworks.fhir import instrument_questionnaire
 from fidelity.frameworks.forms import FrameworkConfirmForm, FrameworkUploadForm, preview_token
 from fidelity.frameworks.models import (
     Band,
@@ -98,7 +99,7 @@ class FrameworkVersionAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["__str__", "created", "in_use"]
     list_filter = ["framework"]
     inlines = [PrincipleInline, ScaleLevelInline, BandInline]
-    actions = ["make_new_version", "export_xlsx"]
+    actions = ["make_new_version", "export_xlsx", "export_fhir"]
     change_list_template = "admin/fidelity/frameworkversion/change_list.html"
 
     @admin.display(boolean=True, description="Used by returns")
@@ -135,16 +136,32 @@ class FrameworkVersionAdmin(LabelledChoices, admin.ModelAdmin):
             )
             self.message_user(request, f"{version}: edit {new}.", messages.SUCCESS)
 
-    @admin.action(description="Export the selected version as an XLSX workbook")
-    def export_xlsx(self, request: HttpRequest, queryset) -> HttpResponse | None:
+    def _one_version(self, request: HttpRequest, queryset) -> FrameworkVersion | None:
         if queryset.count() != 1:
             self.message_user(request, "Select one version to export.", messages.ERROR)
             return None
-        version = queryset.select_related("framework").get()
+        return queryset.select_related("framework").get()
+
+    @admin.action(description="Export the selected version as an XLSX workbook")
+    def export_xlsx(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        if (version := self._one_version(request, queryset)) is None:
+            return None
         return file_response(
             filename=f"{version.framework.name} v{version.number}.xlsx",
             content=instrument_xlsx(framework_instrument(version=version)),
             content_type=XLSX_CONTENT_TYPE,
+        )
+
+    @admin.action(description="Export the selected version as a FHIR Questionnaire (JSON)")
+    def export_fhir(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        if (version := self._one_version(request, queryset)) is None:
+            return None
+        return json_response(
+            filename=f"{version.framework.name} v{version.number}.json",
+            content=instrument_questionnaire(
+                framework_instrument(version=version), number=version.number
+            ),
+            content_type=FHIR_JSON_CONTENT_TYPE,
         )
 
     def get_urls(self):
@@ -192,7 +209,7 @@ class FrameworkVersionAdmin(LabelledChoices, admin.ModelAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
-                "title": "Import a framework from a workbook",
+                "title": "Import a framework from a workbook or a FHIR Questionnaire",
                 "form": upload,
                 "instrument": instrument,
                 "token": token,

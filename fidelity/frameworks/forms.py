@@ -1,4 +1,5 @@
-"""The admin's framework import: upload a workbook, then confirm what the preview shows."""
+"""The admin's framework import: upload a workbook or a FHIR Questionnaire, then confirm what
+the preview shows."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fidelity.frameworks.instrument import (
     instrument_from_data,
     instrument_to_data,
 )
-from fidelity.frameworks.workbook import read_instrument_xlsx
+from fidelity.frameworks.instrument_files import read_bounded, read_instrument_file
 
 _SALT = "fidelity.frameworks.import"
 # Long enough to read a preview of a large instrument; a stale one is simply uploaded again.
@@ -23,9 +24,10 @@ PREVIEW_MAX_AGE_SECONDS = 60 * 60
 
 class FrameworkUploadForm(forms.Form):
     file = forms.FileField(
-        label="Framework workbook (.xlsx)",
+        label="Framework file (.xlsx or .json)",
         help_text=(
-            "Sheets Framework, Sections, Indicators, Scale and Bands, as an export writes them. "
+            "An XLSX workbook with sheets Framework, Sections, Indicators, Scale and Bands, or a "
+            "FHIR R4 Questionnaire in JSON, as an export writes them. "
             f"At most {MAX_FILE_BYTES // (1024 * 1024)} MB."
         ),
     )
@@ -38,7 +40,7 @@ class FrameworkUploadForm(forms.Form):
                 f"the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB."
             )
         try:
-            self.instrument = read_instrument_xlsx(upload.read())
+            self.instrument = read_instrument_file(read_bounded(upload.chunks()))
         except InstrumentFileError as error:
             raise forms.ValidationError([str(p) for p in error.problems]) from None
         return upload

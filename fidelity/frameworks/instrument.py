@@ -1,5 +1,6 @@
 """An instrument (a framework version) as plain data, the shape every exchange format reads into
-and writes from: the XLSX workbook (`frameworks.workbook`) today, other formats later.
+and writes from: the XLSX workbook (`frameworks.workbook`) and the FHIR Questionnaire
+(`frameworks.fhir`).
 
 Pure: no ORM. `selectors.framework_instrument` builds one from a version and
 `services.framework_import` saves one as a new version. Two instruments are equal when they
@@ -20,6 +21,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_INDICATORS = 2000
 MAX_SECTIONS = 200
 MAX_SCALE_LEVELS = 20
+# A level's value; far above any real scale's, low enough that a value is never too big to store.
+MAX_SCALE_VALUE = 100
 MAX_BANDS = 20
 
 
@@ -69,14 +72,20 @@ class Instrument:
 
 @dataclass(frozen=True)
 class FileProblem:
-    """One thing wrong with an instrument file, where it is: a sheet and row of a workbook."""
+    """One thing wrong with an instrument file, where it is: a sheet and row of a workbook, or a
+    JSON path in a FHIR Questionnaire (`$.item[0].item[2].text`; the sheet is then "JSON")."""
 
     sheet: str
     row: int | None
     message: str
+    path: str = ""
+
+    @classmethod
+    def at_path(cls, path: str, message: str) -> FileProblem:
+        return cls(sheet="JSON", row=None, message=message, path=path)
 
     def __str__(self) -> str:
-        place = f"{self.sheet}, row {self.row}" if self.row else self.sheet
+        place = self.path or (f"{self.sheet}, row {self.row}" if self.row else self.sheet)
         return f"{place}: {self.message}"
 
 

@@ -3,14 +3,15 @@
 Sheets: Framework (one row per setting: name, description, version notes, the words for a
 section, report title, caseload target), Sections, Indicators, Scale and Bands, each with a
 header row. `instrument_xlsx` writes an `Instrument`; `read_instrument_xlsx` reads one back and
-raises `InstrumentFileError` listing every problem by sheet and row. Nothing is saved here:
-`services.framework_import` does that. The file safety rules (size, not a workbook, formulas,
-formula-like text) are `spreadsheets.workbook.open_workbook`'s and `common.downloads`' own.
+raises `InstrumentFileError` listing every problem by sheet and row. What an instrument may
+hold (lengths, counts, the scale, the bands) is `instrument_rules`', shared with the FHIR reader.
+Nothing is saved here: `services.framework_import` does that. The file safety rules (size, not a
+workbook, formulas, formula-like text) are `spreadsheets.workbook.open_workbook`'s and
+`common.downloads`' own.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
@@ -20,26 +21,16 @@ from openpyxl import Workbook
 from openpyxl.utils.cell import coordinate_from_string
 
 from common.downloads import Table, text_as_typed, xlsx_bytes
+from fidelity.frameworks import instrument_rules as rules
 from fidelity.frameworks.instrument import (
-    MAX_BANDS,
     MAX_FILE_BYTES,
     MAX_INDICATORS,
-    MAX_SCALE_LEVELS,
-    MAX_SECTIONS,
     FileProblem,
     Instrument,
     InstrumentBand,
     InstrumentFileError,
     InstrumentIndicator,
     InstrumentSection,
-)
-from fidelity.frameworks.models import (
-    Band,
-    Framework,
-    FrameworkVersion,
-    Indicator,
-    Principle,
-    ScaleLevel,
 )
 from fidelity.spreadsheets.workbook import SpreadsheetError, open_workbook
 
@@ -77,11 +68,6 @@ COLUMNS = {
 # Room for blank or stray rows beyond the largest allowed sheet; more is refused unread.
 _MAX_ROWS = MAX_INDICATORS + 101
 _MAX_COLUMNS = 20
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
-
-
-def _max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
 
 
 # --- Writing -----------------------------------------------------------------------------------
@@ -147,11 +133,9 @@ class _Reader:
     def problem(self, sheet: str, row: int | None, message: str) -> None:
         self.problems.append(FileProblem(sheet, row, message))
 
-    def text(self, sheet: str, row: int, value: str, what: str, max_length: int) -> str:
-        if len(value) > max_length:
-            self.problem(
-                sheet, row, f"the {what} is {len(value)} characters; at most {max_length}."
-            )
+    def text(self, sheet: str, row: int, value: str, kind: str, what: str | None = None) -> str:
+        if problem := rules.length_problem(value, kind=kind, what=what):
+            self.problem(sheet, row, problem)
         return value
 
     def rows(self, workbook: Workbook, sheet: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -221,19 +205,16 @@ def _read_settings(reader: _Reader, workbook: Workbook) -> dict[str, Any]:
         row, value = values.get(label.lower(), (None, None))
         if name == "caseload_target_per_fte":
             target = _number(value)
-            if target is None or not 0 < target < 1000:
-                reader.problem(
-                    FRAMEWORK, row, f"“{label}” must be a number above 0 and below 1,000."
-                )
+            if problem := rules.caseload_target_problem(target, label=label):
+                reader.problem(FRAMEWORK, row, problem)
             else:
                 settings[name] = target.quantize(Decimal("0.1"))
             continue
         text = _text(value)
         if required and not text:
             reader.problem(FRAMEWORK, row, f"“{label}” is empty or missing.")
-        model = Framework if name in ("name", "description") else FrameworkVersion
         if name not in ("description", "notes"):
-            text = reader.text(FRAMEWORK, row or 0, text, label.lower(), _max_length(model, name))
+            text = reader.text(FRAMEWORK, row or 0, text, label.lower())
         settings[name] = text
     return settings
 
@@ -255,9 +236,7 @@ def _order(reader: _Reader, sheet: str, number: int, value: Any) -> int | None:
 def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSection, ...]:
     sections: dict[str, dict[str, Any]] = {}
     for number, line in reader.rows(workbook, SECTIONS):
-        code = reader.text(
-            SECTIONS, number, _text(line["Code"]), "code", _max_length(Principle, "code")
-        )
+        code = reader.text(SECTIONS, number, _text(line["Code"]), "section code", "code")
         title = _text(line["Title"])
         if not code:
             reader.problem(SECTIONS, number, "the section has no code.")
@@ -265,7 +244,7 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
             reader.problem(SECTIONS, number, f"the code {code} is used twice.")
         if not title:
             reader.problem(SECTIONS, number, "the section has no title.")
-        reader.text(SECTIONS, number, title, "title", _max_length(Principle, "title"))
+        reader.text(SECTIONS, number, title, "section title", "title")
         if code and code not in sections:
             sections[code] = {
                 "row": number,
@@ -274,31 +253,17 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
                 "description": _text(line.get("Description")),
                 "indicators": [],
             }
-    if not sections:
-        reader.problem(SECTIONS, None, "there are no sections.")
-    elif len(sections) > MAX_SECTIONS:
-        reader.problem(
-            SECTIONS, None, f"there are {len(sections):,} sections; at most {MAX_SECTIONS:,}."
-        )
+    if problem := rules.section_count_problem(len(sections)):
+        reader.problem(SECTIONS, None, problem)
 
     codes: Counter[str] = Counter()
     count = 0
     for number, line in reader.rows(workbook, INDICATORS):
         count += 1
         section_code = _text(line["Section"])
-        code = reader.text(
-            INDICATORS, number, _text(line["Code"]), "code", _max_length(Indicator, "code")
-        )
-        text = reader.text(
-            INDICATORS, number, _text(line["Text"]), "text", _max_length(Indicator, "text")
-        )
-        plain = reader.text(
-            INDICATORS,
-            number,
-            _text(line.get("Plain words")),
-            "plain words",
-            _max_length(Indicator, "plain_text"),
-        )
+        code = reader.text(INDICATORS, number, _text(line["Code"]), "indicator code", "code")
+        text = reader.text(INDICATORS, number, _text(line["Text"]), "indicator text", "text")
+        plain = reader.text(INDICATORS, number, _text(line.get("Plain words")), "plain words")
         if not section_code:
             reader.problem(INDICATORS, number, "the indicator has no section.")
         elif section_code not in sections:
@@ -319,12 +284,8 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
                 code=code, text=text, plain_text=plain, guidance=_text(line.get("Guidance"))
             )
             sections[section_code]["indicators"].append((order, number, indicator))
-    if count > MAX_INDICATORS:
-        reader.problem(
-            INDICATORS,
-            None,
-            f"there are {count:,} indicators; a framework has at most {MAX_INDICATORS:,}.",
-        )
+    if problem := rules.indicator_count_problem(count):
+        reader.problem(INDICATORS, None, problem)
     for code, section in sections.items():
         if not section["indicators"]:
             reader.problem(SECTIONS, section["row"], f"the section {code} has no indicators.")
@@ -351,15 +312,9 @@ def _read_scale(reader: _Reader, workbook: Workbook) -> tuple[tuple[int, str], .
     levels: dict[int, str] = {}
     for number, line in reader.rows(workbook, SCALE):
         value = _whole(line["Value"])
-        label = reader.text(
-            SCALE, number, _text(line["Label"]), "label", _max_length(ScaleLevel, "label")
-        )
-        if value is None or value < 0:
-            reader.problem(
-                SCALE,
-                number,
-                f"the value “{_text(line['Value'])}” is not a whole number of 0 or more.",
-            )
+        label = reader.text(SCALE, number, _text(line["Label"]), "scale label", "label")
+        if problem := rules.scale_value_problem(value, shown=_text(line["Value"])):
+            reader.problem(SCALE, number, problem)
         elif value in levels:
             reader.problem(SCALE, number, f"the value {value} is used twice.")
         else:
@@ -367,19 +322,8 @@ def _read_scale(reader: _Reader, workbook: Workbook) -> tuple[tuple[int, str], .
         if not label:
             reader.problem(SCALE, number, "the level has no label.")
     values = sorted(levels)
-    if len(values) < 2:
-        reader.problem(SCALE, None, "a scale needs at least two levels.")
-    elif len(values) > MAX_SCALE_LEVELS:
-        reader.problem(SCALE, None, f"there are {len(values)} levels; at most {MAX_SCALE_LEVELS}.")
-    else:
-        gaps = sorted(set(range(values[0], values[-1] + 1)) - set(values))
-        if gaps:
-            missing = ", ".join(str(v) for v in gaps)
-            reader.problem(
-                SCALE,
-                None,
-                f"the scale has a gap: {missing} missing between {values[0]} and {values[-1]}.",
-            )
+    if problem := rules.scale_problem(values):
+        reader.problem(SCALE, None, problem)
     return tuple((v, levels[v]) for v in values)
 
 
@@ -389,39 +333,24 @@ def _read_bands(
     bands: list[InstrumentBand] = []
     slugs: set[str] = set()
     for number, line in reader.rows(workbook, BANDS):
-        name = reader.text(BANDS, number, _text(line["Name"]), "name", _max_length(Band, "name"))
-        slug = reader.text(BANDS, number, _text(line["Slug"]), "slug", _max_length(Band, "slug"))
+        name = reader.text(BANDS, number, _text(line["Name"]), "band name", "name")
+        slug = reader.text(BANDS, number, _text(line["Slug"]), "band slug", "slug")
         minimum = _number(line["Minimum"])
         if not name:
             reader.problem(BANDS, number, "the band has no name.")
-        if not _SLUG.match(slug):
-            reader.problem(
-                BANDS, number, "the slug must be letters, digits, hyphens or underscores."
-            )
+        if problem := rules.slug_problem(slug):
+            reader.problem(BANDS, number, problem)
         elif slug in slugs:
             reader.problem(BANDS, number, f"the slug {slug} is used twice.")
         slugs.add(slug)
-        if (
-            minimum is None
-            or not 0 <= minimum < 100
-            or minimum != minimum.quantize(Decimal("0.01"))
-        ):
-            reader.problem(
-                BANDS,
-                number,
-                "the minimum must be a number from 0 to 99.99, at most 2 decimal places.",
-            )
+        if problem := rules.band_minimum_problem(minimum):
+            reader.problem(BANDS, number, problem)
         else:
             bands.append(InstrumentBand(name=name, slug=slug, minimum=minimum))
-    if not bands and not any(p.sheet == BANDS for p in reader.problems):
-        reader.problem(BANDS, None, "there are no bands.")
-    elif len(bands) > MAX_BANDS:
-        reader.problem(BANDS, None, f"there are {len(bands)} bands; at most {MAX_BANDS}.")
-    elif bands and scale and min(b.minimum for b in bands) > scale[0][0]:
-        reader.problem(
-            BANDS,
-            None,
-            f"no band starts at or below the lowest score ({scale[0][0]}), so some scores "
-            "would have no band.",
+    if bands or not any(p.sheet == BANDS for p in reader.problems):
+        problem = rules.bands_problem(
+            [b.minimum for b in bands], lowest_score=scale[0][0] if scale else None
         )
+        if problem:
+            reader.problem(BANDS, None, problem)
     return tuple(sorted(bands, key=lambda b: b.minimum, reverse=True))

@@ -6,6 +6,11 @@ urlpatterns: list = [
     path("returns/", views.return_list, name="return_list"),
     path("returns/start/", views.return_start, name="return_start"),
     path("returns/review/", views.review_list, name="review_list"),
+    path(
+        "returns/quarter/<slug:quarter>/fhir.json",
+        views.returns_bundle,
+        name="returns_bundle",
+    ),
     path("returns/_home/", views.home_panel, name="home_panel"),
     path("returns/_team/<int:team_pk>/", views.team_returns, name="team_returns"),
     path("returns/<int:pk>/", views.return_detail, name="return_detail"),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
-from common.downloads import csv_response, xlsx_response
+from common.downloads import FHIR_JSON_CONTENT_TYPE, csv_response, json_response, xlsx_response
 from common.quarters import Quarter
 from fidelity.errors import WorkflowError
 from fidelity.frameworks import scoring
@@ -23,6 +23,7 @@ from fidelity.frameworks.selectors import band_rules
 from fidelity.improvement.selectors import improvement_actions_carried
 from fidelity.peer_review.selectors import peer_gaps
 from fidelity.returns import exports, validation
+from fidelity.returns.fhir import return_response_json, returns_bundle_json
 from fidelity.returns.forms import (
     ApproveForm,
     CommentForm,
@@ -290,17 +291,57 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def return_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     qa_return = get_return_for_user(user=request.user, pk=pk)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "fhir.json"):
         raise Http404
     record_event(
         kind=SecurityEventKind.EXPORT, request=request, detail=f"Return {qa_return.pk} ({fmt})"
     )
     quarter = qa_return.quarter_value
     filename = f"return-{qa_return.team.name}-{quarter.slug}.{fmt}".replace(" ", "-")
+    if fmt == "fhir.json":
+        return json_response(
+            filename=filename,
+            content=return_response_json(qa_return=qa_return),
+            content_type=FHIR_JSON_CONTENT_TYPE,
+        )
     table = exports.return_table(qa_return=qa_return)
     if fmt == "csv":
         return csv_response(filename=filename, table=table)
     return xlsx_response(filename=filename, tables=[table])
+
+
+@require_GET
+def returns_bundle(request: HttpRequest, quarter: str) -> HttpResponse:
+    """A quarter's returns in a pilot (`?pilot=`), as a FHIR Bundle: only those this person may
+    open; 404 for a pilot where they see no team."""
+    pilot = access.pilot_in_view(
+        user=request.user,
+        requested=request.GET.get("pilot"),
+        pilots=access.pilots_visible_to(user=request.user),
+        fall_back=False,
+    )
+    if (
+        pilot is None
+        or not access.teams_visible_to(user=request.user).filter(organisation__pilot=pilot).exists()
+    ):
+        raise Http404
+    try:
+        chosen = Quarter.from_slug(quarter, pilot.quarter_convention)
+    except ValueError:
+        raise Http404 from None
+    returns = returns_visible_to(user=request.user).filter(
+        team__organisation__pilot=pilot, quarter_index=chosen.index
+    )
+    record_event(
+        kind=SecurityEventKind.EXPORT,
+        request=request,
+        detail=f"Returns of {pilot} {chosen.label} (FHIR bundle)",
+    )
+    return json_response(
+        filename=f"returns-{pilot.name}-{chosen.slug}.fhir.json".replace(" ", "-"),
+        content=returns_bundle_json(returns=returns),
+        content_type=FHIR_JSON_CONTENT_TYPE,
+    )
 
 
 @require_GET

@@ -124,6 +124,18 @@ EXPECTATIONS: dict[str, Row] = {
         own=lambda w: {"pk": w.submitted_return.pk, "fmt": "csv"},
         other=lambda w: {"pk": w.other_return.pk, "fmt": "csv"},
     ),
+    "fidelity:return_export, FHIR": Row(
+        expect(own_leader=200, manager=200),
+        own=lambda w: {"pk": w.submitted_return.pk, "fmt": "fhir.json"},
+        other=lambda w: {"pk": w.other_return.pk, "fmt": "fhir.json"},
+        url_name="fidelity:return_export",
+    ),
+    # A quarter's returns of the pilot a person sees teams in (their first, without ?pilot=):
+    # each leader gets their own team's, each manager their pilot's.
+    "fidelity:returns_bundle": Row(
+        expect(own_leader=200, other_leader=200, manager=200, other_manager=200),
+        own=lambda w: {"quarter": w.submitted_return.quarter_value.slug},
+    ),
     "fidelity:dashboard": Row(expect(manager=200, other_manager=200)),
     "fidelity:dashboard_export": Row(
         expect(manager=200, other_manager=200), own=lambda w: {"panel": "headline", "fmt": "csv"}

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from common.downloads import FORMULA_STARTS, XLSX_CONTENT_TYPE
+from common.downloads import FHIR_JSON_CONTENT_TYPE, FORMULA_STARTS, XLSX_CONTENT_TYPE
 from common.quarters import Quarter
 from fidelity.dashboards.exports import PANELS
 from fidelity.improvement.models import ActionStatus, ImprovementAction
@@ -214,6 +215,18 @@ DOWNLOADS: list[Download] = [
         )
         for fmt in ("csv", "xlsx")
     ),
+    Download(
+        "return-fhir",
+        "fidelity:return_export",
+        lambda w: {"pk": w.submitted_return.pk, "fmt": "fhir.json"},
+        shows_typed_text=True,
+    ),
+    Download(
+        "returns-bundle-fhir",
+        "fidelity:returns_bundle",
+        lambda w: {"quarter": w.submitted_return.quarter_value.slug},
+        shows_typed_text=True,
+    ),
     *(
         Download(
             f"dashboard-{panel}-{fmt}",
@@ -329,6 +342,27 @@ def _check_xlsx(download: Download, response, body: bytes) -> None:
             assert cell.number_format == "d mmm yyyy", cell.coordinate
 
 
+def _check_json(download: Download, response, body: bytes) -> None:
+    """JSON is not a spreadsheet: typed text comes back exactly as typed, formula or not."""
+    assert response["Content-Type"] == FHIR_JSON_CONTENT_TYPE
+    texts = []
+
+    def collect(value) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, str):
+            texts.append(value)
+
+    collect(json.loads(body))
+    if download.shows_typed_text:
+        assert FORMULA in texts
+        assert any(APOSTROPHE in text for text in texts)
+
+
 def _check_pdf(response, body: bytes) -> None:
     assert response["Content-Type"] == PDF_CONTENT_TYPE
     assert body.startswith(b"%PDF")
@@ -388,6 +422,8 @@ def test_each_download_is_made_by_the_shared_module(download_world, download):
         _check_csv(download, response, body)
     elif extension == "xlsx":
         _check_xlsx(download, response, body)
+    elif extension == "json":
+        _check_json(download, response, body)
     else:
         assert extension == "pdf", filename
         _check_pdf(response, body)

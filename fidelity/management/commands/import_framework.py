@@ -2,17 +2,18 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fidelity.frameworks.instrument import MAX_FILE_BYTES, InstrumentFileError
+from fidelity.frameworks.instrument import InstrumentFileError
+from fidelity.frameworks.instrument_files import read_bounded, read_instrument_file
 from fidelity.frameworks.services import framework_import
-from fidelity.frameworks.workbook import read_instrument_xlsx
 
 
 class Command(BaseCommand):
     help = (
-        "Imports a framework from an XLSX workbook (as export_framework writes) as a new version: "
-        "of the framework of that name, or of a new framework. Nothing is saved if the file has "
-        "any problem; each is printed by sheet and row. The last line printed is the new "
-        "version's id."
+        "Imports a framework from an XLSX workbook or a FHIR Questionnaire (JSON), as "
+        "export_framework writes them, as a new version: of the framework of that name, or of a "
+        "new framework. The format is read from the file's content. Nothing is saved if the file "
+        "has any problem; each is printed by sheet and row, or by JSON path. The last line "
+        "printed is the new version's id."
     )
 
     def add_arguments(self, parser):
@@ -21,12 +22,11 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         try:
             with file.open("rb") as handle:
-                # One byte over the limit is enough to refuse the file, without reading it all.
-                data = handle.read(MAX_FILE_BYTES + 1)
+                data = read_bounded(iter(lambda: handle.read(64 * 1024), b""))
         except OSError as error:
             raise CommandError(f"{file} cannot be read: {error.strerror}.") from None
         try:
-            instrument = read_instrument_xlsx(data)
+            instrument = read_instrument_file(data)
         except InstrumentFileError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
