@@ -1,8 +1,11 @@
 """A framework version as an XLSX workbook an administrator can edit, and reading one back.
 
 Sheets: Framework (one row per setting: name, description, version notes, the words for a
-section, report title, caseload target), Sections, Indicators, Scale and Bands, each with a
-header row. `instrument_xlsx` writes an `Instrument`; `read_instrument_xlsx` reads one back and
+section, report title, caseload target, the previous version), Sections, Indicators, Scale and
+Bands, each with a header row. The crosswalk to the previous version is optional columns:
+"Continues" on Sections (the old section's code) and "Change" and "Continues" on Indicators
+(same, reworded, split, merged or new, and the old codes, separated by commas). A file
+without them imports as before: a version with no crosswalk, whose figures follow the codes. `instrument_xlsx` writes an `Instrument`; `read_instrument_xlsx` reads one back and
 raises `InstrumentFileError` listing every problem by sheet and row. Nothing is saved here:
 `services.framework_import` does that. The file safety rules (size, not a workbook, formulas,
 formula-like text) are `spreadsheets.workbook.open_workbook`'s and `common.downloads`' own.
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.utils.cell import coordinate_from_string
 
 from common.downloads import Table, text_as_typed, xlsx_bytes
+from fidelity.frameworks import crosswalk
 from fidelity.frameworks.instrument import (
     MAX_BANDS,
     MAX_FILE_BYTES,
@@ -41,6 +46,7 @@ from fidelity.frameworks.models import (
     Principle,
     ScaleLevel,
 )
+from fidelity.frameworks.selectors import version_codes, version_continued
 from fidelity.spreadsheets.workbook import SpreadsheetError, open_workbook
 
 FRAMEWORK, SECTIONS, INDICATORS, SCALE, BANDS = (
@@ -59,10 +65,17 @@ SETTINGS = (
     ("Section word (plural)", "section_word_plural", True),
     ("Report title", "report_title", True),
     ("Caseload target per FTE", "caseload_target_per_fte", True),
+    ("Previous version", "previous_version", False),
 )
 # Each sheet's columns; a missing required one refuses the file, optional ones may be left out.
 COLUMNS = {
-    SECTIONS: (("Code", True), ("Title", True), ("Description", False), ("Order", False)),
+    SECTIONS: (
+        ("Code", True),
+        ("Title", True),
+        ("Description", False),
+        ("Order", False),
+        ("Continues", False),
+    ),
     INDICATORS: (
         ("Section", True),
         ("Code", True),
@@ -70,6 +83,8 @@ COLUMNS = {
         ("Plain words", False),
         ("Guidance", False),
         ("Order", False),
+        ("Change", False),
+        ("Continues", False),
     ),
     SCALE: (("Value", True), ("Label", True)),
     BANDS: (("Name", True), ("Slug", True), ("Minimum", True)),
@@ -78,6 +93,11 @@ COLUMNS = {
 _MAX_ROWS = MAX_INDICATORS + 101
 _MAX_COLUMNS = 20
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+# The Change column takes the kind or its label ("Split from"), in any case.
+_CHANGES = {
+    **{key: key for key, _ in crosswalk.CHANGES},
+    **{label.lower(): key for key, label in crosswalk.CHANGES},
+}
 
 
 def _max_length(model, name: str) -> int:
@@ -91,9 +111,22 @@ def instrument_xlsx(instrument: Instrument) -> bytes:
     settings = [(label, getattr(instrument, name)) for label, name, _ in SETTINGS]
     sections, indicators = [], []
     for position, section in enumerate(instrument.sections, start=1):
-        sections.append((section.code, section.title, section.description, position))
+        sections.append(
+            (section.code, section.title, section.description, position, section.continues)
+        )
         for order, i in enumerate(section.indicators, start=1):
-            indicators.append((section.code, i.code, i.text, i.plain_text, i.guidance, order))
+            indicators.append(
+                (
+                    section.code,
+                    i.code,
+                    i.text,
+                    i.plain_text,
+                    i.guidance,
+                    order,
+                    i.change,
+                    ", ".join(i.continues),
+                )
+            )
     return xlsx_bytes(
         [
             Table(FRAMEWORK, ("Field", "Value"), settings),
@@ -203,7 +236,7 @@ def read_instrument_xlsx(data: bytes) -> Instrument:
             [FileProblem(s, None, "there is no sheet with this name.") for s in missing]
         )
     settings = _read_settings(reader, workbook)
-    sections = _read_sections(reader, workbook)
+    sections = _read_sections(reader, workbook, _previous(reader, workbook, settings))
     scale = _read_scale(reader, workbook)
     bands = _read_bands(reader, workbook, scale)
     if reader.problems:
@@ -219,6 +252,12 @@ def _read_settings(reader: _Reader, workbook: Workbook) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     for label, name, required in SETTINGS:
         row, value = values.get(label.lower(), (None, None))
+        if name == "previous_version":
+            number = _whole(value) if _text(value) else None
+            if _text(value) and (number is None or number < 1):
+                reader.problem(FRAMEWORK, row, f"“{label}” must be a version number, like 1.")
+            settings[name] = number
+            continue
         if name == "caseload_target_per_fte":
             target = _number(value)
             if target is None or not 0 < target < 1000:
@@ -238,6 +277,44 @@ def _read_settings(reader: _Reader, workbook: Workbook) -> dict[str, Any]:
     return settings
 
 
+@dataclass(frozen=True)
+class _Previous:
+    """The version the file continues, as the crosswalk checks need it."""
+
+    label: str
+    sections: frozenset[str]
+    indicators: frozenset[str] | None  # None: there is no version to continue
+
+
+_NO_PREVIOUS = _Previous(label="", sections=frozenset(), indicators=None)
+
+
+def _previous(reader: _Reader, workbook: Workbook, settings: dict[str, Any]) -> _Previous:
+    name, number = settings.get("name"), settings.get("previous_version")
+    if not name or number is None:
+        return _NO_PREVIOUS
+    version = version_continued(name=name, number=number)
+    if version is None:
+        row = next(
+            n
+            for n, line in enumerate(workbook[FRAMEWORK].iter_rows(values_only=True), 1)
+            if line and _text(line[0]).lower() == "previous version"
+        )
+        reader.problem(
+            FRAMEWORK,
+            row,
+            f"there is no version {number} of {name} here to continue; clear "
+            "“Previous version” and the Continues columns to import it without a crosswalk.",
+        )
+        return _NO_PREVIOUS
+    sections, indicators = version_codes(version=version)
+    return _Previous(
+        label=str(version),
+        sections=frozenset(sections),
+        indicators=frozenset(indicators),
+    )
+
+
 def _ordered(items: Sequence[tuple[int | None, int, Any]]) -> list[Any]:
     """Items by their Order column, rows without one after those with it, then by row."""
     return [item for *_, item in sorted(items, key=lambda t: (t[0] is None, t[0] or 0, t[1]))]
@@ -252,7 +329,24 @@ def _order(reader: _Reader, sheet: str, number: int, value: Any) -> int | None:
     return order
 
 
-def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSection, ...]:
+def _section_continues(reader: _Reader, number: int, value: Any, previous: _Previous) -> str | None:
+    """The old section a section continues: blank is none when the file names its previous
+    version; without one there is no crosswalk (None)."""
+    code = _text(value)
+    if not code:
+        return "" if previous.indicators is not None else None
+    if previous.indicators is None:
+        reader.problem(
+            SECTIONS, number, "it continues a section, but there is no previous version."
+        )
+    elif code not in previous.sections:
+        reader.problem(SECTIONS, number, f"there is no section {code} in {previous.label}.")
+    return code
+
+
+def _read_sections(
+    reader: _Reader, workbook: Workbook, previous: _Previous
+) -> tuple[InstrumentSection, ...]:
     sections: dict[str, dict[str, Any]] = {}
     for number, line in reader.rows(workbook, SECTIONS):
         code = reader.text(
@@ -272,6 +366,7 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
                 "order": _order(reader, SECTIONS, number, line.get("Order")),
                 "title": title,
                 "description": _text(line.get("Description")),
+                "continues": _section_continues(reader, number, line.get("Continues"), previous),
                 "indicators": [],
             }
     if not sections:
@@ -283,6 +378,7 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
 
     codes: Counter[str] = Counter()
     count = 0
+    links: list[tuple[int, crosswalk.Link]] = []
     for number, line in reader.rows(workbook, INDICATORS):
         count += 1
         section_code = _text(line["Section"])
@@ -314,9 +410,16 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
         if not text:
             reader.problem(INDICATORS, number, "the indicator has no text.")
         order = _order(reader, INDICATORS, number, line.get("Order"))
+        link = _link(reader, number, code, line)
+        links.append((number, link))
         if section_code in sections:
             indicator = InstrumentIndicator(
-                code=code, text=text, plain_text=plain, guidance=_text(line.get("Guidance"))
+                code=code,
+                text=text,
+                plain_text=plain,
+                guidance=_text(line.get("Guidance")),
+                change=link.change,
+                continues=link.continues,
             )
             sections[section_code]["indicators"].append((order, number, indicator))
     if count > MAX_INDICATORS:
@@ -325,6 +428,10 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
             None,
             f"there are {count:,} indicators; a framework has at most {MAX_INDICATORS:,}.",
         )
+    for n, message in crosswalk.link_problems(
+        [link for _, link in links], old_codes=previous.indicators, previous=previous.label
+    ):
+        reader.problem(INDICATORS, links[n][0], message)
     for code, section in sections.items():
         if not section["indicators"]:
             reader.problem(SECTIONS, section["row"], f"the section {code} has no indicators.")
@@ -339,12 +446,23 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
                         title=s["title"],
                         description=s["description"],
                         indicators=tuple(_ordered(s["indicators"])),
+                        continues=s["continues"],
                     ),
                 )
                 for code, s in sections.items()
             ]
         )
     )
+
+
+def _link(reader: _Reader, number: int, code: str, line: dict[str, Any]) -> crosswalk.Link:
+    change_text = _text(line.get("Change"))
+    change = _CHANGES.get(change_text.lower(), crosswalk.NEW) if change_text else crosswalk.NEW
+    if change_text and change_text.lower() not in _CHANGES:
+        kinds = ", ".join(key for key, _ in crosswalk.CHANGES)
+        reader.problem(INDICATORS, number, f"the change “{change_text}” is not one of {kinds}.")
+    continues = tuple(c for c in (p.strip() for p in _text(line.get("Continues")).split(",")) if c)
+    return crosswalk.Link(code=code, change=change, continues=continues)
 
 
 def _read_scale(reader: _Reader, workbook: Workbook) -> tuple[tuple[int, str], ...]:
