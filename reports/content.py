@@ -114,6 +114,15 @@ def _trends(trends: Trends) -> dict:
             {"code": s.code, "title": s.title, "points": [_text(v) for v in s.points]}
             for s in trends.series
         ],
+        "framework_changes": [
+            {
+                "position": c.position,
+                "quarter": c.quarter.label,
+                "version": c.version,
+                "label": c.label,
+            }
+            for c in trends.changes
+        ],
     }
 
 

@@ -63,6 +63,10 @@ def render_charts(content: dict) -> dict[str, str]:
                 "One line per principle and one for the overall score, on the 1 to 4 scale; "
                 "the table below gives the same numbers."
             ),
+            markers=[
+                charts.Marker(position=c["position"], label=c["label"])
+                for c in trends.get("framework_changes", ())
+            ],
         )
     }
 
