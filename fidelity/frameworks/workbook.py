@@ -284,6 +284,7 @@ class _Previous:
     label: str
     sections: frozenset[str]
     indicators: frozenset[str] | None  # None: there is no version to continue
+    missing: bool = False  # the file names one that is not here (said once, on its row)
 
 
 _NO_PREVIOUS = _Previous(label="", sections=frozenset(), indicators=None)
@@ -306,7 +307,7 @@ def _previous(reader: _Reader, workbook: Workbook, settings: dict[str, Any]) -> 
             f"there is no version {number} of {name} here to continue; clear "
             "“Previous version” and the Continues columns to import it without a crosswalk.",
         )
-        return _NO_PREVIOUS
+        return _Previous(label="", sections=frozenset(), indicators=None, missing=True)
     sections, indicators = version_codes(version=version)
     return _Previous(
         label=str(version),
@@ -335,6 +336,8 @@ def _section_continues(reader: _Reader, number: int, value: Any, previous: _Prev
     code = _text(value)
     if not code:
         return "" if previous.indicators is not None else None
+    if previous.missing:
+        return code
     if previous.indicators is None:
         reader.problem(
             SECTIONS, number, "it continues a section, but there is no previous version."
@@ -428,9 +431,10 @@ def _read_sections(
             None,
             f"there are {count:,} indicators; a framework has at most {MAX_INDICATORS:,}.",
         )
-    for n, message in crosswalk.link_problems(
+    problems = crosswalk.link_problems(
         [link for _, link in links], old_codes=previous.indicators, previous=previous.label
-    ):
+    )
+    for n, message in [] if previous.missing else problems:
         reader.problem(INDICATORS, links[n][0], message)
     for code, section in sections.items():
         if not section["indicators"]:
