@@ -8,9 +8,11 @@ B.1 and B.2) and D is new. The pilot scores 2026 Q1 and Q2 on version 1 and Q3 o
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from common.quarters import Quarter
 from fidelity.dashboards import charts
@@ -180,4 +182,18 @@ def test_the_report_says_in_words_and_marks_on_its_chart_when_the_framework_chan
     assert (
         f"The framework changed in {Q3.label}: returns from then on are scored on version 2."
         in html
+    )
+
+
+def test_the_pilot_dashboard_marks_the_change_on_its_chart_and_in_words(
+    changed_world, client, today_is
+):
+    today_is(datetime.date(2027, 2, 15))
+    client.force_login(changed_world.manager)
+    body = client.get(reverse("fidelity:dashboard"), {"quarter": Q3.slug}).content.decode()
+
+    assert ">Framework changed: v2</text>" in body
+    assert (
+        f"Framework changed: v2 in {Q3.label}: from then on returns use version 2, and a score "
+        "runs on where its section continues." in body
     )

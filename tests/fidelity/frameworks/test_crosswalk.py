@@ -3,15 +3,20 @@ it, what `framework_revise` fills in, and editing it on the version's admin page
 
 from __future__ import annotations
 
+import importlib
 import io
+from dataclasses import replace
 
 import pytest
+from django.apps import apps as django_apps
 from openpyxl import load_workbook
 
 from fidelity.frameworks import crosswalk
 from fidelity.frameworks.crosswalk import Link, link_problems
 from fidelity.frameworks.instrument import (
     InstrumentFileError,
+    InstrumentIndicator,
+    InstrumentSection,
     instrument_from_data,
     instrument_to_data,
 )
@@ -158,19 +163,17 @@ def test_a_previous_version_that_is_not_here_is_named(db):
 
 def test_a_file_without_a_crosswalk_still_imports_as_before(db):
     framework_import(V1)
-    old_style = V2.__class__(
-        **{
-            **V2.__dict__,
-            "previous_version": None,
-            "sections": tuple(
-                s.__class__(
-                    code=s.code,
-                    title=s.title,
-                    indicators=tuple(i.__class__(code=i.code, text=i.text) for i in s.indicators),
-                )
-                for s in V2.sections
-            ),
-        }
+    old_style = replace(
+        V2,
+        previous_version=None,
+        sections=tuple(
+            InstrumentSection(
+                code=s.code,
+                title=s.title,
+                indicators=tuple(InstrumentIndicator(i.code, i.text) for i in s.indicators),
+            )
+            for s in V2.sections
+        ),
     )
     version = framework_import(read_instrument_xlsx(instrument_xlsx(old_style)))
     assert version.previous is None
@@ -241,3 +244,37 @@ def _change_form_data(client, url: str) -> dict:
             if value not in (None, "", False):
                 data[form.add_prefix(name)] = value
     return data
+
+
+def test_versions_made_before_the_crosswalk_get_one_by_code(db):
+    """The migration links existing versions as figures always followed them: by code."""
+    framework_import(V1)
+    v2 = framework_import(
+        replace(
+            V1,
+            sections=(
+                InstrumentSection(
+                    "A",
+                    "Access",
+                    indicators=(
+                        InstrumentIndicator("A.1", "Indicator A.1"),
+                        InstrumentIndicator("A.2", "A.2 in new words"),
+                        InstrumentIndicator("A.4", "Indicator A.4"),
+                    ),
+                ),
+            ),
+        )
+    )
+    assert v2.previous is None
+
+    migration = importlib.import_module("fidelity.migrations.0007_framework_version_crosswalk")
+    migration.link_existing_versions(django_apps, None)
+
+    v2.refresh_from_db()
+    assert v2.previous.number == 1
+    assert v2.principles.get().continues.code == "A"
+    assert [
+        (row.indicator.code, row.change, [i.code for i in row.continues.all()])
+        for row in IndicatorLineage.objects.filter(version=v2)
+    ] == [("A.1", "same", ["A.1"]), ("A.2", "reworded", ["A.2"]), ("A.4", "new", [])]
+    assert [i.code for i in retired_indicators(version=v2)] == ["A.3", "B.1", "B.2"]
