@@ -106,7 +106,7 @@ def _heatmap(heatmap: Heatmap) -> dict:
 
 
 def _trends(trends: Trends) -> dict:
-    return {
+    result = {
         "quarters": [q.label for q in trends.quarters],
         "overall": [_text(v) for v in trends.overall],
         "completeness": [str(c) for c in trends.completeness],
@@ -114,7 +114,10 @@ def _trends(trends: Trends) -> dict:
             {"code": s.code, "title": s.title, "points": [_text(v) for v in s.points]}
             for s in trends.series
         ],
-        "framework_changes": [
+    }
+    # Only when there is one, so reports built before this was added keep their fingerprint.
+    if trends.changes:
+        result["framework_changes"] = [
             {
                 "position": c.position,
                 "quarter": c.quarter.label,
@@ -122,8 +125,8 @@ def _trends(trends: Trends) -> dict:
                 "label": c.label,
             }
             for c in trends.changes
-        ],
-    }
+        ]
+    return result
 
 
 def _end_reasons(report: Report, scope: Scope, quarter: Quarter) -> list[dict]:
