@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from fidelity.frameworks import crosswalk
@@ -26,7 +27,7 @@ from fidelity.frameworks.services import framework_import, framework_revise
 from fidelity.frameworks.workbook import instrument_xlsx, read_instrument_xlsx
 from tests.factories import UserFactory
 from tests.fidelity.dashboards.test_crosswalk_figures import V1, V2
-from tests.fidelity.factories import make_return, use_default_framework
+from tests.fidelity.factories import make_return, page_text, use_default_framework
 
 OLD = ["A.1", "A.2", "A.3", "B.1", "B.2"]
 
@@ -278,3 +279,16 @@ def test_versions_made_before_the_crosswalk_get_one_by_code(db):
         for row in IndicatorLineage.objects.filter(version=v2)
     ] == [("A.1", "same", ["A.1"]), ("A.2", "reworded", ["A.2"]), ("A.4", "new", [])]
     assert [i.code for i in retired_indicators(version=v2)] == ["A.3", "B.1", "B.2"]
+
+
+def test_the_admin_import_previews_the_crosswalk_and_saves_it_when_confirmed(admin_client):
+    framework_import(V1)
+    url = "/admin/fidelity/frameworkversion/import/"
+    response = admin_client.post(url, {"file": SimpleUploadedFile("v2.xlsx", instrument_xlsx(V2))})
+    text = page_text(response)
+    assert "Continues version 1, as each principle and indicator below says" in text
+    assert "C. Connection (1 indicators): continues B" in text
+    assert "merged B.1, B.2" in text
+
+    admin_client.post(url, {"token": response.context["token"]})
+    assert IndicatorLineage.objects.get(indicator__code="C.1").change == "merged"
