@@ -106,8 +106,6 @@ def retired(old_codes: Sequence[str], links: Sequence[Link]) -> list[str]:
     return [code for code in old_codes if code not in continued]
 
 
-def default_change(*, old_text: str | None, text: str) -> str:
-    """What an indicator continuing one of the same code is: same wording, or reworded."""
-    if old_text is None:
-        return NEW
+def default_change(*, old_text: str, text: str) -> str:
+    """What an indicator continuing one old indicator is: the same wording, or reworded."""
     return SAME if old_text == text else REWORDED

@@ -78,9 +78,7 @@ def framework_revise(
             text=text,
         )
         if target.previous_id is not None:
-            IndicatorLineage.objects.create(
-                version=target, indicator=indicator, change=crosswalk.NEW
-            )
+            _lineages_create(version=target, rows=[(indicator, crosswalk.NEW, [])])
     return target
 
 
@@ -188,14 +186,28 @@ def _crosswalk_save(
         raise WorkflowError(
             "; ".join(f"Indicator {links[n].code}: {message}" for n, message in problems)
         )
-    lineages = IndicatorLineage.objects.bulk_create(
-        IndicatorLineage(version=version, indicator=indicator, change=link.change)
-        for indicator, link in zip(indicators, links, strict=True)
+    _lineages_create(
+        version=version,
+        rows=[
+            (indicator, link.change, [old[code] for code in link.continues])
+            for indicator, link in zip(indicators, links, strict=True)
+        ],
     )
-    IndicatorLineage.continues.through.objects.bulk_create(
-        IndicatorLineage.continues.through(indicatorlineage=lineage, indicator=old[code])
-        for lineage, link in zip(lineages, links, strict=True)
-        for code in link.continues
+
+
+def _lineages_create(
+    *, version: FrameworkVersion, rows: Sequence[tuple[Indicator, str, Sequence[Indicator]]]
+) -> None:
+    """The crosswalk rows of `version`: (new indicator, kind of change, old indicators)."""
+    lineages = IndicatorLineage.objects.bulk_create(
+        IndicatorLineage(version=version, indicator=indicator, change=change)
+        for indicator, change, _ in rows
+    )
+    through = IndicatorLineage.continues.through
+    through.objects.bulk_create(
+        through(indicatorlineage=lineage, indicator=old)
+        for lineage, (_, _, olds) in zip(lineages, rows, strict=True)
+        for old in olds
     )
 
 
@@ -243,11 +255,8 @@ def _framework_copy(*, version: FrameworkVersion, notes: str) -> FrameworkVersio
             )
             for i in old
         )
-        lineages = IndicatorLineage.objects.bulk_create(
-            IndicatorLineage(version=copy, indicator=i, change=crosswalk.SAME) for i in new
-        )
-        IndicatorLineage.continues.through.objects.bulk_create(
-            IndicatorLineage.continues.through(indicatorlineage=lineage, indicator=i)
-            for lineage, i in zip(lineages, old, strict=True)
+        _lineages_create(
+            version=copy,
+            rows=[(i, crosswalk.SAME, [o]) for i, o in zip(new, old, strict=True)],
         )
     return copy

@@ -5,8 +5,9 @@ section, report title, caseload target, the previous version), Sections, Indicat
 Bands, each with a header row. The crosswalk to the previous version is optional columns:
 "Continues" on Sections (the old section's code) and "Change" and "Continues" on Indicators
 (same, reworded, split, merged or new, and the old codes, separated by commas). A file
-without them imports as before: a version with no crosswalk, whose figures follow the codes. `instrument_xlsx` writes an `Instrument`; `read_instrument_xlsx` reads one back and
-raises `InstrumentFileError` listing every problem by sheet and row. Nothing is saved here:
+without them imports as before: a version with no crosswalk, whose figures follow the codes.
+`instrument_xlsx` writes an `Instrument`; `read_instrument_xlsx` reads one back and raises
+`InstrumentFileError` listing every problem by sheet and row. Nothing is saved here:
 `services.framework_import` does that. The file safety rules (size, not a workbook, formulas,
 formula-like text) are `spreadsheets.workbook.open_workbook`'s and `common.downloads`' own.
 """
@@ -256,6 +257,7 @@ def _read_settings(reader: _Reader, workbook: Workbook) -> dict[str, Any]:
             number = _whole(value) if _text(value) else None
             if _text(value) and (number is None or number < 1):
                 reader.problem(FRAMEWORK, row, f"“{label}” must be a version number, like 1.")
+                number = None
             settings[name] = number
             continue
         if name == "caseload_target_per_fte":
