@@ -87,18 +87,18 @@ class _LockedWhenInUse:
 class _SectionsFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
-        taken: dict[int, str] = {}
-        for form in self.forms:
-            old = form.cleaned_data.get("continues") if hasattr(form, "cleaned_data") else None
-            if old is None or form.cleaned_data.get("DELETE"):
-                continue
-            if old.pk in taken:
-                form.add_error(
-                    "continues",
-                    f"{taken[old.pk]} already continues {old.code}; a section continues into "
-                    "one section (a split or merged section starts afresh).",
-                )
-            taken[old.pk] = form.cleaned_data.get("code") or form.instance.code
+        rows = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data") and not form.cleaned_data.get("DELETE")
+        ]
+        sections = []
+        for form in rows:
+            old = form.cleaned_data.get("continues")
+            code = form.cleaned_data.get("code") or form.instance.code
+            sections.append((code, old.code if old else None))
+        for n, message in crosswalk.section_problems(sections):
+            rows[n].add_error("continues", message[0].upper() + message[1:])
 
 
 class PrincipleInline(_LockedWhenInUse, LabelledChoices, admin.TabularInline):

@@ -100,6 +100,27 @@ def link_problems(
     return sorted(problems)
 
 
+def section_problems(sections: Sequence[tuple[str, str | None]]) -> list[tuple[int, str]]:
+    """(position, message) for each section, of (code, old code it continues or None), that
+    continues an old section another already continues: a section runs on into one section,
+    and a split or merged section starts afresh."""
+    problems, taken = [], {}
+    for n, (code, old) in enumerate(sections):
+        if not old:
+            continue
+        if old in taken:
+            problems.append(
+                (
+                    n,
+                    f"{taken[old]} already continues {old}; an old section continues into one "
+                    "section (a split or merged one starts afresh).",
+                )
+            )
+        else:
+            taken[old] = code
+    return problems
+
+
 def retired(old_codes: Sequence[str], links: Sequence[Link]) -> list[str]:
     """The old indicators no new indicator continues, in their order."""
     continued = {code for link in links for code in link.continues}

@@ -136,6 +136,10 @@ def framework_import(instrument: Instrument) -> FrameworkVersion:
     Band.objects.bulk_create(
         Band(version=version, name=b.name, slug=b.slug, minimum=b.minimum) for b in instrument.bands
     )
+    twice = crosswalk.section_problems([(s.code, s.continues) for s in instrument.sections])
+    if twice:
+        n, message = twice[0]
+        raise WorkflowError(f"Section {instrument.sections[n].code}: {message}")
     old_sections = {p.code: p for p in previous.principles.all()} if previous else {}
     created_indicators = []
     for position, section in enumerate(instrument.sections, start=1):

@@ -374,6 +374,10 @@ def _read_sections(
                 "continues": _section_continues(reader, number, line.get("Continues"), previous),
                 "indicators": [],
             }
+    for n, message in crosswalk.section_problems(
+        [(code, s["continues"]) for code, s in sections.items()]
+    ):
+        reader.problem(SECTIONS, list(sections.values())[n]["row"], message)
     if not sections:
         reader.problem(SECTIONS, None, "there are no sections.")
     elif len(sections) > MAX_SECTIONS:

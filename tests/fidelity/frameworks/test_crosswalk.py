@@ -146,9 +146,12 @@ def test_a_bad_crosswalk_is_refused_by_sheet_and_row(db):
         indicators["H5"] = "B.1"  # C.1 "merged" from one
         indicators["G6"] = "moved"  # D.1
         workbook["Sections"]["E3"] = "Z"
+        workbook["Sections"]["E4"] = "A"  # D continues A, which A continues
 
     assert _problems(_v2_workbook_edited(edit)) == [
         "Sections, row 3: there is no section Z in Crosswalk test framework v1.",
+        "Sections, row 4: A already continues A; an old section continues into one section "
+        "(a split or merged one starts afresh).",
         "Indicators, row 6: the change “moved” is not one of same, reworded, split, merged, new.",
         "Indicators, row 2: there is no indicator A.9 in Crosswalk test framework v1.",
         "Indicators, row 5: “Merged from” needs at least two old indicators; it names 1.",
