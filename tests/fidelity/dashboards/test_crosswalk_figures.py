@@ -18,13 +18,14 @@ from common.quarters import Quarter
 from fidelity.dashboards import charts
 from fidelity.dashboards.figures import dashboard_headline, framework_info, principle_trends
 from fidelity.dashboards.groups import drift_alerts
+from fidelity.dashboards.models import PilotDataVersion
 from fidelity.frameworks.instrument import (
     Instrument,
     InstrumentBand,
     InstrumentIndicator,
     InstrumentSection,
 )
-from fidelity.frameworks.models import PilotFramework
+from fidelity.frameworks.models import PilotFramework, Principle
 from fidelity.frameworks.services import framework_import
 from reports import render
 from reports.content import report_content
@@ -197,3 +198,18 @@ def test_the_pilot_dashboard_marks_the_change_on_its_chart_and_in_words(
         f"Framework changed: v2 in {Q3.label}: from then on returns use version 2, and a score "
         "runs on where its section continues." in body
     )
+
+
+def test_editing_where_a_section_continues_refreshes_the_cached_figures_of_its_pilots(
+    changed_world, django_capture_on_commit_callbacks
+):
+    def number(pilot):
+        return PilotDataVersion.objects.get(pilot=pilot).number
+
+    before, other_before = number(changed_world.pilot), number(changed_world.other_pilot)
+    section = Principle.objects.get(version__framework__name=V2.name, version__number=2, code="D")
+    with django_capture_on_commit_callbacks(execute=True):
+        section.continues = None
+        section.save()
+    assert number(changed_world.pilot) != before
+    assert number(changed_world.other_pilot) == other_before  # on another framework
