@@ -3,8 +3,14 @@
 A framework version that returns already use is shown read-only; editing one of its indicators
 goes through `services.framework_revise`, which saves the edit to a new version so old returns
 keep the wording they were scored on. The "Make a new version" action copies a version in use.
+
+The crosswalk to the previous version (which old section each section continues, what each
+indicator continues) stays editable on the version's page even once returns use it: it says how
+figures run across the change, not how returns were scored. Its rules are
+`frameworks.crosswalk`'s.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
@@ -14,6 +20,7 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.downloads import FHIR_JSON_CONTENT_TYPE, XLSX_CONTENT_TYPE, file_response, json_response
+from fidelity.frameworks import crosswalk
 from fidelity.frameworks.fhir import instrument_questionnaire
 from fidelity.frameworks.forms import FrameworkConfirmForm, FrameworkUploadForm, preview_token
 from fidelity.frameworks.models import (
@@ -21,6 +28,7 @@ from fidelity.frameworks.models import (
     Framework,
     FrameworkVersion,
     Indicator,
+    IndicatorLineage,
     PilotFramework,
     Principle,
     ScaleLevel,
@@ -29,6 +37,7 @@ from fidelity.frameworks.selectors import (
     framework_instrument,
     framework_next_version_number,
     framework_version_in_use,
+    retired_indicators,
 )
 from fidelity.frameworks.services import framework_import, framework_revise
 from fidelity.frameworks.workbook import instrument_xlsx
@@ -41,6 +50,23 @@ register_choice_label(
     lambda p: f"{p.code} ({p.version.framework.name} v{p.version.number}) {p.title}",
     ["version__framework"],
 )
+register_choice_label(
+    Indicator,
+    lambda i: (
+        f"{i.code} ({i.principle.version.framework.name} v{i.principle.version.number}) "
+        f"{i.text[:60]}"
+    ),
+    ["principle__version__framework"],
+)
+
+
+def _version_on_page(request: HttpRequest) -> FrameworkVersion | None:
+    """The version whose admin page this is (for an inline's choices), if it exists yet."""
+    match = request.resolver_match
+    object_id = match.kwargs.get("object_id") if match else None
+    if object_id is None:
+        return None
+    return FrameworkVersion.objects.filter(pk=object_id).first()
 
 
 class _LockedWhenInUse:
@@ -59,10 +85,105 @@ class _LockedWhenInUse:
         return not self._in_use(obj) and super().has_delete_permission(request, obj)
 
 
+class _SectionsFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data") and not form.cleaned_data.get("DELETE")
+        ]
+        sections = []
+        for form in rows:
+            old = form.cleaned_data.get("continues")
+            code = form.cleaned_data.get("code") or form.instance.code
+            sections.append((code, old.code if old else None))
+        for n, message in crosswalk.section_problems(sections):
+            rows[n].add_error("continues", message[0].upper() + message[1:])
+
+
 class PrincipleInline(_LockedWhenInUse, LabelledChoices, admin.TabularInline):
+    """Once returns use the version, only what each section continues can change."""
+
     model = Principle
+    formset = _SectionsFormSet
     extra = 0
     show_change_link = True
+    fields = ["code", "position", "title", "description", "continues"]
+
+    def has_change_permission(self, request, obj=None):
+        return admin.TabularInline.has_change_permission(self, request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._in_use(obj):
+            return ["code", "position", "title", "description"]
+        return []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "continues":
+            version = _version_on_page(request)
+            kwargs["queryset"] = Principle.objects.filter(
+                version_id=version.previous_id if version else None
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class _CrosswalkFormSet(forms.BaseInlineFormSet):
+    """Checks the crosswalk as a whole: kinds, counts, and old indicators continued twice."""
+
+    def clean(self) -> None:
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and form.cleaned_data.get("indicator")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        links = [
+            crosswalk.Link(
+                code=form.cleaned_data["indicator"].code,
+                change=form.cleaned_data.get("change") or "",
+                continues=tuple(i.code for i in form.cleaned_data.get("continues") or ()),
+            )
+            for form in rows
+        ]
+        previous = self.instance.previous
+        old_codes = (
+            set(
+                Indicator.objects.filter(principle__version=previous).values_list("code", flat=True)
+            )
+            if previous
+            else None
+        )
+        for n, message in crosswalk.link_problems(
+            links, old_codes=old_codes, previous=str(previous or "")
+        ):
+            rows[n].add_error("continues", message[0].upper() + message[1:])
+
+
+class IndicatorLineageInline(LabelledChoices, admin.TabularInline):
+    """The crosswalk: what each indicator of this version continues of the previous one."""
+
+    model = IndicatorLineage
+    formset = _CrosswalkFormSet
+    extra = 0
+    fields = ["indicator", "change", "continues"]
+    verbose_name_plural = "Crosswalk: what each indicator continues of the previous version"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            version = _version_on_page(request)
+            kwargs["queryset"] = Indicator.objects.filter(principle__version=version)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "continues":
+            version = _version_on_page(request)
+            kwargs["queryset"] = Indicator.objects.filter(
+                principle__version_id=version.previous_id if version else None
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ScaleLevelInline(_LockedWhenInUse, LabelledChoices, admin.TabularInline):
@@ -98,13 +219,29 @@ class FrameworkAdmin(LabelledChoices, admin.ModelAdmin):
 class FrameworkVersionAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["__str__", "created", "in_use"]
     list_filter = ["framework"]
-    inlines = [PrincipleInline, ScaleLevelInline, BandInline]
+    inlines = [PrincipleInline, IndicatorLineageInline, ScaleLevelInline, BandInline]
     actions = ["make_new_version", "export_xlsx", "export_fhir"]
     change_list_template = "admin/fidelity/frameworkversion/change_list.html"
 
     @admin.display(boolean=True, description="Used by returns")
     def in_use(self, obj: FrameworkVersion) -> bool:
         return framework_version_in_use(version=obj)
+
+    @admin.display(description="Retired indicators")
+    def retired(self, obj: FrameworkVersion) -> str:
+        """The previous version's indicators that nothing here continues (derived)."""
+        if obj.previous_id is None:
+            return "– (no previous version)"
+        old = retired_indicators(version=obj)
+        return "; ".join(f"{i.code} {i.text}" for i in old) or "None"
+
+    def get_inline_instances(self, request, obj=None):
+        return [
+            inline
+            for inline in super().get_inline_instances(request, obj)
+            if not isinstance(inline, IndicatorLineageInline)
+            or (obj is not None and obj.previous_id is not None)
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and framework_version_in_use(version=obj):
@@ -116,8 +253,10 @@ class FrameworkVersionAdmin(LabelledChoices, admin.ModelAdmin):
                 "section_word",
                 "section_word_plural",
                 "report_title",
+                "previous",
+                "retired",
             ]
-        return ["number"] if obj is not None else []
+        return ["number", "previous", "retired"] if obj is not None else []
 
     def get_exclude(self, request, obj=None):
         return ["number"] if obj is None else super().get_exclude(request, obj)

@@ -107,7 +107,7 @@ def _heatmap(heatmap: Heatmap) -> dict:
 
 
 def _trends(trends: Trends) -> dict:
-    return {
+    result = {
         "quarters": [q.label for q in trends.quarters],
         "overall": [_text(v) for v in trends.overall],
         "completeness": [str(c) for c in trends.completeness],
@@ -116,6 +116,18 @@ def _trends(trends: Trends) -> dict:
             for s in trends.series
         ],
     }
+    # Only when there is one, so reports built before this was added keep their fingerprint.
+    if trends.changes:
+        result["framework_changes"] = [
+            {
+                "position": c.position,
+                "quarter": c.quarter.label,
+                "version": c.version,
+                "label": c.label,
+            }
+            for c in trends.changes
+        ]
+    return result
 
 
 def _end_reasons(report: Report, scope: Scope, quarter: Quarter) -> list[dict]:

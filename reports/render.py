@@ -66,6 +66,10 @@ def render_charts(content: dict) -> dict[str, str]:
                 f"One line per {words.section} and one for the overall score, on the 1 to 4 "
                 "scale; the table below gives the same numbers."
             ),
+            markers=[
+                charts.Marker(position=c["position"], label=c["label"])
+                for c in trends.get("framework_changes", ())
+            ],
         )
     }
 

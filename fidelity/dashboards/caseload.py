@@ -181,9 +181,9 @@ class DataQuality:
 
 
 def _data_quality_from(
-    means: dict[tuple[int, str], _MeanRow], caseload: dict[int, dict], quarter: Quarter
+    means: dict[tuple[int, int, str], _MeanRow], caseload: dict[int, dict], quarter: Quarter
 ) -> DataQuality:
-    rows = [row for (index, _), row in means.items() if index == quarter.index]
+    rows = [row for (index, *_), row in means.items() if index == quarter.index]
     not_assessed = sum(r.not_assessed for r in rows)
     total = not_assessed + sum(r.scored for r in rows)
     now = caseload.get(quarter.index) or {}

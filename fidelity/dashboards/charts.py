@@ -6,6 +6,10 @@ aria-labelledby); pages put the same numbers in a table beside the chart, since 
 line is not readable by everyone. Lines are told apart by dash pattern and marker shape as well as
 colour, and a legend names each line. A chart is one image (role="img"), so it holds no links:
 the drill-down links are in the table that goes with it.
+
+A chart may mark quarters (`Marker`), such as the quarter a framework changed: a dashed
+vertical line with its label written beside it, and the same words in the chart's <desc> for
+screen readers.
 """
 
 from __future__ import annotations
@@ -27,6 +31,14 @@ MARKERS = ["circle", "square", "diamond", "triangle", "square", "circle", "trian
 class Series:
     label: str
     values: Sequence[Decimal | float | None]
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A vertical line at the quarter `position` (in the chart's quarters), labelled."""
+
+    position: int
+    label: str
 
 
 def _num(value: float) -> str:
@@ -57,8 +69,10 @@ def line_chart(
     y_step: float = 0.5,
     width: int = 640,
     height: int = 300,
+    markers: Sequence[Marker] = (),
 ) -> SafeString:
-    """A line per series over the quarter labels; gaps (None) break the line, never drop to 0."""
+    """A line per series over the quarter labels; gaps (None) break the line, never drop to 0.
+    Each marker is a labelled vertical line, also told in the description."""
     left, right, top, bottom = 44, 150, 16, 40
     plot_w = width - left - right
     plot_h = height - top - bottom
@@ -71,6 +85,9 @@ def line_chart(
         return top + plot_h * (1 - (value - y_min) / (y_max - y_min))
 
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    description = " ".join(
+        [description, *(f"{m.label} from {quarters[m.position]}." for m in markers)]
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" '
@@ -94,6 +111,14 @@ def line_chart(
         parts.append(
             f'<text x="{_num(x_at(i))}" y="{height - bottom + 18}" text-anchor="middle">'
             f"{escape(label)}</text>"
+        )
+    for marker in markers:
+        x = x_at(marker.position)
+        parts.append(
+            f'<g class="marker"><line x1="{_num(x)}" x2="{_num(x)}" y1="{top}" '
+            f'y2="{top + plot_h}" stroke="#505a5f" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            f'<text x="{_num(x + 4)}" y="{top + 10}" text-anchor="start">'
+            f"{escape(marker.label)}</text></g>"
         )
     parts.append("</g>")
     for n, line in enumerate(series):

@@ -1,7 +1,8 @@
 """Keeps each pilot's data version (fidelity.dashboards.models.PilotDataVersion) moving with its data.
 
 Any save or delete of a row the dashboard reads (the pilot's zones, LAs, organisations, teams,
-framework choice), and a return's opening or deletion, change the number. A draft's saves do not:
+framework choice, and the sections of its framework, whose crosswalk says where old scores
+count), and a return's opening or deletion, change the number. A draft's saves do not:
 drafts never count (docs/figures.md), so saving one leaves every cached figure as it is. What
 changes the counted figures is a move of the workflow: `returns.services.return_move` (through
 `return_store_scores` when the return comes to count) calls `pilot_data_changed` itself.
@@ -19,7 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Model, signals
 
 from fidelity.dashboards.models import PilotDataVersion
-from fidelity.frameworks.models import PilotFramework
+from fidelity.frameworks.framework_data import NAME as DEFAULT_FRAMEWORK
+from fidelity.frameworks.models import FrameworkVersion, PilotFramework, Principle
 from fidelity.returns.models import QAReturn
 from partners.models import LocalAuthority, Organisation, Pilot, Team, Zone
 
@@ -81,6 +83,27 @@ def _pilot_saved(sender, instance: Pilot, created: bool, raw: bool = False, **kw
         pilot_data_changed(instance.pk)
 
 
+def _sections_changed(sender, instance: Principle, raw: bool = False, **kwargs) -> None:
+    """A section saved or deleted may change where old scores count (its crosswalk), for every
+    pilot on its framework (a pilot with no choice is on the default framework)."""
+    if raw:
+        return
+    framework = FrameworkVersion.objects.filter(pk=instance.version_id).values("framework_id")
+    pilots = set(
+        PilotFramework.objects.filter(version__framework__in=framework).values_list(
+            "pilot_id", flat=True
+        )
+    )
+    if FrameworkVersion.objects.filter(
+        pk=instance.version_id, framework__name=DEFAULT_FRAMEWORK
+    ).exists():
+        pilots |= set(
+            Pilot.objects.filter(framework_choice__isnull=True).values_list("pk", flat=True)
+        )
+    for pilot_id in pilots:
+        pilot_data_changed(pilot_id)
+
+
 def _teams_moved(sender, instance: Model, action: str, **kwargs) -> None:
     # `instance` is the team, or the LA when the change was made from the LA's side.
     if action.startswith("post_"):
@@ -93,6 +116,12 @@ def connect() -> None:
         uid = f"pilot-data-{model._meta.label_lower}"
         signals.post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         signals.post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    signals.post_save.connect(
+        _sections_changed, sender=Principle, dispatch_uid="pilot-data-sections"
+    )
+    signals.post_delete.connect(
+        _sections_changed, sender=Principle, dispatch_uid="pilot-data-sections-delete"
+    )
     signals.m2m_changed.connect(
         _teams_moved, sender=Team.local_authorities.through, dispatch_uid="pilot-data-team-las"
     )

@@ -12,7 +12,8 @@ export and report reads the figures from here. In short:
 
 The stored summary rows (`PrincipleScore`, one per principle of a submitted or approved return)
 are read for a few quarters at a time, team by team, and arranged here in Python; long trends are
-averaged in the database.
+summed in the database. A row counts under the section of the pilot's version that its section
+continues, through the framework's crosswalks (`FrameworkInfo.code_for`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from common.quarters import Quarter
@@ -133,17 +134,38 @@ class PrincipleRef:
 
 @dataclass(frozen=True)
 class FrameworkInfo:
-    """The principles and bands of the framework version the pilot scores on."""
+    """The principles and bands of the framework version the pilot scores on, and where each
+    section of the framework's other versions counts in it."""
 
     principles: list[PrincipleRef]
     rules: list[scoring.BandRule]
     band_names: dict[str, str]
     caseload_target_per_fte: Decimal | None = None
     words: FrameworkWords = DEFAULT_WORDS
+    # Every section (principle id) of the framework's versions -> the code it counts under
+    # now; a section missing here continues into none of the pilot's version's sections.
+    followed: dict[int, str] = field(default_factory=dict)
+    # Every section of the framework's versions -> its version's number.
+    version_of: dict[int, int] = field(default_factory=dict)
+    # The codes of the earlier sections in `followed`, as their stored scores carry them.
+    old_codes: frozenset[str] = frozenset()
 
     @property
     def codes(self) -> list[str]:
         return [p.code for p in self.principles]
+
+    @property
+    def stored_codes(self) -> set[str]:
+        """The codes stored scores may carry and still count: this version's and the ones
+        its sections continue."""
+        return {*self.codes, *self.old_codes}
+
+    def code_for(self, principle_id: int, code: str) -> str | None:
+        """The section a stored score counts under: through the crosswalk for a section of this
+        framework, by its code for any other (a pilot that changed framework)."""
+        if principle_id in self.version_of:
+            return self.followed.get(principle_id)
+        return code if code in self.codes else None
 
     def cell(
         self, score: Decimal | None, change: Decimal | None = None, change_note: str = ""
@@ -159,14 +181,17 @@ class FrameworkInfo:
 
 
 def framework_info(*, pilot: Pilot, version_id: int | None = None) -> FrameworkInfo:
-    """Two queries when the version id is known (the dashboard view annotates it), three if not."""
+    """Two queries when the version id is known (the dashboard view annotates it), three if not.
+    The sections of every version of the framework come in the one query, for the crosswalk."""
     if version_id is None:
         version_id = current_framework_version(pilot=pilot).pk
-    principles = list(
-        Principle.objects.filter(version_id=version_id)
+    sections = list(
+        Principle.objects.filter(version__framework__versions=version_id)
         .select_related("version")
-        .order_by("position")
+        .order_by("version__number", "position")
     )
+    principles = [p for p in sections if p.version_id == version_id]
+    followed = sections_followed(sections, version_id=version_id)
     bands = list(Band.objects.filter(version_id=version_id).order_by("-minimum"))
     return FrameworkInfo(
         principles=[PrincipleRef(code=p.code, title=p.title) for p in principles],
@@ -176,7 +201,38 @@ def framework_info(*, pilot: Pilot, version_id: int | None = None) -> FrameworkI
             principles[0].version.caseload_target_per_fte if principles else None
         ),
         words=principles[0].version.words if principles else DEFAULT_WORDS,
+        followed=followed,
+        version_of={p.pk: p.version.number for p in sections},
+        old_codes=frozenset(p.code for p in sections if p.pk in followed),
     )
+
+
+def sections_followed(sections: Sequence[Principle], *, version_id: int) -> dict[int, str]:
+    """Each section of the framework's versions that the version `version_id`'s sections
+    continue, directly or through versions between -> the code it counts under.
+
+    A version that names its previous one continues the sections its sections name; a version
+    without (made before crosswalks, or imported without one) continues the version numbered
+    before it by code, as figures always did."""
+    by_version: dict[int, dict[str, Principle]] = {}
+    for p in sections:
+        by_version.setdefault(p.version.number, {})[p.code] = p
+    by_id = {p.pk: p for p in sections}
+
+    def before(p: Principle) -> Principle | None:
+        if p.version.previous_id is not None:
+            return by_id.get(p.continues_id) if p.continues_id else None
+        return by_version.get(p.version.number - 1, {}).get(p.code)
+
+    followed = {}
+    for p in sections:
+        if p.version_id != version_id:
+            continue
+        section: Principle | None = p
+        while section is not None and section.pk not in followed:
+            followed[section.pk] = p.code
+            section = before(section)
+    return followed
 
 
 @dataclass(frozen=True)
@@ -352,7 +408,7 @@ def facts(
     pilot: Pilot,
     scope: Scope,
     indexes: Sequence[int],
-    codes: Sequence[str],
+    framework: FrameworkInfo,
     active: dict[int, bool] | None = None,
     starts: dict[int, int] | None = None,
 ) -> Facts:
@@ -365,17 +421,19 @@ def facts(
         )
         active = {team: is_active for team, is_active, _ in rows}
         starts = {team: start for team, _, start in rows if start is not None}
-    found = Facts(indexes=list(indexes), codes=list(codes), active=active, starts=starts or {})
+    found = Facts(indexes=list(indexes), codes=framework.codes, active=active, starts=starts or {})
     returns = counted_returns(pilot=pilot, scope=scope).filter(quarter_index__in=indexes)
     for team, index, status in returns.values_list("team_id", "quarter_index", "status"):
         found.status[(team, index)] = status
     rows = counted_scores(pilot=pilot, scope=scope).filter(
-        quarter_index__in=indexes, principle_code__in=codes, score__isnull=False
+        quarter_index__in=indexes, principle_code__in=framework.stored_codes, score__isnull=False
     )
-    for team, index, code, score in rows.values_list(
-        "team_id", "quarter_index", "principle_code", "score"
+    for team, index, principle, stored, score in rows.values_list(
+        "team_id", "quarter_index", "principle_id", "principle_code", "score"
     ):
-        found.columns.setdefault((index, code), {})[team] = int(score * 100)
+        code = framework.code_for(principle, stored)
+        if code is not None:
+            found.columns.setdefault((index, code), {})[team] = int(score * 100)
     return found
 
 
@@ -384,7 +442,7 @@ def facts(
 
 @dataclass(frozen=True)
 class _MeanRow:
-    mean: Decimal | None
+    total: int  # the teams' scores added up, in hundredths
     teams: int
     scored: int
     not_assessed: int
@@ -392,13 +450,15 @@ class _MeanRow:
 
 def _principle_means(
     *, pilot: Pilot, scope: Scope, first_index: int, last_index: int
-) -> dict[tuple[int, str], _MeanRow]:
-    """(quarter index, principle code) -> mean over the counted teams in scope, with counts."""
+) -> dict[tuple[int, int, str], _MeanRow]:
+    """(quarter index, principle id, principle code) -> the sum of the counted teams' scores in
+    scope and how many there are, with counts of indicators. By section (principle id), not
+    code, so that `_trends_from` can put each version's sections where the crosswalk says."""
     rows = (
         counted_scores(pilot=pilot, scope=scope, first_index=first_index, last_index=last_index)
-        .values("quarter_index", "principle_code")
+        .values("quarter_index", "principle_id", "principle_code")
         .annotate(
-            mean=Avg("score"),
+            total=Sum("score"),
             # A team has one score row per quarter and principle, so no DISTINCT (and no sort).
             teams=Count("team_id", filter=Q(score__isnull=False)),
             scored=Sum("scored_count"),
@@ -407,8 +467,8 @@ def _principle_means(
         .order_by()
     )
     return {
-        (r["quarter_index"], r["principle_code"]): _MeanRow(
-            mean=_rounded(r["mean"]),
+        (r["quarter_index"], r["principle_id"], r["principle_code"]): _MeanRow(
+            total=int((r["total"] or 0) * 100),
             teams=r["teams"],
             scored=r["scored"] or 0,
             not_assessed=r["not_assessed"] or 0,
@@ -531,7 +591,7 @@ def dashboard_headline(
         pilot=pilot,
         scope=scope,
         indexes=[quarter.index - 1, quarter.index],
-        codes=framework.codes,
+        framework=framework,
     )
     return _headline_from(found, quarter, framework)
 
@@ -547,22 +607,62 @@ class TrendSeries:
 
 
 @dataclass(frozen=True)
+class FrameworkChange:
+    """The first quarter of a trend whose returns use a newer version of the framework."""
+
+    position: int  # in the trend's quarters
+    quarter: Quarter
+    version: int
+
+    @property
+    def label(self) -> str:
+        return f"Framework changed: v{self.version}"
+
+
+@dataclass(frozen=True)
 class Trends:
     quarters: list[Quarter]
     series: list[TrendSeries]
     overall: list[Decimal | None]
     completeness: list[Completeness]
+    changes: list[FrameworkChange] = field(default_factory=list)
+
+
+def _framework_changes(
+    means: dict[tuple[int, int, str], _MeanRow], quarters: list[Quarter], framework: FrameworkInfo
+) -> list[FrameworkChange]:
+    """The quarters where the newest version scored on rises above every earlier quarter's."""
+    newest: dict[int, int] = {}
+    for index, principle, _ in means:
+        if (number := framework.version_of.get(principle)) is not None:
+            newest[index] = max(number, newest.get(index, 0))
+    changes, seen = [], None
+    for position, q in enumerate(quarters):
+        number = newest.get(q.index)
+        if number is None:
+            continue
+        if seen is not None and number > seen:
+            changes.append(FrameworkChange(position=position, quarter=q, version=number))
+        seen = max(number, seen or 0)
+    return changes
 
 
 def _trends_from(
-    means: dict[tuple[int, str], _MeanRow],
+    means: dict[tuple[int, int, str], _MeanRow],
     completeness: dict[int, Completeness],
     quarters: list[Quarter],
     framework: FrameworkInfo,
 ) -> Trends:
+    sums: dict[tuple[int, str], list[int]] = {}
+    for (index, principle, stored), row in means.items():
+        code = framework.code_for(principle, stored)
+        if code is not None and row.teams:
+            total = sums.setdefault((index, code), [0, 0])
+            total[0] += row.total
+            total[1] += row.teams
+
     def mean(index: int, code: str) -> Decimal | None:
-        row = means.get((index, code))
-        return row.mean if row else None
+        return _as_score(scoring.total_in_hundredths_mean(*sums.get((index, code), (0, 0))))
 
     return Trends(
         quarters=quarters,
@@ -576,6 +676,7 @@ def _trends_from(
             scoring.overall_score(mean(q.index, c) for c in framework.codes) for q in quarters
         ],
         completeness=[completeness[q.index] for q in quarters],
+        changes=_framework_changes(means, quarters, framework),
     )
 
 

@@ -222,7 +222,7 @@ def heatmap(
     """Principle by group (by = "la", "zone", "organisation" or "team"): score, band, change."""
     framework = framework or framework_info(pilot=pilot)
     found = facts(
-        pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index], codes=framework.codes
+        pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index], framework=framework
     )
     groups = groups_of(pilot=pilot, grouping=GROUPINGS[by], scope=scope)
     return _heatmap_from(groups, found, by, quarter, framework)
@@ -287,7 +287,7 @@ def drift_alerts(
     """Principles whose score fell two quarters running, for each team, LA, zone, organisation."""
     framework = framework or framework_info(pilot=pilot)
     found = facts(
-        pilot=pilot, scope=scope, indexes=[q.index for q in quarter.back(3)], codes=framework.codes
+        pilot=pilot, scope=scope, indexes=[q.index for q in quarter.back(3)], framework=framework
     )
     teams = teams_in_scope(pilot=pilot, scope=scope)
     alerts = []

@@ -115,7 +115,7 @@ def pilot_dashboard(
         pilot=pilot,
         scope=scope,
         indexes=[q.index for q in quarter.back(3)],
-        codes=framework.codes,
+        framework=framework,
         active=teams.active,
         starts=teams.starts,
     )
@@ -180,7 +180,7 @@ def team_dashboard(
         ("team", Scope(teams=(team.pk,), approved_only=approved_only)),
         ("pilot", Scope(approved_only=approved_only)),
     ):
-        found = facts(pilot=pilot, scope=scope, indexes=recent, codes=framework.codes)
+        found = facts(pilot=pilot, scope=scope, indexes=recent, framework=framework)
         parts[name] = (
             scope,
             found,

@@ -93,6 +93,10 @@ def _query(params: dict) -> str:
     return urlencode([(k, v) for k, v in params.items() if v not in (None, "")], doseq=True)
 
 
+def _framework_markers(trends: Trends) -> list[charts.Marker]:
+    return [charts.Marker(position=c.position, label=c.label) for c in trends.changes]
+
+
 def _trend_chart(trends: Trends, *, chart_id: str, title: str, words: FrameworkWords):
     quarters = [q.label for q in trends.quarters]
     series = [charts.Series(label=s.code, values=s.points) for s in trends.series]
@@ -105,6 +109,7 @@ def _trend_chart(trends: Trends, *, chart_id: str, title: str, words: FrameworkW
             f"Mean score of each {words.section}, 1 to 4, from {quarters[0]} to {quarters[-1]}. "
             "The same figures are in the table that follows."
         ),
+        markers=_framework_markers(trends),
     )
 
 
@@ -387,6 +392,7 @@ def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             f"Overall fidelity score, 1 to 4, from {labels[0]} to {labels[-1]}, for the team and "
             "for the pilot average. The same figures are in the table that follows."
         ),
+        markers=_framework_markers(data.pilot_trends),
     )
     rows = [
         (mine, theirs)

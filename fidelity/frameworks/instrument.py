@@ -1,6 +1,7 @@
 """An instrument (a framework version) as plain data, the shape every exchange format reads into
 and writes from: the XLSX workbook (`frameworks.workbook`) and the FHIR Questionnaire
-(`frameworks.fhir`).
+(`frameworks.fhir`). The
+crosswalk to the previous version is optional, so files without one still import.
 
 Pure: no ORM. `selectors.framework_instrument` builds one from a version and
 `services.framework_import` saves one as a new version. Two instruments are equal when they
@@ -13,6 +14,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from fidelity.frameworks.crosswalk import NEW
 from fidelity.frameworks.words import DEFAULT_WORDS
 
 # Limits on what an instrument file may hold, so an upload cannot tie the server up. A real
@@ -32,6 +34,9 @@ class InstrumentIndicator:
     text: str
     plain_text: str = ""
     guidance: str = ""
+    # The crosswalk (`frameworks.crosswalk`): what of the previous version this continues.
+    change: str = NEW
+    continues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class InstrumentSection:
     title: str
     description: str = ""
     indicators: tuple[InstrumentIndicator, ...] = ()
+    # The previous version's section this continues: "" none; None the one of the same code.
+    continues: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,8 @@ class Instrument:
     section_word_plural: str = DEFAULT_WORDS.sections
     report_title: str = DEFAULT_WORDS.report_title
     caseload_target_per_fte: Decimal = Decimal("7.0")
+    # The number of the version this one continues; None: the framework's latest, if any.
+    previous_version: int | None = None
 
     @property
     def indicator_count(self) -> int:
@@ -116,7 +125,10 @@ def instrument_from_data(data: dict[str, Any]) -> Instrument:
                 InstrumentSection(
                     **{
                         **s,
-                        "indicators": tuple(InstrumentIndicator(**i) for i in s["indicators"]),
+                        "indicators": tuple(
+                            InstrumentIndicator(**{**i, "continues": tuple(i.get("continues", ()))})
+                            for i in s["indicators"]
+                        ),
                     }
                 )
                 for s in data["sections"]

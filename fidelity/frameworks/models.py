@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from fidelity.frameworks import crosswalk
 from fidelity.frameworks.words import DEFAULT_WORDS, FrameworkWords
 from partners.models import Pilot
 
@@ -48,6 +50,17 @@ class FrameworkVersion(models.Model):
         default=DEFAULT_WORDS.report_title,
         help_text="The title of reports on this framework.",
     )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "The version this one continues: its sections and indicators say which of that "
+            "version's they continue (the crosswalk)."
+        ),
+    )
 
     class Meta:
         ordering = ["framework", "-number"]
@@ -66,6 +79,15 @@ class FrameworkVersion(models.Model):
             sections=self.section_word_plural,
             report_title=self.report_title,
         )
+
+    def clean(self) -> None:
+        previous = self.previous
+        if previous is None:
+            return
+        if previous.framework_id != self.framework_id or (
+            self.number and previous.number >= self.number
+        ):
+            raise ValidationError({"previous": "Choose an earlier version of the same framework."})
 
 
 class PilotFramework(models.Model):
@@ -88,6 +110,17 @@ class Principle(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        help_text=(
+            "The section of the previous version this one continues: scores, trends and "
+            "drift alerts run on across the change. Blank: it starts afresh."
+        ),
+    )
 
     class Meta:
         ordering = ["version", "position"]
@@ -97,6 +130,14 @@ class Principle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
+
+    def clean(self) -> None:
+        if self.continues_id is not None and (
+            self.continues.version_id != self.version.previous_id
+        ):
+            raise ValidationError(
+                {"continues": "Choose a section of the version this one continues."}
+            )
 
 
 class Indicator(models.Model):
@@ -128,6 +169,35 @@ class Indicator(models.Model):
     def text_for_reviewers(self) -> str:
         """What a co-production reviewer reads: the plain words, or the text if none are written."""
         return self.plain_text or self.text
+
+
+class IndicatorLineage(models.Model):
+    """One indicator's place in the crosswalk: what of the previous version it continues.
+
+    The version is copied from the indicator's section so the crosswalk can be edited on the
+    version's admin page. An indicator of a version with a previous one and no lineage row is
+    new. Old indicators that nothing continues are retired (derived: `crosswalk.retired`)."""
+
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="lineages")
+    indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="lineage")
+    change = models.CharField(max_length=10, choices=crosswalk.CHANGES, default=crosswalk.NEW)
+    continues = models.ManyToManyField(
+        Indicator,
+        blank=True,
+        related_name="continued_by",
+        help_text="The old indicators this one continues (none when it is new).",
+    )
+
+    class Meta:
+        ordering = ["indicator__principle__position", "indicator__position"]
+        verbose_name = "crosswalk row"
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.get_change_display()}"
+
+    def clean(self) -> None:
+        if self.indicator_id and self.indicator.principle.version_id != self.version_id:
+            raise ValidationError({"indicator": "Choose an indicator of this version."})
 
 
 class ScaleLevel(models.Model):

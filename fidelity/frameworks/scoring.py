@@ -37,9 +37,13 @@ def mean_in_hundredths(values: Sequence[int]) -> int | None:
     """`mean_score` of scores held as whole hundredths (3.25 as 325), in integer arithmetic and
     left in hundredths, for pages that average thousands of stored team scores. Same rule:
     rounded half up to two places; None for no value. For the non-negative scores a scale has."""
-    if not values:
+    return total_in_hundredths_mean(sum(values), len(values))
+
+
+def total_in_hundredths_mean(total: int, count: int) -> int | None:
+    """The same mean from a sum of `count` scores in hundredths (as a database adds them up)."""
+    if not count:
         return None
-    total, count = sum(values), len(values)
     return (2 * total + count) // (2 * count)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Max
 
-from fidelity.frameworks import scoring
+from fidelity.frameworks import crosswalk, scoring
 from fidelity.frameworks.framework_data import NAME as DEFAULT_FRAMEWORK
 from fidelity.frameworks.instrument import (
     Instrument,
@@ -15,6 +15,7 @@ from fidelity.frameworks.instrument import (
 from fidelity.frameworks.models import (
     Framework,
     FrameworkVersion,
+    Indicator,
     PilotFramework,
 )
 from fidelity.frameworks.words import FrameworkWords
@@ -52,9 +53,57 @@ def pilot_framework_words(*, pilot: Pilot) -> FrameworkWords:
     return current_framework_version(pilot=pilot).words
 
 
+def version_continued(*, name: str, number: int) -> FrameworkVersion | None:
+    """Version `number` of the framework `name`, which a new version names as its previous."""
+    return FrameworkVersion.objects.filter(framework__name=name, number=number).first()
+
+
+def version_codes(*, version: FrameworkVersion) -> tuple[list[str], list[str]]:
+    """The version's section codes and indicator codes, in order."""
+    sections = list(version.principles.order_by("position").values_list("code", flat=True))
+    indicators = list(
+        Indicator.objects.filter(principle__version=version)
+        .order_by("principle__position", "position")
+        .values_list("code", flat=True)
+    )
+    return sections, indicators
+
+
+def retired_indicators(*, version: FrameworkVersion) -> list[Indicator]:
+    """The previous version's indicators that none of this version's continues."""
+    if version.previous_id is None:
+        return []
+    return list(
+        Indicator.objects.filter(principle__version_id=version.previous_id)
+        .exclude(continued_by__version=version)
+        .order_by("principle__position", "position")
+    )
+
+
+def _instrument_indicator(indicator: Indicator) -> InstrumentIndicator:
+    lineage = getattr(indicator, "lineage", None)
+    old = sorted(
+        lineage.continues.all() if lineage else (),
+        key=lambda i: (i.principle.position, i.position),
+    )
+    return InstrumentIndicator(
+        code=indicator.code,
+        text=indicator.text,
+        plain_text=indicator.plain_text,
+        guidance=indicator.guidance,
+        change=lineage.change if lineage else crosswalk.NEW,
+        continues=tuple(i.code for i in old),
+    )
+
+
 def framework_instrument(*, version: FrameworkVersion) -> Instrument:
     """A version as plain data, for export: what `services.framework_import` would build again."""
-    principles = version.principles.prefetch_related("indicators").order_by("position")
+    principles = (
+        version.principles.select_related("continues", "version__previous")
+        .prefetch_related("indicators__lineage__continues__principle")
+        .order_by("position")
+    )
+    has_previous = version.previous_id is not None
     return Instrument(
         name=version.framework.name,
         description=version.framework.description,
@@ -63,15 +112,15 @@ def framework_instrument(*, version: FrameworkVersion) -> Instrument:
         section_word_plural=version.section_word_plural,
         report_title=version.report_title,
         caseload_target_per_fte=version.caseload_target_per_fte,
+        previous_version=version.previous.number if has_previous else None,
         sections=tuple(
             InstrumentSection(
                 code=p.code,
                 title=p.title,
                 description=p.description,
+                continues=(p.continues.code if p.continues else "") if has_previous else None,
                 indicators=tuple(
-                    InstrumentIndicator(
-                        code=i.code, text=i.text, plain_text=i.plain_text, guidance=i.guidance
-                    )
+                    _instrument_indicator(i)
                     for i in sorted(p.indicators.all(), key=lambda i: i.position)
                 ),
             )

@@ -1,19 +1,23 @@
 """A framework version as an XLSX workbook an administrator can edit, and reading one back.
 
 Sheets: Framework (one row per setting: name, description, version notes, the words for a
-section, report title, caseload target), Sections, Indicators, Scale and Bands, each with a
+section, report title, caseload target, the previous version), Sections, Indicators, Scale and Bands, each with a
 header row. `instrument_xlsx` writes an `Instrument`; `read_instrument_xlsx` reads one back and
 raises `InstrumentFileError` listing every problem by sheet and row. What an instrument may
 hold (lengths, counts, the scale, the bands) is `instrument_rules`', shared with the FHIR reader.
 Nothing is saved here: `services.framework_import` does that. The file safety rules (size, not a
 workbook, formulas, formula-like text) are `spreadsheets.workbook.open_workbook`'s and
-`common.downloads`' own.
+`common.downloads`' own. The crosswalk to the previous version is optional: "Continues" on
+Sections (the old section's code), "Change" and "Continues" on Indicators (same, reworded,
+split, merged or new, and the old codes, separated by commas), and a "Previous version" setting;
+a file without them imports as a version with no crosswalk, whose figures follow the codes.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.utils.cell import coordinate_from_string
 
 from common.downloads import Table, text_as_typed, xlsx_bytes
+from fidelity.frameworks import crosswalk
 from fidelity.frameworks import instrument_rules as rules
 from fidelity.frameworks.instrument import (
     MAX_FILE_BYTES,
@@ -32,6 +37,7 @@ from fidelity.frameworks.instrument import (
     InstrumentIndicator,
     InstrumentSection,
 )
+from fidelity.frameworks.selectors import version_codes, version_continued
 from fidelity.spreadsheets.workbook import SpreadsheetError, open_workbook
 
 FRAMEWORK, SECTIONS, INDICATORS, SCALE, BANDS = (
@@ -50,10 +56,17 @@ SETTINGS = (
     ("Section word (plural)", "section_word_plural", True),
     ("Report title", "report_title", True),
     ("Caseload target per FTE", "caseload_target_per_fte", True),
+    ("Previous version", "previous_version", False),
 )
 # Each sheet's columns; a missing required one refuses the file, optional ones may be left out.
 COLUMNS = {
-    SECTIONS: (("Code", True), ("Title", True), ("Description", False), ("Order", False)),
+    SECTIONS: (
+        ("Code", True),
+        ("Title", True),
+        ("Description", False),
+        ("Order", False),
+        ("Continues", False),
+    ),
     INDICATORS: (
         ("Section", True),
         ("Code", True),
@@ -61,6 +74,8 @@ COLUMNS = {
         ("Plain words", False),
         ("Guidance", False),
         ("Order", False),
+        ("Change", False),
+        ("Continues", False),
     ),
     SCALE: (("Value", True), ("Label", True)),
     BANDS: (("Name", True), ("Slug", True), ("Minimum", True)),
@@ -68,6 +83,11 @@ COLUMNS = {
 # Room for blank or stray rows beyond the largest allowed sheet; more is refused unread.
 _MAX_ROWS = MAX_INDICATORS + 101
 _MAX_COLUMNS = 20
+# The Change column takes the kind or its label ("Split from"), in any case.
+_CHANGES = {
+    **{key: key for key, _ in crosswalk.CHANGES},
+    **{label.lower(): key for key, label in crosswalk.CHANGES},
+}
 
 
 # --- Writing -----------------------------------------------------------------------------------
@@ -77,9 +97,22 @@ def instrument_xlsx(instrument: Instrument) -> bytes:
     settings = [(label, getattr(instrument, name)) for label, name, _ in SETTINGS]
     sections, indicators = [], []
     for position, section in enumerate(instrument.sections, start=1):
-        sections.append((section.code, section.title, section.description, position))
+        sections.append(
+            (section.code, section.title, section.description, position, section.continues)
+        )
         for order, i in enumerate(section.indicators, start=1):
-            indicators.append((section.code, i.code, i.text, i.plain_text, i.guidance, order))
+            indicators.append(
+                (
+                    section.code,
+                    i.code,
+                    i.text,
+                    i.plain_text,
+                    i.guidance,
+                    order,
+                    i.change,
+                    ", ".join(i.continues),
+                )
+            )
     return xlsx_bytes(
         [
             Table(FRAMEWORK, ("Field", "Value"), settings),
@@ -187,7 +220,7 @@ def read_instrument_xlsx(data: bytes) -> Instrument:
             [FileProblem(s, None, "there is no sheet with this name.") for s in missing]
         )
     settings = _read_settings(reader, workbook)
-    sections = _read_sections(reader, workbook)
+    sections = _read_sections(reader, workbook, _previous(reader, workbook, settings))
     scale = _read_scale(reader, workbook)
     bands = _read_bands(reader, workbook, scale)
     if reader.problems:
@@ -203,6 +236,13 @@ def _read_settings(reader: _Reader, workbook: Workbook) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     for label, name, required in SETTINGS:
         row, value = values.get(label.lower(), (None, None))
+        if name == "previous_version":
+            number = _whole(value) if _text(value) else None
+            if _text(value) and (number is None or number < 1):
+                reader.problem(FRAMEWORK, row, f"“{label}” must be a version number, like 1.")
+                number = None
+            settings[name] = number
+            continue
         if name == "caseload_target_per_fte":
             target = _number(value)
             if problem := rules.caseload_target_problem(target, label=label):
@@ -219,6 +259,45 @@ def _read_settings(reader: _Reader, workbook: Workbook) -> dict[str, Any]:
     return settings
 
 
+@dataclass(frozen=True)
+class _Previous:
+    """The version the file continues, as the crosswalk checks need it."""
+
+    label: str
+    sections: frozenset[str]
+    indicators: frozenset[str] | None  # None: there is no version to continue
+    missing: bool = False  # the file names one that is not here (said once, on its row)
+
+
+_NO_PREVIOUS = _Previous(label="", sections=frozenset(), indicators=None)
+
+
+def _previous(reader: _Reader, workbook: Workbook, settings: dict[str, Any]) -> _Previous:
+    name, number = settings.get("name"), settings.get("previous_version")
+    if not name or number is None:
+        return _NO_PREVIOUS
+    version = version_continued(name=name, number=number)
+    if version is None:
+        row = next(
+            n
+            for n, line in enumerate(workbook[FRAMEWORK].iter_rows(values_only=True), 1)
+            if line and _text(line[0]).lower() == "previous version"
+        )
+        reader.problem(
+            FRAMEWORK,
+            row,
+            f"there is no version {number} of {name} here to continue; clear "
+            "“Previous version” and the Continues columns to import it without a crosswalk.",
+        )
+        return _Previous(label="", sections=frozenset(), indicators=None, missing=True)
+    sections, indicators = version_codes(version=version)
+    return _Previous(
+        label=str(version),
+        sections=frozenset(sections),
+        indicators=frozenset(indicators),
+    )
+
+
 def _ordered(items: Sequence[tuple[int | None, int, Any]]) -> list[Any]:
     """Items by their Order column, rows without one after those with it, then by row."""
     return [item for *_, item in sorted(items, key=lambda t: (t[0] is None, t[0] or 0, t[1]))]
@@ -233,7 +312,26 @@ def _order(reader: _Reader, sheet: str, number: int, value: Any) -> int | None:
     return order
 
 
-def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSection, ...]:
+def _section_continues(reader: _Reader, number: int, value: Any, previous: _Previous) -> str | None:
+    """The old section a section continues: blank is none when the file names its previous
+    version; without one there is no crosswalk (None)."""
+    code = _text(value)
+    if not code:
+        return "" if previous.indicators is not None else None
+    if previous.missing:
+        return code
+    if previous.indicators is None:
+        reader.problem(
+            SECTIONS, number, "it continues a section, but there is no previous version."
+        )
+    elif code not in previous.sections:
+        reader.problem(SECTIONS, number, f"there is no section {code} in {previous.label}.")
+    return code
+
+
+def _read_sections(
+    reader: _Reader, workbook: Workbook, previous: _Previous
+) -> tuple[InstrumentSection, ...]:
     sections: dict[str, dict[str, Any]] = {}
     for number, line in reader.rows(workbook, SECTIONS):
         code = reader.text(SECTIONS, number, _text(line["Code"]), "section code", "code")
@@ -251,13 +349,19 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
                 "order": _order(reader, SECTIONS, number, line.get("Order")),
                 "title": title,
                 "description": _text(line.get("Description")),
+                "continues": _section_continues(reader, number, line.get("Continues"), previous),
                 "indicators": [],
             }
     if problem := rules.section_count_problem(len(sections)):
         reader.problem(SECTIONS, None, problem)
+    for n, message in crosswalk.section_problems(
+        [(code, s["continues"]) for code, s in sections.items()]
+    ):
+        reader.problem(SECTIONS, list(sections.values())[n]["row"], message)
 
     codes: Counter[str] = Counter()
     count = 0
+    links: list[tuple[int, crosswalk.Link]] = []
     for number, line in reader.rows(workbook, INDICATORS):
         count += 1
         section_code = _text(line["Section"])
@@ -279,13 +383,25 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
         if not text:
             reader.problem(INDICATORS, number, "the indicator has no text.")
         order = _order(reader, INDICATORS, number, line.get("Order"))
+        link = _link(reader, number, code, line)
+        links.append((number, link))
         if section_code in sections:
             indicator = InstrumentIndicator(
-                code=code, text=text, plain_text=plain, guidance=_text(line.get("Guidance"))
+                code=code,
+                text=text,
+                plain_text=plain,
+                guidance=_text(line.get("Guidance")),
+                change=link.change,
+                continues=link.continues,
             )
             sections[section_code]["indicators"].append((order, number, indicator))
     if problem := rules.indicator_count_problem(count):
         reader.problem(INDICATORS, None, problem)
+    problems = crosswalk.link_problems(
+        [link for _, link in links], old_codes=previous.indicators, previous=previous.label
+    )
+    for n, message in [] if previous.missing else problems:
+        reader.problem(INDICATORS, links[n][0], message)
     for code, section in sections.items():
         if not section["indicators"]:
             reader.problem(SECTIONS, section["row"], f"the section {code} has no indicators.")
@@ -300,12 +416,23 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
                         title=s["title"],
                         description=s["description"],
                         indicators=tuple(_ordered(s["indicators"])),
+                        continues=s["continues"],
                     ),
                 )
                 for code, s in sections.items()
             ]
         )
     )
+
+
+def _link(reader: _Reader, number: int, code: str, line: dict[str, Any]) -> crosswalk.Link:
+    change_text = _text(line.get("Change"))
+    change = _CHANGES.get(change_text.lower(), crosswalk.NEW) if change_text else crosswalk.NEW
+    if change_text and change_text.lower() not in _CHANGES:
+        kinds = ", ".join(key for key, _ in crosswalk.CHANGES)
+        reader.problem(INDICATORS, number, f"the change “{change_text}” is not one of {kinds}.")
+    continues = tuple(c for c in (p.strip() for p in _text(line.get("Continues")).split(",")) if c)
+    return crosswalk.Link(code=code, change=change, continues=continues)
 
 
 def _read_scale(reader: _Reader, workbook: Workbook) -> tuple[tuple[int, str], ...]:

@@ -238,7 +238,7 @@ BAD_FILES = {
     ),
     "10,000 indicators": (
         lambda: _edited(_many_indicators(10_000)),
-        "Indicators: the sheet has 10,001 rows and 6 columns; a framework workbook has at most "
+        "Indicators: the sheet has 10,001 rows and 8 columns; a framework workbook has at most "
         "2,101 rows and 20 columns.",
     ),
     "a formula": (
