@@ -143,6 +143,11 @@ class FrameworkInfo:
     def codes(self) -> list[str]:
         return [p.code for p in self.principles]
 
+    @property
+    def legend(self) -> list[tuple[str, str, Decimal]]:
+        """Each band as (slug, the framework's name for it, minimum), highest first."""
+        return [(r.name, self.band_names.get(r.name, r.name), r.minimum) for r in self.rules]
+
     def cell(
         self, score: Decimal | None, change: Decimal | None = None, change_note: str = ""
     ) -> ScoreCell:
