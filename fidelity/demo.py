@@ -1,7 +1,9 @@
-"""Demo data for the fidelity app: the pilot's framework and six past quarters of returns.
+"""Demo data for the fidelity app: each demo pilot's framework and past quarters of returns,
+as its `DemoReturnsPlan` says (the Greater Manchester pilot on the default framework, the practice
+network on its own five-domain instrument, `demo_network.INSTRUMENT`).
 
 Deterministic (every random choice comes from `random.Random` seeded with the team and quarter)
-and idempotent (a quarter that already has a team's return is left alone). Some principles drift
+and idempotent (a quarter that already has a team's return is left alone). Some sections drift
 down and others improve; a few returns are late or missing; some tenancy outcomes are unknown.
 All evidence text is invented.
 """
@@ -10,14 +12,18 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from common.quarters import Quarter
-from fidelity.frameworks.models import Indicator, PilotFramework
+from fidelity import demo_network
+from fidelity.frameworks.instrument import Instrument
+from fidelity.frameworks.models import FrameworkVersion, Indicator, PilotFramework
 from fidelity.frameworks.selectors import current_framework_version
+from fidelity.frameworks.services import framework_import
 from fidelity.improvement.models import ActionStatus, ImprovementAction
 from fidelity.peer_review.models import PeerReview, PeerReviewScore, PeerReviewStatus
 from fidelity.returns.models import (
@@ -29,13 +35,69 @@ from fidelity.returns.models import (
     ReturnTransition,
 )
 from fidelity.returns.services import return_store_scores
+from partners.demo import GREATER_MANCHESTER, PRACTICE_NETWORK
 from partners.models import Pilot, Role, RoleAssignment, Team, User
 
 SEED = 2026
-PAST_QUARTERS = 6
-# Principles that drift down for most teams, and those that improve, over the six quarters.
-DRIFTING = {"P2": Decimal("-0.25"), "P5": Decimal("-0.2")}
-IMPROVING = {"P4": Decimal("0.25"), "P7": Decimal("0.2")}
+
+
+@dataclass(frozen=True)
+class DemoReturnsPlan:
+    """How one demo pilot's returns go. Places are local authority names ("Housing First <place>"
+    is the team serving it)."""
+
+    # The pilot's own instrument, imported once; None: the default framework.
+    instrument: Instrument | None
+    past_quarters: int
+    # Sections that drift down for most teams, and those that improve, per quarter.
+    drifting: dict[str, Decimal]
+    improving: dict[str, Decimal]
+    # Teams that miss a quarter's return altogether: place -> quarters back.
+    missing: dict[str, set[int]] = field(default_factory=dict)
+    late: set[str] = field(default_factory=set)
+    draft_now: set[str] = field(default_factory=set)
+    # Last quarter's return sent back to the team, with the manager's comment.
+    sent_back: dict[str, str] = field(default_factory=dict)
+    # (reviewer username, place, peer score offset): some agree, some a point or more apart.
+    peer_reviews: list[tuple[str, str, int]] = field(default_factory=list)
+    # The sections a peer reviewer's offset falls on, so the gap shows up per section.
+    peer_gap_codes: tuple[str, ...] = ()
+    # (reviewer username, place): a review assigned and still to do.
+    peer_review_to_do: tuple[str, str] | None = None
+
+
+PLANS = {
+    GREATER_MANCHESTER.slug: DemoReturnsPlan(
+        instrument=None,
+        past_quarters=6,
+        drifting={"P2": Decimal("-0.25"), "P5": Decimal("-0.2")},
+        improving={"P4": Decimal("0.25"), "P7": Decimal("0.2")},
+        missing={"Tameside": {6}, "Oldham": {4}},
+        late={"Rochdale", "Trafford"},
+        draft_now={"Bury", "Salford", "Stockport", "Wigan"},
+        peer_reviews=[
+            ("reviewer-1", "Bolton", 0),
+            ("reviewer-1", "Manchester", -1),
+            ("reviewer-2", "Oldham", 0),
+            ("reviewer-2", "Trafford", 1),
+        ],
+        peer_gap_codes=("P2", "P5"),
+        peer_review_to_do=("reviewer-1", "Wigan"),
+    ),
+    PRACTICE_NETWORK.slug: DemoReturnsPlan(
+        instrument=demo_network.INSTRUMENT,
+        past_quarters=4,
+        drifting={"D2": Decimal("-0.3")},
+        improving={"D1": Decimal("0.2"), "D5": Decimal("0.3")},
+        missing={"Norwich": {4}, "Cornwall": {1}},
+        late={"Coventry", "Liverpool"},
+        draft_now={"Leeds", "Bristol", "Derby"},
+        sent_back={"Plymouth": "Please add the evidence for D3 from the case file audit."},
+        peer_reviews=[("network-reviewer", "Sheffield", -1), ("network-reviewer", "Leicester", 0)],
+        peer_gap_codes=("D2", "D4"),
+        peer_review_to_do=("network-reviewer", "Brighton and Hove"),
+    ),
+}
 
 EVIDENCE = [
     "Case file audit of {n} files: support plans reviewed with the person this quarter.",
@@ -52,22 +114,31 @@ FINDINGS = {
     ActivityKind.REFLECTIVE_PRACTICE: "Discussed staying in touch through a hospital stay.",
     ActivityKind.OBSERVATION: "Worker offered choices and respected a decision to decline.",
 }
-# Teams that miss a quarter's return altogether, by local authority name: (quarters back).
-MISSING = {"Tameside": {6}, "Oldham": {4}}
-LATE = {"Rochdale", "Trafford"}
-DRAFT_NOW = {"Bury", "Salford", "Stockport", "Wigan"}
 
 
 def seed(pilot: Pilot) -> str:
-    PilotFramework.objects.get_or_create(
-        pilot=pilot, defaults={"version": current_framework_version(pilot=pilot)}
-    )
-    done = [_seed_returns(pilot), _seed_improvement_actions(pilot), _seed_peer_reviews(pilot)]
+    plan = PLANS.get(pilot.slug)
+    if plan is None:
+        return ""
+    PilotFramework.objects.get_or_create(pilot=pilot, defaults={"version": _version(pilot, plan)})
+    done = [
+        _seed_returns(pilot, plan),
+        _seed_improvement_actions(pilot),
+        _seed_peer_reviews(pilot, plan),
+    ]
     return "; ".join(part for part in done if part)
 
 
+def _version(pilot: Pilot, plan: DemoReturnsPlan) -> FrameworkVersion:
+    """The plan's own instrument (imported the first time), or the default framework."""
+    if plan.instrument is None:
+        return current_framework_version(pilot=pilot)
+    existing = FrameworkVersion.objects.filter(framework__name=plan.instrument.name)
+    return existing.order_by("-number").first() or framework_import(plan.instrument)
+
+
 @transaction.atomic
-def _seed_returns(pilot: Pilot) -> str:
+def _seed_returns(pilot: Pilot, plan: DemoReturnsPlan) -> str:
     manager = (
         User.objects.filter(
             role_assignments__pilot=pilot, role_assignments__role=Role.PILOT_MANAGER
@@ -84,22 +155,35 @@ def _seed_returns(pilot: Pilot) -> str:
         leader = _leader(team) or manager
         place = team.name.removeprefix("Housing First ")
         base = Decimal("2.6") + Decimal(team_number % 4) * Decimal("0.25")
-        for back in range(PAST_QUARTERS, 0, -1):
+        for back in range(plan.past_quarters, 0, -1):
             quarter = Quarter.from_index(current.index - back, pilot.quarter_convention)
-            if back in MISSING.get(place, set()) or _exists(team, quarter):
+            if back in plan.missing.get(place, set()) or _exists(team, quarter):
                 continue
             rng = random.Random(f"{SEED}:{team.name}:{quarter.index}")
             status = (
                 ReturnStatus.SUBMITTED if back == 1 and team_number % 3 else ReturnStatus.APPROVED
             )
-            late = place in LATE and back % 2 == 0
+            sent_back = plan.sent_back.get(place, "") if back == 1 else ""
+            late = place in plan.late and back % 2 == 0
+            step = plan.past_quarters - back
             _past_return(
-                pilot, team, quarter, rng, base, PAST_QUARTERS - back, status, late, leader, manager
+                pilot,
+                plan,
+                team,
+                quarter,
+                rng,
+                base,
+                step,
+                status,
+                late,
+                leader,
+                manager,
+                sent_back,
             )
             created += 1
-        if place in DRAFT_NOW and not _exists(team, current):
+        if place in plan.draft_now and not _exists(team, current):
             rng = random.Random(f"{SEED}:{team.name}:{current.index}")
-            _draft(pilot, team, current, rng, base, leader)
+            _draft(pilot, plan, team, current, rng, base, leader)
             created += 1
     return f"{created} demo returns added" if created else ""
 
@@ -130,11 +214,16 @@ def _new_return(pilot, team, quarter, leader, **fields) -> QAReturn:
     )
 
 
-def _scores(qa_return, rng, base, step, *, blank_share: float = 0.0) -> None:
+def _scores(qa_return, plan, rng, base, step, *, blank_share: float = 0.0) -> None:
     rows = []
-    principles = qa_return.framework_version.principles.prefetch_related("indicators")
+    version = qa_return.framework_version
+    values = list(version.scale.values_list("value", flat=True))
+    low, high = min(values), max(values)
+    principles = version.principles.prefetch_related("indicators")
     for principle in principles:
-        trend = DRIFTING.get(principle.code) or IMPROVING.get(principle.code) or Decimal("0")
+        trend = (
+            plan.drifting.get(principle.code) or plan.improving.get(principle.code) or Decimal("0")
+        )
         start = base - trend * 3  # drifting principles start high, improving ones low
         for indicator in principle.indicators.all():
             if rng.random() < blank_share:
@@ -156,7 +245,7 @@ def _scores(qa_return, rng, base, step, *, blank_share: float = 0.0) -> None:
                 IndicatorScore(
                     qa_return=qa_return,
                     indicator=indicator,
-                    score=max(1, min(4, round(value))),
+                    score=max(low, min(high, round(value))),
                     evidence=rng.choice(EVIDENCE).format(n=n),
                 )
             )
@@ -205,7 +294,11 @@ def _moment(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def _past_return(pilot, team, quarter, rng, base, step, status, late, leader, manager) -> None:
+def _past_return(
+    pilot, plan, team, quarter, rng, base, step, status, late, leader, manager, sent_back
+) -> None:
+    if sent_back:
+        status = ReturnStatus.RETURNED
     deadline = quarter.deadline(pilot.return_deadline_days)
     submitted_on = deadline + datetime.timedelta(
         days=rng.randint(3, 15) if late else -rng.randint(0, 12)
@@ -220,10 +313,13 @@ def _past_return(pilot, team, quarter, rng, base, step, status, late, leader, ma
         submitted_by=leader,
         **_figures(rng),
     )
-    _scores(qa_return, rng, base, step)
+    _scores(qa_return, plan, rng, base, step)
     _activities(qa_return, rng, quarter)
     moves = [(ReturnStatus.DRAFT, ReturnStatus.SUBMITTED, leader, submitted_on, "")]
-    if status == ReturnStatus.APPROVED:
+    if status == ReturnStatus.RETURNED:
+        sent_on = submitted_on + datetime.timedelta(days=3)
+        moves.append((ReturnStatus.SUBMITTED, ReturnStatus.RETURNED, manager, sent_on, sent_back))
+    elif status == ReturnStatus.APPROVED:
         approved_on = submitted_on + datetime.timedelta(days=rng.randint(2, 10))
         moves.append(
             (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED, manager, approved_on, "Thank you.")
@@ -243,9 +339,9 @@ def _past_return(pilot, team, quarter, rng, base, step, status, late, leader, ma
     return_store_scores(qa_return=qa_return)
 
 
-def _draft(pilot, team, quarter, rng, base, leader) -> None:
+def _draft(pilot, plan, team, quarter, rng, base, leader) -> None:
     qa_return = _new_return(pilot, team, quarter, leader, status=ReturnStatus.DRAFT)
-    _scores(qa_return, rng, base, PAST_QUARTERS, blank_share=0.5)
+    _scores(qa_return, plan, rng, base, plan.past_quarters, blank_share=0.5)
 
 
 ACTIONS = [
@@ -306,17 +402,8 @@ def _seed_improvement_actions(pilot: Pilot) -> str:
     return f"{created} demo improvement actions added" if created else ""
 
 
-# (reviewer username, team place, peer score offset): some agree, some a point or more apart.
-PEER_REVIEWS = [
-    ("reviewer-1", "Bolton", 0),
-    ("reviewer-1", "Manchester", -1),
-    ("reviewer-2", "Oldham", 0),
-    ("reviewer-2", "Trafford", 1),
-]
-
-
 @transaction.atomic
-def _seed_peer_reviews(pilot: Pilot) -> str:
+def _seed_peer_reviews(pilot: Pilot, plan: DemoReturnsPlan) -> str:
     manager = (
         User.objects.filter(
             role_assignments__pilot=pilot, role_assignments__role=Role.PILOT_MANAGER
@@ -326,7 +413,7 @@ def _seed_peer_reviews(pilot: Pilot) -> str:
     )
     quarter = Quarter.containing(timezone.localdate(), pilot.quarter_convention).previous()
     created = 0
-    for username, place, offset in PEER_REVIEWS:
+    for username, place, offset in plan.peer_reviews:
         reviewer = User.objects.filter(
             username=username, role_assignments__pilot=pilot, role_assignments__role=Role.REVIEWER
         ).first()
@@ -354,8 +441,7 @@ def _seed_peer_reviews(pilot: Pilot) -> str:
         rows = []
         for indicator in Indicator.objects.filter(principle__version=review.framework_version):
             base_score = own_scores.get(indicator.pk) or 3
-            # Offsets fall mostly on two principles, so the gap shows up per principle.
-            shift = offset if indicator.principle.code in ("P2", "P5") else 0
+            shift = offset if indicator.principle.code in plan.peer_gap_codes else 0
             rows.append(
                 PeerReviewScore(
                     review=review,
@@ -366,9 +452,12 @@ def _seed_peer_reviews(pilot: Pilot) -> str:
             )
         PeerReviewScore.objects.bulk_create(rows)
         created += 1
-    # One review still to do, so reviewer-1 has something on their list.
-    reviewer = User.objects.filter(username="reviewer-1").first()
-    team = Team.objects.filter(organisation__pilot=pilot, name="Housing First Wigan").first()
+    # One review still to do, so a reviewer has something on their list.
+    if plan.peer_review_to_do is None:
+        return f"{created} demo peer reviews added" if created else ""
+    username, place = plan.peer_review_to_do
+    reviewer = User.objects.filter(username=username).first()
+    team = Team.objects.filter(organisation__pilot=pilot, name=f"Housing First {place}").first()
     if (
         manager
         and reviewer

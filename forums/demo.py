@@ -1,4 +1,5 @@
-"""Demo forum notes: a series of seven sessions, one per principle, all invented.
+"""Demo forum notes, all invented: for the Greater Manchester pilot a series of seven sessions,
+one per principle; for the practice network (`demo_network`) a series on its domains.
 
 Several challenges come up in more than one local authority, some worded differently so the
 similarity grouping has something to find; one group is already confirmed as shared.
@@ -7,15 +8,26 @@ similarity grouping has something to find; one group is already confirmed as sha
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 
+from partners.demo import GREATER_MANCHESTER, PRACTICE_NETWORK
 from partners.models import LocalAuthority, Organisation, Pilot, User
 
-from . import services
+from . import demo_network, services
 from .models import ForumSeries, ForumSession, SessionFormat, SharedChallenge, Theme
 
-SERIES_TITLE = "Series 2: the seven principles"
+
+@dataclass(frozen=True)
+class DemoForumPlan:
+    series_title: str
+    series_description: str
+    themes: list[str]
+    sessions: list[tuple]  # in the shape of SESSIONS below
+    # A confirmed shared challenge: (title, section code, the keys of the challenges it links).
+    shared: tuple[str, str, list[str]]
+
 
 THEMES = [
     "Caseloads and staffing",
@@ -345,17 +357,39 @@ SESSIONS = [
     ),
 ]
 
-SHARED = ("Landlords ask for proof of tenancy readiness", "P1", ["readiness-1", "readiness-2"])
+PLANS = {
+    GREATER_MANCHESTER.slug: DemoForumPlan(
+        series_title="Series 2: the seven principles",
+        series_description="One session on each principle, across the partnership.",
+        themes=THEMES,
+        sessions=SESSIONS,
+        shared=(
+            "Landlords ask for proof of tenancy readiness",
+            "P1",
+            ["readiness-1", "readiness-2"],
+        ),
+    ),
+    PRACTICE_NETWORK.slug: DemoForumPlan(
+        series_title=demo_network.SERIES_TITLE,
+        series_description=demo_network.SERIES_DESCRIPTION,
+        themes=demo_network.THEMES,
+        sessions=demo_network.SESSIONS,
+        shared=demo_network.SHARED,
+    ),
+}
 
 
 @transaction.atomic
 def seed(pilot: Pilot) -> str:
-    for name in THEMES:
+    plan = PLANS.get(pilot.slug)
+    if plan is None:
+        return ""
+    for name in plan.themes:
         Theme.objects.get_or_create(pilot=pilot, name=name)
     series, _ = ForumSeries.objects.get_or_create(
         pilot=pilot,
-        title=SERIES_TITLE,
-        defaults={"description": "One session on each principle, across the partnership."},
+        title=plan.series_title,
+        defaults={"description": plan.series_description},
     )
     themes = {t.name: t for t in Theme.objects.filter(pilot=pilot)}
     las = {la.name: la for la in LocalAuthority.objects.filter(zone__pilot=pilot)}
@@ -365,7 +399,7 @@ def seed(pilot: Pilot) -> str:
     ).first()
     challenges = {}
     created = 0
-    for date, code, fmt, published, attendance, notes, practice, actions in SESSIONS:
+    for date, code, fmt, published, attendance, notes, practice, actions in plan.sessions:
         if ForumSession.objects.filter(series=series, date=date).exists():
             continue
         created += 1
@@ -407,7 +441,7 @@ def seed(pilot: Pilot) -> str:
             )
         if published and facilitator:
             services.session_publish(session=session, user=facilitator)
-    title, code, keys = SHARED
+    title, code, keys = plan.shared
     linked = [challenges[k] for k in keys if k in challenges]
     if (
         len(linked) == 2

@@ -143,17 +143,9 @@ SET_PILOT = "Greater Manchester Housing First (demo)"
 
 def build_customer_shaped_pilot() -> None:
     """The first customer's shape (10 LAs, 4 zones, 11 partners) with its demo history."""
-    import importlib
+    from partners.demo import seed_pilot
 
-    from partners.demo import seed_structure
-
-    pilot = seed_structure(password="bench-password-123").pilot  # noqa: S106
-    for app_label in settings.DEMO_APPS:
-        try:
-            module = importlib.import_module(f"{app_label}.demo")
-        except ModuleNotFoundError:
-            continue
-        module.seed(pilot)
+    seed_pilot(password="bench-password-123")  # noqa: S106
 
 
 @contextmanager

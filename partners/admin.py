@@ -129,9 +129,9 @@ class ZoneAdmin(LabelledChoices, admin.ModelAdmin):
 
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(LabelledChoices, admin.ModelAdmin):
-    list_display = ["name", "zone", "pilot_name"]
+    list_display = ["name", "gss_code", "zone", "pilot_name"]
     list_filter = ["zone__pilot", "zone"]
-    search_fields = ["name"]
+    search_fields = ["name", "gss_code"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["zone__pilot"]
 

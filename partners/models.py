@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -81,10 +82,26 @@ class Zone(models.Model):
         return self.name
 
 
+# The Office for National Statistics' code for a local authority (GSS code): the country's
+# letter (England, Wales, Scotland, Northern Ireland) and eight digits, e.g. E08000003 for
+# Manchester. Councils' own tools and open data join on it, not on names.
+gss_code_validator = RegexValidator(
+    r"^[EWSN][0-9]{8}$",
+    message=("Enter the ONS GSS code as a capital E, W, S or N and eight digits, e.g. E08000003."),
+)
+
+
 class LocalAuthority(models.Model):
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="local_authorities")
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100)
+    gss_code = models.CharField(
+        "GSS code",
+        max_length=9,
+        blank=True,
+        validators=[gss_code_validator],
+        help_text="The ONS code of the local authority, e.g. E08000003 for Manchester.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -92,6 +109,12 @@ class LocalAuthority(models.Model):
         verbose_name_plural = "local authorities"
         constraints = [
             models.UniqueConstraint(fields=["zone", "name"], name="la_unique_name_per_zone"),
+            models.UniqueConstraint(
+                fields=["gss_code"],
+                condition=~models.Q(gss_code=""),
+                name="la_gss_code_unique_when_set",
+                violation_error_message="Another local authority already has this GSS code.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,13 +23,17 @@ PANELS = {
 
 
 def _heatmap_table(title: str, heatmap: Heatmap) -> Table:
-    headers = [heatmap.label, "Teams", "Overall", "Overall band", "Overall change"]
+    # Local authorities carry their ONS code, which councils' own tools join on.
+    coded = heatmap.by == "la"
+    headers = [heatmap.label, *(["GSS code"] if coded else [])]
+    headers += ["Teams", "Overall", "Overall band", "Overall change"]
     for p in heatmap.principles:
         headers += [p.code, f"{p.code} band", f"{p.code} change"]
     rows = []
     for row in heatmap.rows:
         line = [
             row.name,
+            *([row.gss_code] if coded else []),
             str(row.completeness),
             row.overall.score,
             row.overall.band_name,
@@ -99,6 +103,8 @@ def panel_table(panel: str, data: PilotDashboard, *, words: FrameworkWords) -> T
         ]
         headers = ["Team", "Organisation", "Status", "Overdue", "Late", "Overall score"]
         return Table(title, headers, rows)
-    rows = [[a.level, a.name, a.code, a.title, *a.scores] for a in data.drift]
+    rows = [[a.level, a.name, a.gss_code, a.code, a.title, *a.scores] for a in data.drift]
     quarters = [q.label for q in data.quarter.back(3)]
-    return Table(title, ["Level", "Name", words.section_heading, "Title", *quarters], rows)
+    return Table(
+        title, ["Level", "Name", "GSS code", words.section_heading, "Title", *quarters], rows
+    )

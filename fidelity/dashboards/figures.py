@@ -167,6 +167,10 @@ class FrameworkInfo:
             return self.followed.get(principle_id)
         return code if code in self.codes else None
 
+    def legend(self) -> list[tuple[str, str, Decimal]]:
+        """Each band as (slug, the framework's name for it, minimum), highest first."""
+        return [(r.name, self.band_names.get(r.name, r.name), r.minimum) for r in self.rules]
+
     def cell(
         self, score: Decimal | None, change: Decimal | None = None, change_note: str = ""
     ) -> ScoreCell:

@@ -40,6 +40,7 @@ class _TeamRow(NamedTuple):
     organisation_name: str
     la: int | None
     la_name: str | None
+    la_gss_code: str | None
     zone: int | None
     zone_name: str | None
     start_quarter: int | None = None
@@ -53,6 +54,7 @@ _TEAM_COLUMNS = (
     "organisation__name",
     "local_authorities",
     "local_authorities__name",
+    "local_authorities__gss_code",
     "local_authorities__zone",
     "local_authorities__zone__name",
     "start_quarter",
@@ -65,8 +67,9 @@ class Grouping:
     label: str
     label_plural: str
     model: type[Model]
-    # From a team's row to its group: (id, name, the parent's name shown beside it).
-    group_of: Callable[[_TeamRow], tuple[int | None, str | None, str | None]]
+    # From a team's row to its group: (id, name, the parent's name shown beside it, its GSS
+    # code or "" for groups that have none).
+    group_of: Callable[[_TeamRow], tuple[int | None, str | None, str | None, str]]
 
 
 GROUPINGS = {
@@ -75,18 +78,18 @@ GROUPINGS = {
         "Local authority",
         "local authorities",
         LocalAuthority,
-        lambda r: (r.la, r.la_name, r.zone_name),
+        lambda r: (r.la, r.la_name, r.zone_name, r.la_gss_code or ""),
     ),
-    "zone": Grouping("zone", "Zone", "zones", Zone, lambda r: (r.zone, r.zone_name, None)),
+    "zone": Grouping("zone", "Zone", "zones", Zone, lambda r: (r.zone, r.zone_name, None, "")),
     "organisation": Grouping(
         "organisation",
         "Organisation",
         "organisations",
         Organisation,
-        lambda r: (r.organisation, r.organisation_name, None),
+        lambda r: (r.organisation, r.organisation_name, None, ""),
     ),
     "team": Grouping(
-        "team", "Team", "teams", Team, lambda r: (r.team, r.team_name, r.organisation_name)
+        "team", "Team", "teams", Team, lambda r: (r.team, r.team_name, r.organisation_name, "")
     ),
 }
 
@@ -97,6 +100,7 @@ class Group:
     name: str
     parent: str | None
     teams: tuple[int, ...]
+    gss_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,15 +151,21 @@ def _in_scope(row: _TeamRow, grouping: Grouping, scope: Scope) -> bool:
 
 def _groups(rows: list[_TeamRow], grouping: Grouping, scope: Scope) -> list[Group]:
     members: dict[int, set[int]] = defaultdict(set)
-    about: dict[int, tuple[str, str | None]] = {}
+    about: dict[int, tuple[str, str | None, str]] = {}
     for row in rows:
-        group, name, parent = grouping.group_of(row)
+        group, name, parent, gss_code = grouping.group_of(row)
         if group is None or not _in_scope(row, grouping, scope):
             continue
         members[group].add(row.team)
-        about[group] = (name, parent)
+        about[group] = (name, parent, gss_code)
     return [
-        Group(pk=pk, name=about[pk][0], parent=about[pk][1], teams=tuple(sorted(members[pk])))
+        Group(
+            pk=pk,
+            name=about[pk][0],
+            parent=about[pk][1],
+            teams=tuple(sorted(members[pk])),
+            gss_code=about[pk][2],
+        )
         for pk in sorted(members, key=lambda pk: (about[pk][0], pk))
     ]
 
@@ -168,6 +178,7 @@ class HeatmapRow:
     overall: ScoreCell
     cells: list[PrincipleCell]
     completeness: Completeness
+    gss_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -205,6 +216,7 @@ def _heatmap_from(
                     for p in framework.principles
                 ],
                 completeness=facts.completeness(group.teams, quarter.index),
+                gss_code=group.gss_code,
             )
             for group in groups
         ],
@@ -241,6 +253,7 @@ class DriftAlert:
     title: str
     scores: list[Decimal | None]  # the last three quarters, oldest first
     quarters: list[Quarter]
+    gss_code: str = ""
 
     @property
     def fall(self) -> str:
@@ -268,6 +281,7 @@ def _drift_from(
                         title=p.title,
                         scores=scores,
                         quarters=window,
+                        gss_code=group.gss_code,
                     )
                 )
     return alerts

@@ -1,20 +1,18 @@
 """The demo adds six past quarters of returns for every team, deterministically and once."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from common.quarters import Quarter
 from fidelity.frameworks import scoring
 from fidelity.returns.models import IndicatorScore, PrincipleScore, QAReturn, ReturnStatus
 from fidelity.returns.services import return_submit_errors
-from partners.models import Pilot
+from partners.demo import seed_pilot
 
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo")
-    pilot = Pilot.objects.get(name="Greater Manchester Housing First (demo)")
+    pilot = seed_pilot(password="demo-password-x").pilot
     return pilot, Quarter.containing(timezone.localdate(), pilot.quarter_convention)
 
 
@@ -73,5 +71,5 @@ def test_the_current_quarter_is_left_open_with_some_drafts(demo):
 
 def test_seeding_twice_changes_nothing(demo):
     before = _snapshot()
-    call_command("seed_demo")
+    seed_pilot(password="demo-password-x")
     assert _snapshot() == before

@@ -1,9 +1,35 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from fidelity.frameworks.models import FrameworkVersion
+from fidelity.returns.models import QAReturn
+from forums.models import ForumSession
 from partners.models import LocalAuthority, Organisation, Pilot, RoleAssignment, Team, User, Zone
 
-COUNTED = (Pilot, Zone, LocalAuthority, Organisation, Team, User, RoleAssignment)
+COUNTED = (
+    Pilot,
+    Zone,
+    LocalAuthority,
+    Organisation,
+    Team,
+    User,
+    RoleAssignment,
+    FrameworkVersion,
+    QAReturn,
+    ForumSession,
+)
+GM_CODES = {
+    "Bolton": "E08000001",
+    "Bury": "E08000002",
+    "Manchester": "E08000003",
+    "Oldham": "E08000004",
+    "Rochdale": "E08000005",
+    "Salford": "E08000006",
+    "Stockport": "E08000007",
+    "Tameside": "E08000008",
+    "Trafford": "E08000009",
+    "Wigan": "E08000010",
+}
 
 
 def _counts():
@@ -14,7 +40,8 @@ def test_seed_demo_builds_the_demo_pilot(db):
     call_command("seed_demo")
     pilot = Pilot.objects.get(name="Greater Manchester Housing First (demo)")
     assert pilot.zones.count() == 4
-    assert LocalAuthority.objects.filter(zone__pilot=pilot).count() == 10
+    las = LocalAuthority.objects.filter(zone__pilot=pilot)
+    assert dict(las.values_list("name", "gss_code")) == GM_CODES
     assert pilot.organisations.count() == 11
     assert Team.objects.filter(organisation__pilot=pilot).count() == 10
     for username in ("admin", "manager", "facilitator", "lead-bolton", "lead-wigan"):
@@ -26,10 +53,12 @@ def test_seed_demo_builds_the_demo_pilot(db):
 
 def test_seed_demo_twice_changes_nothing(db):
     call_command("seed_demo")
+    LocalAuthority.objects.filter(name="Bolton").update(gss_code="")  # seeded before codes
     before = _counts()
     password_hash = User.objects.get(username="manager").password
     call_command("seed_demo")
     assert _counts() == before
+    assert LocalAuthority.objects.get(name="Bolton").gss_code == "E08000001"
     assert User.objects.get(username="manager").password == password_hash
 
 

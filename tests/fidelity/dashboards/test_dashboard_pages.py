@@ -277,10 +277,17 @@ def test_heat_map_exports_as_csv_with_the_filters_applied(client, scored):
     response = _open(client, scored.manager, url, zone=scored.bolton.zone_id)
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["Local authority", "Teams", "Overall", "Overall band", "Overall change"]
+    assert rows[0][:6] == [
+        "Local authority",
+        "GSS code",
+        "Teams",
+        "Overall",
+        "Overall band",
+        "Overall change",
+    ]
     assert [r[0] for r in rows[1:]] == ["Bolton", "Wigan"]
-    assert rows[1][1] == "1 of 1 team; 1 provisional"
-    assert rows[1][2] == "4.00" and rows[1][3] == "High" and rows[1][4] == "2.00"
+    assert rows[1][2] == "1 of 1 team; 1 provisional"
+    assert rows[1][3] == "4.00" and rows[1][4] == "High" and rows[1][5] == "2.00"
 
 
 def test_status_exports_as_xlsx(client, scored):

@@ -368,8 +368,8 @@ class FiguresMatchTheReference(TestCase):
         for line in heat.rows:
             row = next(r for r in data.heatmaps["la"].rows if r.name == line[0])
             teams = reference.teams_of("la", row.pk)
-            assert line[2] == reference.overall(teams, QUARTER.index)
-            assert line[4] == reference.overall_change(teams, QUARTER.index)
+            assert line[3] == reference.overall(teams, QUARTER.index)
+            assert line[5] == reference.overall_change(teams, QUARTER.index)
 
     def _check_la_and_team_dashboards(self, world, reference):
         approved_only = world["approved_only"]

@@ -1,18 +1,18 @@
 """The demo's improvement actions and co-production peer reviews, added once."""
 
 import pytest
-from django.core.management import call_command
 
 from fidelity.improvement.models import ImprovementAction
 from fidelity.peer_review.models import PeerReview
 from fidelity.peer_review.selectors import peer_gaps
 from fidelity.returns.models import IndicatorScore
+from partners.demo import seed_pilot
 from partners.models import Role, User
 
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo")
+    seed_pilot(password="demo-password-x")
 
 
 def test_every_low_score_of_a_past_return_has_an_action_or_a_reason(demo):
@@ -39,5 +39,5 @@ def test_some_peer_reviews_agree_with_the_team_and_some_are_a_point_apart(demo):
 
 def test_seeding_twice_adds_no_more_actions_or_reviews(demo):
     before = (ImprovementAction.objects.count(), PeerReview.objects.count())
-    call_command("seed_demo")
+    seed_pilot(password="demo-password-x")
     assert (ImprovementAction.objects.count(), PeerReview.objects.count()) == before
