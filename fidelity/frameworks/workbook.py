@@ -16,7 +16,6 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.utils.cell import coordinate_from_string
 
 from common.downloads import Table, text_as_typed, xlsx_bytes
@@ -41,7 +40,7 @@ from fidelity.frameworks.models import (
     Principle,
     ScaleLevel,
 )
-from fidelity.spreadsheets.workbook import SpreadsheetError, open_workbook
+from fidelity.spreadsheets.workbook import Book, SpreadsheetError, open_workbook
 
 FRAMEWORK, SECTIONS, INDICATORS, SCALE, BANDS = (
     "Framework",
@@ -154,10 +153,9 @@ class _Reader:
             )
         return value
 
-    def rows(self, workbook: Workbook, sheet: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    def rows(self, workbook: Book, sheet: str) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number, {column: value}) for each row with anything in it, below the header."""
-        worksheet = workbook[sheet]
-        lines = worksheet.iter_rows(values_only=True)
+        lines = iter(workbook[sheet].rows)
         header = [_text(v).lower() for v in next(lines, ())]
         positions = {}
         for name, required in COLUMNS[sheet]:
@@ -211,9 +209,9 @@ def read_instrument_xlsx(data: bytes) -> Instrument:
     return Instrument(sections=sections, scale=scale, bands=bands, **settings)
 
 
-def _read_settings(reader: _Reader, workbook: Workbook) -> dict[str, Any]:
+def _read_settings(reader: _Reader, workbook: Book) -> dict[str, Any]:
     values: dict[str, tuple[int, Any]] = {}
-    for number, line in enumerate(workbook[FRAMEWORK].iter_rows(values_only=True), start=1):
+    for number, line in enumerate(workbook[FRAMEWORK].rows, start=1):
         if line and _text(line[0]):
             values[_text(line[0]).lower()] = (number, line[1] if len(line) > 1 else None)
     settings: dict[str, Any] = {}
@@ -252,7 +250,7 @@ def _order(reader: _Reader, sheet: str, number: int, value: Any) -> int | None:
     return order
 
 
-def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSection, ...]:
+def _read_sections(reader: _Reader, workbook: Book) -> tuple[InstrumentSection, ...]:
     sections: dict[str, dict[str, Any]] = {}
     for number, line in reader.rows(workbook, SECTIONS):
         code = reader.text(
@@ -347,7 +345,7 @@ def _read_sections(reader: _Reader, workbook: Workbook) -> tuple[InstrumentSecti
     )
 
 
-def _read_scale(reader: _Reader, workbook: Workbook) -> tuple[tuple[int, str], ...]:
+def _read_scale(reader: _Reader, workbook: Book) -> tuple[tuple[int, str], ...]:
     levels: dict[int, str] = {}
     for number, line in reader.rows(workbook, SCALE):
         value = _whole(line["Value"])
@@ -384,7 +382,7 @@ def _read_scale(reader: _Reader, workbook: Workbook) -> tuple[tuple[int, str], .
 
 
 def _read_bands(
-    reader: _Reader, workbook: Workbook, scale: tuple[tuple[int, str], ...]
+    reader: _Reader, workbook: Book, scale: tuple[tuple[int, str], ...]
 ) -> tuple[InstrumentBand, ...]:
     bands: list[InstrumentBand] = []
     slugs: set[str] = set()

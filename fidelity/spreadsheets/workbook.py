@@ -20,10 +20,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from defusedxml.common import DefusedXmlException
+from defusedxml.ElementTree import ParseError, iterparse
 from openpyxl import Workbook, load_workbook
+from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils.cell import (
+    column_index_from_string,
+    coordinate_from_string,
+    get_column_letter,
+    range_boundaries,
+)
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.formula import ArrayFormula
 
 from common.downloads import safe_text, text_as_typed
 
@@ -234,6 +242,80 @@ def build_template(
 
 # --- Reading a file ----------------------------------------------------------------------------
 
+# Bounds checked before openpyxl parses anything, so a small file that unpacks into millions of
+# cells is refused in milliseconds instead of being loaded whole (issue 18).
+MAX_SHEETS = 10
+MAX_MEMBERS = 100
+MAX_RATIO = 100  # unpacked / packed for one zip member; spreadsheets' XML packs about 5 to 20:1
+MAX_SHARED_STRINGS = 50_000
+MAX_XML_DEPTH = 12
+_RATIO_FROM_BYTES = 64 * 1024  # smaller members may pack better than this harmlessly
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet's values, row 1 first, every row as wide as the widest (None for blanks)."""
+
+    title: str
+    rows: tuple[tuple[Any, ...], ...]
+
+    @property
+    def max_row(self) -> int:
+        return len(self.rows)
+
+    def value(self, row: int, column: int) -> Any:
+        """The value at `row`, `column` (both from 1), None beyond the sheet."""
+        if row > len(self.rows):
+            return None
+        line = self.rows[row - 1]
+        return line[column - 1] if column <= len(line) else None
+
+
+@dataclass(frozen=True)
+class Book:
+    """An uploaded workbook's values, read within the bounds `open_workbook` was given."""
+
+    sheets: tuple[Sheet, ...]
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [sheet.title for sheet in self.sheets]
+
+    def __contains__(self, title: str) -> bool:
+        return title in self.sheetnames
+
+    def __getitem__(self, title: str) -> Sheet:
+        return next(sheet for sheet in self.sheets if sheet.title == title)
+
+
+class _NotXlsx(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    name: str
+    max_rows: int
+    max_columns: int
+    kind: str
+
+    def too_big(self, sheet: str, rows: int | None, columns: int | None) -> SpreadsheetError:
+        size = (
+            f"{rows:,} rows and {columns} columns"
+            if rows is not None and columns is not None
+            else f"more than {self.max_rows:,} rows or {self.max_columns} columns"
+        )
+        return SpreadsheetError(
+            [
+                CellProblem(
+                    sheet,
+                    "",
+                    f"the sheet has {size}; {self.kind} has at most {self.max_rows:,} rows and "
+                    f"{self.max_columns} columns.",
+                )
+            ]
+        )
+
 
 def open_workbook(
     data: bytes,
@@ -244,10 +326,14 @@ def open_workbook(
     max_columns: int = MAX_COLUMNS,
     kind: str = "a return template",
     not_xlsx_hint: str = "Download the template again, fill it in and save it as .xlsx.",
-) -> Workbook:
+) -> Book:
     """Opens an uploaded file, refusing anything too big, not an XLSX workbook, or holding
     formulas. Raises SpreadsheetError with plain-words reasons. The limits default to a return
-    template's; other workbooks (a framework's) pass their own."""
+    template's; other workbooks (a framework's) pass their own.
+
+    Every bound is checked while streaming, before openpyxl loads a sheet: the zip's size and
+    each member's packing ratio, the number of sheets, each sheet's declared dimension, then
+    its rows and cells one by one (blank ones too), stopping at the first past a limit."""
     if len(data) > max_file_bytes:
         raise SpreadsheetError(
             [
@@ -258,52 +344,178 @@ def open_workbook(
                 )
             ]
         )
-    not_xlsx = CellProblem(
-        name,
-        "",
-        f"this is not an Excel workbook (.xlsx) that can be read. {not_xlsx_hint}",
+    not_xlsx = SpreadsheetError(
+        [
+            CellProblem(
+                name,
+                "",
+                f"this is not an Excel workbook (.xlsx) that can be read. {not_xlsx_hint}",
+            )
+        ]
     )
+    bounds = _Bounds(name=name, max_rows=max_rows, max_columns=max_columns, kind=kind)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise SpreadsheetError([not_xlsx]) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(
-            [CellProblem(name, "", "the workbook is too large once opened (over 10 MB of data).")]
-        )
+            _check_archive(archive, name=name)
+        formulas = _scan_workbook(data, bounds)
+    except (
+        _NotXlsx,
+        zipfile.BadZipFile,
+        ParseError,
+        DefusedXmlException,
+        ValueError,
+        KeyError,
+        OSError,
+    ):
+        raise not_xlsx from None
+    if formulas:
+        raise SpreadsheetError(formulas)
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=False)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, keep_links=False)
     except Exception:  # openpyxl raises many kinds for broken files; all mean "cannot read it"
-        raise SpreadsheetError([not_xlsx]) from None
-    problems = []
-    for sheet in workbook.worksheets:
-        if sheet.max_row > max_rows or sheet.max_column > max_columns:
-            problems.append(
+        raise not_xlsx from None
+    try:
+        return Book(
+            sheets=tuple(
+                Sheet(title=sheet.title, rows=_values(sheet, bounds))
+                for sheet in workbook.worksheets
+            )
+        )
+    except Exception:
+        raise not_xlsx from None
+    finally:
+        workbook.close()
+
+
+def _check_archive(archive: zipfile.ZipFile, *, name: str) -> None:
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise _NotXlsx
+    too_large = SpreadsheetError(
+        [CellProblem(name, "", "the workbook is too large once opened (over 10 MB of data).")]
+    )
+    if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
+        raise too_large
+    for info in members:
+        if info.file_size > _RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise too_large
+
+
+def _scan_workbook(data: bytes, bounds: _Bounds) -> list[CellProblem]:
+    """Streams every sheet (and the shared strings) once, within `bounds`; returns the cells
+    holding formulas."""
+    reader = ExcelReader(io.BytesIO(data), read_only=True, keep_links=False)
+    archive = reader.archive
+    reader.read_manifest()
+    reader.read_workbook()
+    sheets = list(reader.parser.find_sheets())
+    if len(sheets) > MAX_SHEETS:
+        raise SpreadsheetError(
+            [
                 CellProblem(
-                    sheet.title,
+                    bounds.name,
                     "",
-                    f"the sheet has {sheet.max_row:,} rows and {sheet.max_column} columns; "
-                    f"{kind} has at most {max_rows:,} rows and {max_columns} columns.",
+                    f"the workbook has {len(sheets)} sheets; {bounds.kind} has at most "
+                    f"{MAX_SHEETS}.",
+                )
+            ]
+        )
+    strings = reader.package.find(SHARED_STRINGS)
+    if strings is not None:
+        _scan_strings(archive, strings.PartName[1:])
+    formulas: list[CellProblem] = []
+    for sheet, rel in sheets:
+        formulas.extend(_scan_sheet(archive, rel.target, sheet.name, bounds))
+    return formulas
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _events(archive: zipfile.ZipFile, path: str):
+    """(event, element, depth) while parsing one member, refusing nesting no workbook needs."""
+    depth = 0
+    with archive.open(path) as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            depth += 1 if event == "start" else -1
+            if depth > MAX_XML_DEPTH:
+                raise _NotXlsx
+            yield event, element
+
+
+def _scan_strings(archive: zipfile.ZipFile, path: str) -> None:
+    count = 0
+    for event, element in _events(archive, path):
+        if event == "end" and _local(element.tag) == "si":
+            count += 1
+            if count > MAX_SHARED_STRINGS:
+                raise _NotXlsx
+            element.clear()
+
+
+def _scan_sheet(
+    archive: zipfile.ZipFile, path: str, title: str, bounds: _Bounds
+) -> list[CellProblem]:
+    formulas = []
+    rows = cells = row = column = 0
+    coordinate = ""
+    max_cells = bounds.max_rows * bounds.max_columns
+    for event, element in _events(archive, path):
+        tag = _local(element.tag)
+        if event == "end":
+            if tag in ("c", "row"):
+                element.clear()
+            continue
+        if tag == "dimension":
+            _, _, columns_declared, rows_declared = range_boundaries(element.get("ref", "A1"))
+            if (rows_declared or 0) > bounds.max_rows or (
+                columns_declared or 0
+            ) > bounds.max_columns:
+                raise bounds.too_big(title, rows_declared, columns_declared)
+        elif tag == "row":
+            rows += 1
+            row = int(element.get("r") or row + 1)
+            column = 0
+            if row > bounds.max_rows or rows > bounds.max_rows:
+                raise bounds.too_big(title, None, None)
+        elif tag == "c":
+            cells += 1
+            reference = element.get("r")
+            if reference:
+                letters, row = coordinate_from_string(reference)
+                column = column_index_from_string(letters)
+            else:
+                column += 1
+            if row > bounds.max_rows or column > bounds.max_columns or cells > max_cells:
+                raise bounds.too_big(title, None, None)
+            coordinate = f"{get_column_letter(column)}{row}"
+        elif tag == "f":
+            formulas.append(
+                CellProblem(
+                    title,
+                    coordinate,
+                    "this cell holds a formula. Type the value itself; formulas are not imported.",
                 )
             )
-    if problems:
-        raise SpreadsheetError(problems)
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f" or isinstance(cell.value, ArrayFormula):
-                    problems.append(
-                        CellProblem(
-                            sheet.title,
-                            cell.coordinate,
-                            "this cell holds a formula. Type the value itself; formulas are "
-                            "not imported.",
-                        )
-                    )
-    if problems:
-        raise SpreadsheetError(problems)
-    return workbook
+    return formulas
+
+
+def _values(sheet, bounds: _Bounds) -> tuple[tuple[Any, ...], ...]:
+    """The sheet's values, read within the bounds the scan has already checked; trailing blank
+    rows and columns dropped."""
+    rows = [
+        list(line)
+        for line in sheet.iter_rows(
+            max_row=bounds.max_rows, max_col=bounds.max_columns, values_only=True
+        )
+    ]
+    while rows and all(value is None for value in rows[-1]):
+        rows.pop()
+    width = max((i + 1 for line in rows for i, v in enumerate(line) if v is not None), default=0)
+    return tuple(tuple(line[:width]) for line in rows)
 
 
 def _sentence(text: str) -> str:
@@ -314,7 +526,7 @@ def _size(count: int) -> str:
     return f"{count / (1024 * 1024):.1f} MB"
 
 
-def read_about(workbook: Workbook) -> About:
+def read_about(workbook: Book) -> About:
     """The ids the file was made for. Raises SpreadsheetError for a file that is not our
     template (or whose About sheet was changed)."""
     wrong = CellProblem(
@@ -329,7 +541,7 @@ def read_about(workbook: Workbook) -> About:
         raise SpreadsheetError([wrong])
     about = workbook[ABOUT]
     values = {
-        str(about.cell(r, 1).value or "").strip(): str(about.cell(r, 2).value or "").strip()
+        str(about.value(r, 1) or "").strip(): str(about.value(r, 2) or "").strip()
         for r in range(1, min(about.max_row, 40) + 1)
     }
     if values.get("Template") != MARKER or values.get("Template format") != TEMPLATE_FORMAT:
@@ -416,7 +628,7 @@ def _score(value: Any, scale_values: set[int]) -> tuple[str, int | None] | None:
     return None
 
 
-def parse_return(workbook: Workbook, spec: TemplateSpec) -> ParsedReturn:
+def parse_return(workbook: Book, spec: TemplateSpec) -> ParsedReturn:
     """Reads the Scores and Caseload sheets cell by cell: each value must be one the return can
     hold. Blanks are allowed; whether the return is complete and consistent enough to submit is
     for `returns.services.return_submit_errors` (see `submit_problems`)."""
@@ -428,7 +640,7 @@ def parse_return(workbook: Workbook, spec: TemplateSpec) -> ParsedReturn:
     sheet = workbook[SCORES]
     cells: dict[int, int] = {}  # indicator id -> row
     for row in range(HEADER_ROW + 1, sheet.max_row + 1):
-        code = _text(sheet.cell(row, 1).value)
+        code = _text(sheet.value(row, 1))
         if not code or code in principle_codes:
             continue
         indicator = by_code.get(code)
@@ -442,9 +654,9 @@ def parse_return(workbook: Workbook, spec: TemplateSpec) -> ParsedReturn:
             )
             continue
         cells[indicator.id] = row
-        raw_score = sheet.cell(row, 3).value
-        reason = _text(sheet.cell(row, 4).value)
-        evidence = _text(sheet.cell(row, 5).value)
+        raw_score = sheet.value(row, 3)
+        reason = _text(sheet.value(row, 4))
+        evidence = _text(sheet.value(row, 5))
         kind = _score(raw_score, scale_values)
         if kind is None:
             problems.append(CellProblem(SCORES, f"C{row}", _allowed_scores(spec.scale) + "."))
@@ -495,10 +707,10 @@ def parse_return(workbook: Workbook, spec: TemplateSpec) -> ParsedReturn:
     return parsed
 
 
-def _parse_figures(sheet, spec: TemplateSpec, parsed: ParsedReturn) -> None:
+def _parse_figures(sheet: Sheet, spec: TemplateSpec, parsed: ParsedReturn) -> None:
     for offset, (name, label) in enumerate(spec.figures, start=1):
         row = HEADER_ROW + offset
-        if _text(sheet.cell(row, 1).value) != label:
+        if _text(sheet.value(row, 1)) != label:
             parsed.problems.append(
                 CellProblem(
                     CASELOAD,
@@ -507,7 +719,7 @@ def _parse_figures(sheet, spec: TemplateSpec, parsed: ParsedReturn) -> None:
                 )
             )
             continue
-        raw = sheet.cell(row, 2).value
+        raw = sheet.value(row, 2)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             parsed.figures[name] = None
             continue
@@ -537,14 +749,14 @@ _INDICATOR_ERRORS = {"rating": ("C", "has no score"), "not_assessed_reason": ("D
 
 
 def submit_problems(
-    workbook: Workbook, spec: TemplateSpec, errors: Mapping[str, str]
+    workbook: Book, spec: TemplateSpec, errors: Mapping[str, str]
 ) -> list[CellProblem]:
     """The submit service's errors (keyed as `return_submit_errors` keys them: "indicator
     <code> <field>", a caseload field name, or another place) put on the cells they are about."""
     indicator_rows = {}
     sheet = workbook[SCORES]
     for row in range(HEADER_ROW + 1, sheet.max_row + 1):
-        indicator_rows.setdefault(_text(sheet.cell(row, 1).value), row)
+        indicator_rows.setdefault(_text(sheet.value(row, 1)), row)
     figure_rows = {name: HEADER_ROW + offset for offset, (name, _) in enumerate(spec.figures, 1)}
     problems = []
     for key, message in errors.items():

@@ -12,7 +12,7 @@ from fidelity.returns.selectors import quarter_of_today
 from fidelity.spreadsheets import selectors as spreadsheet_selectors
 from fidelity.spreadsheets import workbook as spreadsheet
 
-from .spreadsheet_files import figure_row, fill, template
+from .spreadsheet_files import figure_row, fill, template, upload
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def case(world):
 
 def _parse(case):
     spec, workbook = case
-    return spreadsheet.parse_return(workbook, spec)
+    return spreadsheet.parse_return(spreadsheet.open_workbook(upload(workbook).read()), spec)
 
 
 def _first(spec):
