@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from defusedxml.common import DefusedXmlException
-from defusedxml.ElementTree import ParseError, iterparse
+from lxml.etree import XMLSyntaxError, iterparse
 from openpyxl import Workbook, load_workbook
 from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -245,7 +244,7 @@ def build_template(
 # Bounds checked before openpyxl parses anything, so a small file that unpacks into millions of
 # cells is refused in milliseconds instead of being loaded whole (issue 18).
 MAX_SHEETS = 10
-MAX_MEMBERS = 100
+MAX_MEMBERS = 1000
 MAX_RATIO = 100  # unpacked / packed for one zip member; spreadsheets' XML packs about 5 to 20:1
 MAX_SHARED_STRINGS = 50_000
 MAX_XML_DEPTH = 12
@@ -299,18 +298,13 @@ class _Bounds:
     max_columns: int
     kind: str
 
-    def too_big(self, sheet: str, rows: int | None, columns: int | None) -> SpreadsheetError:
-        size = (
-            f"{rows:,} rows and {columns} columns"
-            if rows is not None and columns is not None
-            else f"more than {self.max_rows:,} rows or {self.max_columns} columns"
-        )
+    def too_big(self, sheet: str, what: str) -> SpreadsheetError:
         return SpreadsheetError(
             [
                 CellProblem(
                     sheet,
                     "",
-                    f"the sheet has {size}; {self.kind} has at most {self.max_rows:,} rows and "
+                    f"the sheet {what}; {self.kind} has at most {self.max_rows:,} rows and "
                     f"{self.max_columns} columns.",
                 )
             ]
@@ -361,8 +355,7 @@ def open_workbook(
     except (
         _NotXlsx,
         zipfile.BadZipFile,
-        ParseError,
-        DefusedXmlException,
+        XMLSyntaxError,
         ValueError,
         KeyError,
         OSError,
@@ -400,7 +393,17 @@ def _check_archive(archive: zipfile.ZipFile, *, name: str) -> None:
         if info.file_size > _RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(
             info.compress_size, 1
         ):
-            raise too_large
+            raise SpreadsheetError(
+                [
+                    CellProblem(
+                        name,
+                        "",
+                        f"the workbook is too large once opened: one part unpacks to "
+                        f"{_size(info.file_size)} from {info.compress_size / 1024:.0f} KB, "
+                        "which a filled-in spreadsheet never needs.",
+                    )
+                ]
+            )
 
 
 def _scan_workbook(data: bytes, bounds: _Bounds) -> list[CellProblem]:
@@ -439,7 +442,14 @@ def _events(archive: zipfile.ZipFile, path: str):
     """(event, element, depth) while parsing one member, refusing nesting no workbook needs."""
     depth = 0
     with archive.open(path) as source:
-        for event, element in iterparse(source, events=("start", "end")):
+        for event, element in iterparse(
+            source,
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        ):
             depth += 1 if event == "start" else -1
             if depth > MAX_XML_DEPTH:
                 raise _NotXlsx
@@ -471,16 +481,17 @@ def _scan_sheet(
             continue
         if tag == "dimension":
             _, _, columns_declared, rows_declared = range_boundaries(element.get("ref", "A1"))
-            if (rows_declared or 0) > bounds.max_rows or (
-                columns_declared or 0
-            ) > bounds.max_columns:
-                raise bounds.too_big(title, rows_declared, columns_declared)
+            rows_declared, columns_declared = rows_declared or 0, columns_declared or 0
+            if rows_declared > bounds.max_rows or columns_declared > bounds.max_columns:
+                raise bounds.too_big(
+                    title, f"has {rows_declared:,} rows and {columns_declared} columns"
+                )
         elif tag == "row":
             rows += 1
             row = int(element.get("r") or row + 1)
             column = 0
             if row > bounds.max_rows or rows > bounds.max_rows:
-                raise bounds.too_big(title, None, None)
+                raise bounds.too_big(title, f"goes past row {bounds.max_rows:,}")
         elif tag == "c":
             cells += 1
             reference = element.get("r")
@@ -489,8 +500,16 @@ def _scan_sheet(
                 column = column_index_from_string(letters)
             else:
                 column += 1
-            if row > bounds.max_rows or column > bounds.max_columns or cells > max_cells:
-                raise bounds.too_big(title, None, None)
+            if row > bounds.max_rows:
+                raise bounds.too_big(title, f"goes past row {bounds.max_rows:,}")
+            if column > bounds.max_columns:
+                raise bounds.too_big(
+                    title, f"goes past column {get_column_letter(bounds.max_columns)}"
+                )
+            if cells > max_cells:
+                raise bounds.too_big(
+                    title, f"holds more than {max_cells:,} cells (blank ones count too)"
+                )
             coordinate = f"{get_column_letter(column)}{row}"
         elif tag == "f":
             formulas.append(
