@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "csp",
+    "common",
     "partners",
     "fidelity",
     "forums",

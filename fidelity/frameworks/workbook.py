@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl.utils.cell import coordinate_from_string
 
 from common.downloads import Table, text_as_typed, xlsx_bytes
+from common.text import invisible_character_problem
 from fidelity.frameworks.instrument import (
     MAX_BANDS,
     MAX_FILE_BYTES,
@@ -147,6 +148,9 @@ class _Reader:
         self.problems.append(FileProblem(sheet, row, message))
 
     def text(self, sheet: str, row: int, value: str, what: str, max_length: int) -> str:
+        invisible = invisible_character_problem(value)
+        if invisible:
+            self.problem(sheet, row, f"the {what}: {invisible[0].lower()}{invisible[1:]}")
         if len(value) > max_length:
             self.problem(
                 sheet, row, f"the {what} is {len(value)} characters; at most {max_length}."

@@ -33,6 +33,7 @@ from openpyxl.utils.cell import (
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.downloads import safe_text, text_as_typed
+from common.text import invisible_character_problem
 
 MARKER = "hf-qa-return-template"
 TEMPLATE_FORMAT = "1"
@@ -537,6 +538,10 @@ def _values(sheet, bounds: _Bounds) -> tuple[tuple[Any, ...], ...]:
     return tuple(tuple(line[:width]) for line in rows)
 
 
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:]
+
+
 def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + "."
 
@@ -696,6 +701,10 @@ def parse_return(workbook: Book, spec: TemplateSpec) -> ParsedReturn:
                     f"choose '{NOT_ASSESSED}' for indicator {code}.",
                 )
             )
+        for column, text in (("D", reason), ("E", evidence)):
+            problem = invisible_character_problem(text)
+            if problem:
+                problems.append(CellProblem(SCORES, f"{column}{row}", _lower_first(problem)))
         if len(reason) > MAX_REASON:
             problems.append(
                 CellProblem(SCORES, f"D{row}", f"keep the reason under {MAX_REASON} characters.")
@@ -779,7 +788,7 @@ def submit_problems(
     figure_rows = {name: HEADER_ROW + offset for offset, (name, _) in enumerate(spec.figures, 1)}
     problems = []
     for key, message in errors.items():
-        message = message[0].lower() + message[1:]
+        message = _lower_first(message)
         words = key.split(" ")
         if len(words) == 3 and words[0] == "indicator" and words[2] in _INDICATOR_ERRORS:
             code, (column, what) = words[1], _INDICATOR_ERRORS[words[2]]
