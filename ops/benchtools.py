@@ -11,7 +11,9 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
+from multiprocessing import get_context
 from pathlib import Path
 
 from django.conf import settings
@@ -167,6 +169,34 @@ def held_back():
         yield
     finally:
         services.report_send = original
+
+
+def request_cost(send: Callable[[], int]) -> tuple[float, float, int]:
+    """Seconds, peak memory beyond what the process already held (MB) and status code of the
+    request `send()` makes. It runs in a forked child, whose peak resident size starts at what
+    it inherits, so the peak is this request's alone, C libraries (lxml, zlib) included."""
+    connections.close_all()  # the child opens its own; a shared socket would break both
+    context = get_context("fork")
+    receive, reply = context.Pipe(duplex=False)
+
+    def measure() -> None:
+        before = _resident_mb()
+        started = time.perf_counter()
+        status = send()
+        elapsed = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        reply.send((elapsed, peak - before, status))
+
+    child = context.Process(target=measure)
+    child.start()
+    result = receive.recv()
+    child.join()
+    return result
+
+
+def _resident_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
 
 
 def _build_in_process(report_id: int) -> None:

@@ -12,9 +12,8 @@ from fidelity.returns.models import QAReturn
 from fidelity.returns.selectors import quarter_of_today
 from fidelity.spreadsheets import services as spreadsheet_services
 from fidelity.spreadsheets.workbook import SpreadsheetError, open_workbook
+from ops import hostile_workbooks as files
 from tests.fidelity.factories import page_text
-
-from . import spreadsheet_files as files
 
 LIMITS = "a return template has at most 500 rows and 30 columns."
 HOSTILE = {
