@@ -5,7 +5,7 @@ section, report title, caseload target), Sections, Indicators, Scale and Bands, 
 header row. `instrument_xlsx` writes an `Instrument`; `read_instrument_xlsx` reads one back and
 raises `InstrumentFileError` listing every problem by sheet and row. Nothing is saved here:
 `services.framework_import` does that. The file safety rules (size, not a workbook, formulas,
-formula-like text) are `spreadsheets.workbook.open_workbook`'s and `common.downloads`' own.
+formula-like text) are `spreadsheets.reading.open_workbook`'s and `common.downloads`' own.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from fidelity.frameworks.models import (
     Principle,
     ScaleLevel,
 )
-from fidelity.spreadsheets.workbook import Book, SpreadsheetError, open_workbook
+from fidelity.spreadsheets.reading import Book, SpreadsheetError, open_workbook
 
 FRAMEWORK, SECTIONS, INDICATORS, SCALE, BANDS = (
     "Framework",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from fidelity.spreadsheets.workbook import MAX_FILE_BYTES
+from fidelity.spreadsheets.reading import MAX_FILE_BYTES
 
 MAX_FILES = 20
 # The whole import: files are held in memory while read one by one, so the request is bounded

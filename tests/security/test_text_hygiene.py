@@ -15,6 +15,7 @@ from fidelity.returns.selectors import quarter_of_today
 from fidelity.returns.services import return_open
 from fidelity.spreadsheets import selectors as spreadsheet_selectors
 from fidelity.spreadsheets import workbook as spreadsheet
+from fidelity.spreadsheets.reading import open_workbook
 from forums.models import Challenge
 from tests.fidelity.factories import form_data, page_text, use_default_framework
 from tests.fidelity.spreadsheets.spreadsheet_files import fill, score_row, template, upload
@@ -62,7 +63,7 @@ def test_a_spreadsheet_cell_with_a_bidi_override_is_named(world, column):
         quarter=quarter,
         version=current_framework_version(pilot=world.pilot),
     )
-    parsed = spreadsheet.parse_return(spreadsheet.open_workbook(upload(workbook).read()), spec)
+    parsed = spreadsheet.parse_return(open_workbook(upload(workbook).read()), spec)
     assert [str(p) for p in parsed.problems if MESSAGE in str(p)] == [
         f"Scores!{column}{row}: this text {MESSAGE}. Remove it: such characters can make text "
         "show in a different order from how it was typed, or hide words. Retyping the text "

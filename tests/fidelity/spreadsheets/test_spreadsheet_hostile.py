@@ -11,7 +11,7 @@ from django.urls import reverse
 from fidelity.returns.models import QAReturn
 from fidelity.returns.selectors import quarter_of_today
 from fidelity.spreadsheets import services as spreadsheet_services
-from fidelity.spreadsheets.workbook import SpreadsheetError, open_workbook
+from fidelity.spreadsheets.reading import SpreadsheetError, open_workbook
 from ops import hostile_workbooks as files
 from tests.fidelity.factories import page_text
 
