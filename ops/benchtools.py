@@ -11,6 +11,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from contextlib import contextmanager
 from multiprocessing import get_context
@@ -173,17 +174,30 @@ def held_back():
 
 def request_cost(send: Callable[[], int]) -> tuple[float, float, int]:
     """Seconds, peak memory beyond what the process already held (MB) and status code of the
-    request `send()` makes. It runs in a forked child, whose peak resident size starts at what
-    it inherits, so the peak is this request's alone, C libraries (lxml, zlib) included."""
+    request `send()` makes, each run in a forked child of its own. The memory is the larger of
+    two measures: the child's peak resident size over what it inherited (C libraries such as lxml
+    and zlib included, but blind to heap pages the parent had freed and the child reuses) and
+    tracemalloc's peak of Python allocations (which slows the request, hence a separate run)."""
+    seconds, resident, status = _in_child(send, traced=False)
+    _, traced, _ = _in_child(send, traced=True)
+    return seconds, max(resident, traced), status
+
+
+def _in_child(send: Callable[[], int], *, traced: bool) -> tuple[float, float, int]:
     connections.close_all()  # the child opens its own; a shared socket would break both
     context = get_context("fork")
     receive, reply = context.Pipe(duplex=False)
 
     def measure() -> None:
         before = _resident_mb()
+        if traced:
+            tracemalloc.start()
         started = time.perf_counter()
         status = send()
         elapsed = time.perf_counter() - started
+        if traced:
+            reply.send((elapsed, tracemalloc.get_traced_memory()[1] / (1024 * 1024), status))
+            return
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         reply.send((elapsed, peak - before, status))
 
