@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from lxml.etree import XMLSyntaxError, iterparse
+from lxml.etree import iterparse
 from openpyxl import load_workbook
 from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.utils.cell import (
@@ -165,14 +165,9 @@ def open_workbook(
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_archive(archive, name=name)
         formulas = _scan_workbook(data, bounds)
-    except (
-        _NotXlsx,
-        zipfile.BadZipFile,
-        XMLSyntaxError,
-        ValueError,
-        KeyError,
-        OSError,
-    ):
+    except SpreadsheetError:
+        raise
+    except Exception:  # zipfile, openpyxl and lxml raise many kinds for a broken file
         raise not_xlsx from None
     if formulas:
         raise SpreadsheetError(formulas)
@@ -223,7 +218,13 @@ def _scan_workbook(data: bytes, bounds: _Bounds) -> list[CellProblem]:
     """Streams every sheet (and the shared strings) once, within `bounds`; returns the cells
     holding formulas."""
     reader = ExcelReader(io.BytesIO(data), read_only=True, keep_links=False)
-    archive = reader.archive
+    with reader.archive as archive:
+        return _scan_parts(reader, archive, bounds)
+
+
+def _scan_parts(
+    reader: ExcelReader, archive: zipfile.ZipFile, bounds: _Bounds
+) -> list[CellProblem]:
     reader.read_manifest()
     reader.read_workbook()
     sheets = list(reader.parser.find_sheets())
@@ -284,7 +285,6 @@ def _scan_sheet(
 ) -> list[CellProblem]:
     formulas = []
     rows = cells = row = column = 0
-    coordinate = ""
     max_cells = bounds.max_rows * bounds.max_columns
     for event, element in _events(archive, path):
         tag = _local(element.tag)
@@ -323,12 +323,11 @@ def _scan_sheet(
                 raise bounds.too_big(
                     title, f"holds more than {max_cells:,} cells (blank ones count too)"
                 )
-            coordinate = f"{get_column_letter(column)}{row}"
         elif tag == "f":
             formulas.append(
                 CellProblem(
                     title,
-                    coordinate,
+                    f"{get_column_letter(column)}{row}",
                     "this cell holds a formula. Type the value itself; formulas are not imported.",
                 )
             )
