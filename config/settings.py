@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "csp",
+    "common",
     "partners",
     "fidelity",
     "forums",
@@ -229,7 +230,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# Largest upload accepted (spreadsheet imports); larger ones get a clear message.
+# Request bodies: form fields up to 5 MB; a request with files up to 5 MB in all is held in
+# memory, a larger one spooled to disk. Each upload form caps its own files and total with a
+# clear message (fidelity.spreadsheets.forms: 2 MB a file, 20 files and 10 MB an import).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 4000

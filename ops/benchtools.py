@@ -11,7 +11,10 @@ import socket
 import subprocess
 import tempfile
 import time
+import tracemalloc
+from collections.abc import Callable
 from contextlib import contextmanager
+from multiprocessing import get_context
 from pathlib import Path
 
 from django.conf import settings
@@ -159,6 +162,47 @@ def held_back():
         yield
     finally:
         services.report_send = original
+
+
+def request_cost(send: Callable[[], int]) -> tuple[float, float, int]:
+    """Seconds, peak memory beyond what the process already held (MB) and status code of the
+    request `send()` makes, each run in a forked child of its own. The memory is the larger of
+    two measures: the child's peak resident size over what it inherited (C libraries such as lxml
+    and zlib included, but blind to heap pages the parent had freed and the child reuses) and
+    tracemalloc's peak of Python allocations (which slows the request, hence a separate run)."""
+    seconds, resident, status = _in_child(send, traced=False)
+    _, traced, _ = _in_child(send, traced=True)
+    return seconds, max(resident, traced), status
+
+
+def _in_child(send: Callable[[], int], *, traced: bool) -> tuple[float, float, int]:
+    connections.close_all()  # the child opens its own; a shared socket would break both
+    context = get_context("fork")
+    receive, reply = context.Pipe(duplex=False)
+
+    def measure() -> None:
+        before = _resident_mb()
+        if traced:
+            tracemalloc.start()
+        started = time.perf_counter()
+        status = send()
+        elapsed = time.perf_counter() - started
+        if traced:
+            reply.send((elapsed, tracemalloc.get_traced_memory()[1] / (1024 * 1024), status))
+            return
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        reply.send((elapsed, peak - before, status))
+
+    child = context.Process(target=measure)
+    child.start()
+    result = receive.recv()
+    child.join()
+    return result
+
+
+def _resident_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
 
 
 def _build_in_process(report_id: int) -> None:

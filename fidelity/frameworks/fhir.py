@@ -249,7 +249,7 @@ class _Reader:
 
     def text(self, path: str, value: str | None, kind: str, what: str | None = None) -> str:
         value = (value or "").strip()
-        if problem := rules.length_problem(value, kind=kind, what=what):
+        if problem := rules.text_problem(value, kind=kind, what=what):
             self.problem(path, problem)
         return value
 

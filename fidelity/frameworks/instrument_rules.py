@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from common.text import invisible_character_problem
 from fidelity.frameworks.instrument import (
     MAX_BANDS,
     MAX_FILE_BYTES,
@@ -46,8 +47,12 @@ _FIELDS = {
 }
 
 
-def length_problem(value: str, *, kind: str, what: str | None = None) -> str | None:
-    """`kind` is a key of the table above; `what` names it in the message (default: `kind`)."""
+def text_problem(value: str, *, kind: str, what: str | None = None) -> str | None:
+    """An invisible format character (the rule every text field has, `common.text`) or text
+    too long for its field. `kind` is a key of the table above; `what` names it in the message
+    (default: `kind`)."""
+    if invisible := invisible_character_problem(value):
+        return f"the {what or kind}: {invisible[0].lower()}{invisible[1:]}"
     model, field = _FIELDS[kind]
     limit = model._meta.get_field(field).max_length
     if len(value) > limit:

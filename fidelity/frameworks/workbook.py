@@ -6,7 +6,7 @@ header row. `instrument_xlsx` writes an `Instrument`; `read_instrument_xlsx` rea
 raises `InstrumentFileError` listing every problem by sheet and row. What an instrument may
 hold (lengths, counts, the scale, the bands) is `instrument_rules`', shared with the FHIR reader.
 Nothing is saved here: `services.framework_import` does that. The file safety rules (size, not a
-workbook, formulas, formula-like text) are `spreadsheets.workbook.open_workbook`'s and
+workbook, formulas, formula-like text) are `spreadsheets.reading.open_workbook`'s and
 `common.downloads`' own. The crosswalk to the previous version is optional: "Continues" on
 Sections (the old section's code), "Change" and "Continues" on Indicators (same, reworded,
 split, merged or new, and the old codes, separated by commas), and a "Previous version" setting;
@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.utils.cell import coordinate_from_string
 
 from common.downloads import Table, text_as_typed, xlsx_bytes
@@ -38,7 +37,7 @@ from fidelity.frameworks.instrument import (
     InstrumentSection,
 )
 from fidelity.frameworks.selectors import version_codes, version_continued
-from fidelity.spreadsheets.workbook import SpreadsheetError, open_workbook
+from fidelity.spreadsheets.reading import Book, SpreadsheetError, open_workbook
 
 FRAMEWORK, SECTIONS, INDICATORS, SCALE, BANDS = (
     "Framework",
@@ -167,14 +166,13 @@ class _Reader:
         self.problems.append(FileProblem(sheet, row, message))
 
     def text(self, sheet: str, row: int, value: str, kind: str, what: str | None = None) -> str:
-        if problem := rules.length_problem(value, kind=kind, what=what):
+        if problem := rules.text_problem(value, kind=kind, what=what):
             self.problem(sheet, row, problem)
         return value
 
-    def rows(self, workbook: Workbook, sheet: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    def rows(self, workbook: Book, sheet: str) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number, {column: value}) for each row with anything in it, below the header."""
-        worksheet = workbook[sheet]
-        lines = worksheet.iter_rows(values_only=True)
+        lines = iter(workbook[sheet].rows)
         header = [_text(v).lower() for v in next(lines, ())]
         positions = {}
         for name, required in COLUMNS[sheet]:
@@ -228,9 +226,9 @@ def read_instrument_xlsx(data: bytes) -> Instrument:
     return Instrument(sections=sections, scale=scale, bands=bands, **settings)
 
 
-def _read_settings(reader: _Reader, workbook: Workbook) -> dict[str, Any]:
+def _read_settings(reader: _Reader, workbook: Book) -> dict[str, Any]:
     values: dict[str, tuple[int, Any]] = {}
-    for number, line in enumerate(workbook[FRAMEWORK].iter_rows(values_only=True), start=1):
+    for number, line in enumerate(workbook[FRAMEWORK].rows, start=1):
         if line and _text(line[0]):
             values[_text(line[0]).lower()] = (number, line[1] if len(line) > 1 else None)
     settings: dict[str, Any] = {}
@@ -272,7 +270,7 @@ class _Previous:
 _NO_PREVIOUS = _Previous(label="", sections=frozenset(), indicators=None)
 
 
-def _previous(reader: _Reader, workbook: Workbook, settings: dict[str, Any]) -> _Previous:
+def _previous(reader: _Reader, workbook: Book, settings: dict[str, Any]) -> _Previous:
     name, number = settings.get("name"), settings.get("previous_version")
     if not name or number is None:
         return _NO_PREVIOUS
@@ -330,7 +328,7 @@ def _section_continues(reader: _Reader, number: int, value: Any, previous: _Prev
 
 
 def _read_sections(
-    reader: _Reader, workbook: Workbook, previous: _Previous
+    reader: _Reader, workbook: Book, previous: _Previous
 ) -> tuple[InstrumentSection, ...]:
     sections: dict[str, dict[str, Any]] = {}
     for number, line in reader.rows(workbook, SECTIONS):
@@ -435,7 +433,7 @@ def _link(reader: _Reader, number: int, code: str, line: dict[str, Any]) -> cros
     return crosswalk.Link(code=code, change=change, continues=continues)
 
 
-def _read_scale(reader: _Reader, workbook: Workbook) -> tuple[tuple[int, str], ...]:
+def _read_scale(reader: _Reader, workbook: Book) -> tuple[tuple[int, str], ...]:
     levels: dict[int, str] = {}
     for number, line in reader.rows(workbook, SCALE):
         value = _whole(line["Value"])
@@ -455,7 +453,7 @@ def _read_scale(reader: _Reader, workbook: Workbook) -> tuple[tuple[int, str], .
 
 
 def _read_bands(
-    reader: _Reader, workbook: Workbook, scale: tuple[tuple[int, str], ...]
+    reader: _Reader, workbook: Book, scale: tuple[tuple[int, str], ...]
 ) -> tuple[InstrumentBand, ...]:
     bands: list[InstrumentBand] = []
     slugs: set[str] = set()

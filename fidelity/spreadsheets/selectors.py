@@ -15,7 +15,7 @@ from fidelity.frameworks.models import FrameworkVersion, Indicator
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.models import CASELOAD_FIELDS, QAReturn
 from fidelity.returns.selectors import quarter_of_today
-from fidelity.spreadsheets import workbook
+from fidelity.spreadsheets import reading, workbook
 from partners import access
 from partners.models import Pilot, Team, User
 
@@ -115,7 +115,7 @@ def uploaded_return(
     """A team leader's file read cell by cell, if it is the template `spec` describes: (the
     return it holds, or None if it cannot be read; every problem found)."""
     try:
-        book = workbook.open_workbook(data, name=name)
+        book = reading.open_workbook(data, name=name)
         about = workbook.read_about(book)
     except workbook.SpreadsheetError as error:
         return None, error.problems

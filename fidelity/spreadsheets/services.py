@@ -39,7 +39,7 @@ from fidelity.returns.services import (
     return_store_scores,
     return_submit_errors,
 )
-from fidelity.spreadsheets import workbook
+from fidelity.spreadsheets import reading, workbook
 from fidelity.spreadsheets.selectors import existing_return, template_spec
 from partners import access
 from partners.models import Pilot, Team, User
@@ -255,7 +255,7 @@ def _past_return_create(
     (the return, or None; the file's problems). The caller undoes everything if any file has
     a problem."""
     try:
-        book = workbook.open_workbook(data, name=name)
+        book = reading.open_workbook(data, name=name)
         about = workbook.read_about(book)
     except workbook.SpreadsheetError as error:
         return None, error.problems

@@ -209,7 +209,7 @@ def spreadsheet_bulk(request: HttpRequest) -> HttpResponse:
     form = PastReturnsForm()
     outcome = imports.PastImport(created=[], problems=[])
     if request.method == "POST":
-        form = PastReturnsForm(request.POST, request.FILES)
+        form = PastReturnsForm.bind(request)
         if form.is_valid():
             files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
             try:

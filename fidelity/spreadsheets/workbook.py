@@ -14,25 +14,21 @@ was made for, so a wrong template or another team's file is recognised.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.formula import ArrayFormula
 
 from common.downloads import safe_text, text_as_typed
+from common.text import invisible_character_problem
+from fidelity.spreadsheets.reading import Book, CellProblem, Sheet, SpreadsheetError
 
 MARKER = "hf-qa-return-template"
 TEMPLATE_FORMAT = "1"
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_UNPACKED_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 500
-MAX_COLUMNS = 30
 NOT_ASSESSED = "Not assessed"
 SCORES, CASELOAD, ABOUT = "Scores", "Caseload", "About"
 HEADER_ROW = 5
@@ -64,20 +60,6 @@ class TemplateSpec:
 
 
 @dataclass(frozen=True)
-class CellProblem:
-    sheet: str
-    cell: str
-    message: str
-
-    @property
-    def place(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-
-    def __str__(self) -> str:
-        return f"{self.place}: {self.message}"
-
-
-@dataclass(frozen=True)
 class About:
     """The ids the About sheet says the file was made for."""
 
@@ -95,14 +77,6 @@ class ParsedReturn:
     figures: dict[str, Any] = field(default_factory=dict)
     scores: dict[int, dict[str, Any]] = field(default_factory=dict)
     problems: list[CellProblem] = field(default_factory=list)
-
-
-class SpreadsheetError(Exception):
-    """The file cannot be read as a return at all. `problems` says why, cell by cell if known."""
-
-    def __init__(self, problems: list[CellProblem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 # --- Building the template ---------------------------------------------------------------------
@@ -232,89 +206,15 @@ def build_template(
     return out.getvalue()
 
 
-# --- Reading a file ----------------------------------------------------------------------------
-
-
-def open_workbook(
-    data: bytes,
-    *,
-    name: str = "The file",
-    max_file_bytes: int = MAX_FILE_BYTES,
-    max_rows: int = MAX_ROWS,
-    max_columns: int = MAX_COLUMNS,
-    kind: str = "a return template",
-    not_xlsx_hint: str = "Download the template again, fill it in and save it as .xlsx.",
-) -> Workbook:
-    """Opens an uploaded file, refusing anything too big, not an XLSX workbook, or holding
-    formulas. Raises SpreadsheetError with plain-words reasons. The limits default to a return
-    template's; other workbooks (a framework's) pass their own."""
-    if len(data) > max_file_bytes:
-        raise SpreadsheetError(
-            [
-                CellProblem(
-                    name,
-                    "",
-                    f"the file is {_size(len(data))}; the limit is {max_file_bytes // (1024 * 1024)} MB.",
-                )
-            ]
-        )
-    not_xlsx = CellProblem(
-        name,
-        "",
-        f"this is not an Excel workbook (.xlsx) that can be read. {not_xlsx_hint}",
-    )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise SpreadsheetError([not_xlsx]) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(
-            [CellProblem(name, "", "the workbook is too large once opened (over 10 MB of data).")]
-        )
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=False)
-    except Exception:  # openpyxl raises many kinds for broken files; all mean "cannot read it"
-        raise SpreadsheetError([not_xlsx]) from None
-    problems = []
-    for sheet in workbook.worksheets:
-        if sheet.max_row > max_rows or sheet.max_column > max_columns:
-            problems.append(
-                CellProblem(
-                    sheet.title,
-                    "",
-                    f"the sheet has {sheet.max_row:,} rows and {sheet.max_column} columns; "
-                    f"{kind} has at most {max_rows:,} rows and {max_columns} columns.",
-                )
-            )
-    if problems:
-        raise SpreadsheetError(problems)
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f" or isinstance(cell.value, ArrayFormula):
-                    problems.append(
-                        CellProblem(
-                            sheet.title,
-                            cell.coordinate,
-                            "this cell holds a formula. Type the value itself; formulas are "
-                            "not imported.",
-                        )
-                    )
-    if problems:
-        raise SpreadsheetError(problems)
-    return workbook
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:]
 
 
 def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _size(count: int) -> str:
-    return f"{count / (1024 * 1024):.1f} MB"
-
-
-def read_about(workbook: Workbook) -> About:
+def read_about(workbook: Book) -> About:
     """The ids the file was made for. Raises SpreadsheetError for a file that is not our
     template (or whose About sheet was changed)."""
     wrong = CellProblem(
@@ -329,7 +229,7 @@ def read_about(workbook: Workbook) -> About:
         raise SpreadsheetError([wrong])
     about = workbook[ABOUT]
     values = {
-        str(about.cell(r, 1).value or "").strip(): str(about.cell(r, 2).value or "").strip()
+        str(about.value(r, 1) or "").strip(): str(about.value(r, 2) or "").strip()
         for r in range(1, min(about.max_row, 40) + 1)
     }
     if values.get("Template") != MARKER or values.get("Template format") != TEMPLATE_FORMAT:
@@ -416,7 +316,7 @@ def _score(value: Any, scale_values: set[int]) -> tuple[str, int | None] | None:
     return None
 
 
-def parse_return(workbook: Workbook, spec: TemplateSpec) -> ParsedReturn:
+def parse_return(workbook: Book, spec: TemplateSpec) -> ParsedReturn:
     """Reads the Scores and Caseload sheets cell by cell: each value must be one the return can
     hold. Blanks are allowed; whether the return is complete and consistent enough to submit is
     for `returns.services.return_submit_errors` (see `submit_problems`)."""
@@ -428,7 +328,7 @@ def parse_return(workbook: Workbook, spec: TemplateSpec) -> ParsedReturn:
     sheet = workbook[SCORES]
     cells: dict[int, int] = {}  # indicator id -> row
     for row in range(HEADER_ROW + 1, sheet.max_row + 1):
-        code = _text(sheet.cell(row, 1).value)
+        code = _text(sheet.value(row, 1))
         if not code or code in principle_codes:
             continue
         indicator = by_code.get(code)
@@ -442,9 +342,9 @@ def parse_return(workbook: Workbook, spec: TemplateSpec) -> ParsedReturn:
             )
             continue
         cells[indicator.id] = row
-        raw_score = sheet.cell(row, 3).value
-        reason = _text(sheet.cell(row, 4).value)
-        evidence = _text(sheet.cell(row, 5).value)
+        raw_score = sheet.value(row, 3)
+        reason = _text(sheet.value(row, 4))
+        evidence = _text(sheet.value(row, 5))
         kind = _score(raw_score, scale_values)
         if kind is None:
             problems.append(CellProblem(SCORES, f"C{row}", _allowed_scores(spec.scale) + "."))
@@ -465,6 +365,10 @@ def parse_return(workbook: Workbook, spec: TemplateSpec) -> ParsedReturn:
                     f"choose '{NOT_ASSESSED}' for indicator {code}.",
                 )
             )
+        for column, text in (("D", reason), ("E", evidence)):
+            problem = invisible_character_problem(text)
+            if problem:
+                problems.append(CellProblem(SCORES, f"{column}{row}", _lower_first(problem)))
         if len(reason) > MAX_REASON:
             problems.append(
                 CellProblem(SCORES, f"D{row}", f"keep the reason under {MAX_REASON} characters.")
@@ -495,10 +399,10 @@ def parse_return(workbook: Workbook, spec: TemplateSpec) -> ParsedReturn:
     return parsed
 
 
-def _parse_figures(sheet, spec: TemplateSpec, parsed: ParsedReturn) -> None:
+def _parse_figures(sheet: Sheet, spec: TemplateSpec, parsed: ParsedReturn) -> None:
     for offset, (name, label) in enumerate(spec.figures, start=1):
         row = HEADER_ROW + offset
-        if _text(sheet.cell(row, 1).value) != label:
+        if _text(sheet.value(row, 1)) != label:
             parsed.problems.append(
                 CellProblem(
                     CASELOAD,
@@ -507,7 +411,7 @@ def _parse_figures(sheet, spec: TemplateSpec, parsed: ParsedReturn) -> None:
                 )
             )
             continue
-        raw = sheet.cell(row, 2).value
+        raw = sheet.value(row, 2)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             parsed.figures[name] = None
             continue
@@ -537,18 +441,18 @@ _INDICATOR_ERRORS = {"rating": ("C", "has no score"), "not_assessed_reason": ("D
 
 
 def submit_problems(
-    workbook: Workbook, spec: TemplateSpec, errors: Mapping[str, str]
+    workbook: Book, spec: TemplateSpec, errors: Mapping[str, str]
 ) -> list[CellProblem]:
     """The submit service's errors (keyed as `return_submit_errors` keys them: "indicator
     <code> <field>", a caseload field name, or another place) put on the cells they are about."""
     indicator_rows = {}
     sheet = workbook[SCORES]
     for row in range(HEADER_ROW + 1, sheet.max_row + 1):
-        indicator_rows.setdefault(_text(sheet.cell(row, 1).value), row)
+        indicator_rows.setdefault(_text(sheet.value(row, 1)), row)
     figure_rows = {name: HEADER_ROW + offset for offset, (name, _) in enumerate(spec.figures, 1)}
     problems = []
     for key, message in errors.items():
-        message = message[0].lower() + message[1:]
+        message = _lower_first(message)
         words = key.split(" ")
         if len(words) == 3 and words[0] == "indicator" and words[2] in _INDICATOR_ERRORS:
             code, (column, what) = words[1], _INDICATOR_ERRORS[words[2]]

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.core.signals import request_finished
 from django.db import close_old_connections, connection, connections
@@ -37,6 +38,7 @@ from django.urls import reverse
 
 from common.startup import settle
 from forums.models import ForumSession
+from ops import hostile_workbooks
 from ops.benchtools import (
     CACHED_CPU_MS,
     SET_PILOT,
@@ -51,6 +53,7 @@ from ops.benchtools import (
     held_back,
     memory_gb,
     parse_size,
+    request_cost,
     run_wrk,
     scratch_database,
     wait_for_port,
@@ -192,6 +195,7 @@ class Command(BaseCommand):
             self.bench_challenge_summary,
             self.bench_pdf,
             self.bench_report_set,
+            self.bench_uploads,
         ]
 
     def bench_return(self, pilot: Pilot, size: str) -> None:
@@ -227,6 +231,44 @@ class Command(BaseCommand):
             submits.append((time.perf_counter() - started) * 1000)
         self.emit("return_save_draft_p50", round(statistics.median(saves), 1), "ms", size)
         self.emit("return_submit_p50", round(statistics.median(submits), 1), "ms", size)
+
+    def bench_uploads(self, pilot: Pilot, size: str) -> None:
+        """A team leader's upload of a good template and of the two largest hostile files (the
+        issue's 2.4 million blank cells, and 150,000 cells that pack too poorly to be refused
+        unread), through the view: time and peak memory beyond what the process held."""
+        from fidelity.returns.services import current_quarter
+        from fidelity.spreadsheets.services import return_template
+
+        team = Team.objects.filter(organisation__pilot=pilot).order_by("pk").first()
+        leader, _ = User.objects.get_or_create(username=f"scale-upload-lead-{team.pk}")
+        RoleAssignment.objects.get_or_create(
+            user=leader, role=Role.TEAM_LEADER, pilot=pilot, team=team
+        )
+        quarter = current_quarter(pilot=pilot)
+        good = return_template(team=team, quarter=quarter)
+        client = Client()
+        client.force_login(leader)
+        url = reverse("fidelity:spreadsheet_upload", args=[team.pk, quarter.slug])
+
+        def upload(data: bytes):
+            def send() -> int:
+                file = SimpleUploadedFile("return.xlsx", data)
+                return client.post(url, {"file": file}).status_code
+
+            return send
+
+        upload(good)()  # first-use imports and caches are not an upload's cost
+        files = {
+            "good_template": good,
+            "hostile_blank_cells": hostile_workbooks.blank_cells(good),
+            "hostile_scanned_cells": hostile_workbooks.random_blank_cells(good, cells=150_000),
+        }
+        for name, data in files.items():
+            seconds, extra_mb, status = request_cost(upload(data))
+            assert status in (200, 302), status
+            self.emit_target(f"upload_{name}", round(seconds, 3), "s", size, 2, "<=")
+            self.emit_target(f"upload_{name}_memory", round(extra_mb, 1), "MB", size, 50, "<=")
+            self.emit(f"upload_{name}_file", round(len(data) / 1024), "KB", size)
 
     def bench_challenge_summary(self, pilot: Pilot, size: str) -> None:
         """The facilitator's challenge summary, as CSV and as PDF, over every session."""

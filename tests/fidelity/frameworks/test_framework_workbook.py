@@ -241,6 +241,11 @@ BAD_FILES = {
         "Indicators: the sheet has 10,001 rows and 8 columns; a framework workbook has at most "
         "2,101 rows and 20 columns.",
     ),
+    "a bidirectional override": (
+        lambda: _edited(_set("Indicators", "C4", "Tenancy \u202eyrtne")),
+        "Indicators, row 4: the text: this text holds an invisible character (U+202E, "
+        "right-to-left override) at character 9.",
+    ),
     "a formula": (
         lambda: _edited(_set("Indicators", "C4", "=A1")),
         "Indicators, row 4: this cell holds a formula.",

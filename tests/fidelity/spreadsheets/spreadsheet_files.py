@@ -1,5 +1,6 @@
 """Spreadsheet files for the spreadsheet tests: the app's template, filled in as a person would
-with openpyxl, and turned back into an upload."""
+with openpyxl, and turned back into an upload. Hostile files are in ops.hostile_workbooks,
+which the benchmark uploads too."""
 
 from __future__ import annotations
 

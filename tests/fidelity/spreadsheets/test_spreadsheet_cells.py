@@ -11,8 +11,9 @@ from fidelity.frameworks.selectors import current_framework_version
 from fidelity.returns.selectors import quarter_of_today
 from fidelity.spreadsheets import selectors as spreadsheet_selectors
 from fidelity.spreadsheets import workbook as spreadsheet
+from fidelity.spreadsheets.reading import open_workbook
 
-from .spreadsheet_files import figure_row, fill, template
+from .spreadsheet_files import figure_row, fill, template, upload
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def case(world):
 
 def _parse(case):
     spec, workbook = case
-    return spreadsheet.parse_return(workbook, spec)
+    return spreadsheet.parse_return(open_workbook(upload(workbook).read()), spec)
 
 
 def _first(spec):
