@@ -5,6 +5,7 @@ every plan in `DEMO_PILOTS`, and each app's demo module adds its data to the pil
 
 from __future__ import annotations
 
+import datetime
 import importlib
 from dataclasses import dataclass, field
 
@@ -210,6 +211,13 @@ def _role(user: User, role: str, pilot: Pilot, team: Team | None = None) -> None
 def seed_structure(*, password: str, plan: DemoPilotPlan = GREATER_MANCHESTER) -> DemoPilot:
     accounts = _Accounts(password=password)
     pilot, _ = Pilot.objects.get_or_create(name=plan.name, defaults={"slug": plan.slug})
+    if not pilot.data_controller:
+        # What the privacy notice and accessibility statement print (invented addresses).
+        pilot.data_controller = f"The lead council of {plan.name}"
+        pilot.privacy_contact = f"privacy@{plan.slug}.example.org"
+        pilot.accessibility_contact = f"accessibility@{plan.slug}.example.org"
+        pilot.accessibility_reviewed = datetime.date(2026, 11, 2)
+        pilot.save()
     las: dict[str, LocalAuthority] = {}
     for zone_name, la_names in plan.zones.items():
         zone, _ = Zone.objects.get_or_create(pilot=pilot, name=zone_name)

@@ -49,6 +49,9 @@ def test_seed_demo_builds_the_demo_pilot(db):
     assert User.objects.get(username="admin").is_superuser
     bolton_lead = User.objects.get(username="lead-bolton")
     assert bolton_lead.role_assignments.get().team.local_authorities.get().name == "Bolton"
+    # The privacy notice and accessibility statement have something to print.
+    assert pilot.privacy_contact == "privacy@gm-demo.example.org"
+    assert pilot.accessibility_reviewed is not None
 
 
 def test_seed_demo_twice_changes_nothing(db):
