@@ -134,7 +134,9 @@ def test_a_token_for_another_application_is_refused(client, world, council, monk
 
     assert not _signed_in(client)
     assert "Signing in with your council account did not work" in page.text
-    assert _refusals().get().detail == "Council sign-in refused: token refused: Audience doesn't match"
+    assert (
+        _refusals().get().detail == "Council sign-in refused: token refused: Audience doesn't match"
+    )
 
 
 def test_an_expired_token_is_refused(client, world, settings, expiring_provider):
