@@ -15,6 +15,7 @@ from partners import two_factor
 from partners.models import SecurityEvent, SecurityEventKind, User
 
 from ..factories import PASSWORD, UserFactory
+from .test_settings import _manage
 
 CLIENT_ID = "hf-qa"
 
@@ -306,3 +307,39 @@ def test_a_password_sign_in_still_asks_for_two_factor_when_council_counts(
     client.post(reverse("login"), {"username": "manager", "password": PASSWORD})
 
     assert client.session.get(two_factor.SESSION_KEY) == two_factor.SET_UP
+
+
+COUNCIL_ENV = {
+    "OIDC_ENABLED": "true",
+    "OIDC_RP_CLIENT_ID": CLIENT_ID,
+    "OIDC_RP_CLIENT_SECRET": "council-secret",
+    "OIDC_OP_ISSUER": "https://login.example.org/tenant/v2.0",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "https://login.example.org/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": "https://login.example.org/token",
+    "OIDC_OP_USER_ENDPOINT": "https://login.example.org/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": "https://login.example.org/keys",
+}
+PRINT_BACKENDS = "from django.conf import settings; print(settings.AUTHENTICATION_BACKENDS)"
+
+
+def test_switched_on_by_the_environment_after_the_lockout_and_password_backends():
+    result = _manage("shell", "-c", PRINT_BACKENDS, **COUNCIL_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(
+        [
+            "axes.backends.AxesStandaloneBackend",
+            "django.contrib.auth.backends.ModelBackend",
+            "partners.oidc.CouncilOIDCBackend",
+        ]
+    )
+
+
+def test_switched_on_without_its_provider_settings_it_says_which_is_missing():
+    env = {**COUNCIL_ENV}
+    del env["OIDC_OP_ISSUER"]
+
+    result = _manage("shell", "-c", PRINT_BACKENDS, **env)
+
+    assert result.returncode != 0
+    assert "OIDC_OP_ISSUER" in result.stderr
