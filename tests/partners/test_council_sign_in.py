@@ -117,6 +117,16 @@ def test_a_team_leader_with_a_verified_council_email_signs_in(client, world, cou
     assert not _refusals().exists()
 
 
+def test_an_entra_account_whose_email_domain_the_council_owns_signs_in(client, world, council):
+    """Microsoft Entra ID sends no `email_verified` for a tenant's own accounts; its optional
+    `xms_edov` claim says the tenant owns the address's domain."""
+    _council_knows(council, "m-1", email=world.manager.email, xms_edov=True)
+
+    _sign_in_at_council(client, "m-1")
+
+    assert int(client.session[SESSION_KEY]) == world.manager.pk
+
+
 def test_a_token_for_another_application_is_refused(client, world, council, monkeypatch):
     """The provider hands back a genuine, signed ID token (with our nonce) whose audience is
     another application: the person signs in at the provider for "another-app", and the code
