@@ -46,7 +46,7 @@ def council_sign_in_callback(request: HttpRequest) -> HttpResponse:
             error = request.GET["error"][:100]
             raise SignInRefused(f"the provider answered {error}", message=CANCELLED)
         if pending is None or not request.GET.get("code"):
-            raise SignInRefused("unknown or missing state")
+            raise SignInRefused("unknown state or no code")
         user = CouncilOIDCBackend().sign_in(
             request=request, nonce=pending.get("nonce"), code_verifier=pending.get("code_verifier")
         )

@@ -261,7 +261,7 @@ def test_a_state_is_used_once(client, world, council):
     client.get(back.path, dict(parse_qsl(back.query)))
 
     assert not _signed_in(client)
-    assert _refusals().get().detail == "Council sign-in refused: unknown or missing state"
+    assert _refusals().get().detail == "Council sign-in refused: unknown state or no code"
 
 
 def test_refusals_do_not_lock_the_office_out_of_council_sign_in(client, world, council, settings):
