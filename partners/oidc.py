@@ -113,7 +113,10 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
     def get_userinfo(self, access_token, id_token, payload):
         """The provider's user information, overlaid with the checked ID token's claims: Microsoft
         Entra ID, for one, puts optional claims such as `xms_edov` in the ID token only."""
-        return {**super().get_userinfo(access_token, id_token, payload), **payload}
+        userinfo = super().get_userinfo(access_token, id_token, payload)
+        if userinfo.get("sub") != payload["sub"]:
+            raise SuspiciousOperation("user information for another subject")
+        return {**userinfo, **payload}
 
     def verify_claims(self, claims) -> bool:
         email = str(claims.get("email") or "")

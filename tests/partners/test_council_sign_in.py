@@ -117,6 +117,28 @@ def test_a_team_leader_with_a_verified_council_email_signs_in(client, world, cou
     assert not _refusals().exists()
 
 
+def test_a_next_address_on_another_site_is_ignored(client, world, council):
+    _council_knows(council, "m-1", email=world.manager.email, email_verified=True)
+
+    page = _sign_in_at_council(client, "m-1", next_url="https://elsewhere.example/")
+
+    assert page.request["PATH_INFO"] == reverse("home")
+
+
+def test_a_provider_that_cannot_be_reached_is_a_message_not_an_error(
+    client, world, council, settings
+):
+    _council_knows(council, "m-1", email=world.manager.email, email_verified=True)
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/oauth2/token"  # nothing listens
+
+    page = _sign_in_at_council(client, "m-1")
+
+    assert page.status_code == 200
+    assert "did not work" in page.text
+    assert not _signed_in(client)
+    assert _refusals().get().detail.startswith("Council sign-in refused: token refused:")
+
+
 def test_an_entra_account_whose_email_domain_the_council_owns_signs_in(client, world, council):
     """Microsoft Entra ID sends no `email_verified` for a tenant's own accounts; its optional
     `xms_edov` claim says the tenant owns the address's domain."""
