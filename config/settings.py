@@ -285,3 +285,24 @@ RETENTION_DAYS = {
 # on; on by default in production, off in the demo and tests unless set.
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=PRODUCTION)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Housing First QA")
+
+# Council sign-in (partners.oidc, docs/security.md): a council's OpenID Connect provider signs its
+# staff in, matched by verified email to an account here that holds a role; none is created.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+# Whether a council sign-in stands in for this app's two-factor code (only if the council's
+# provider itself insists on a second factor).
+OIDC_COUNTS_AS_TWO_FACTOR = env.bool("OIDC_COUNTS_AS_TWO_FACTOR", default=False)
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("partners.oidc.CouncilOIDCBackend")
+    OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_USE_PKCE = True
+    OIDC_CREATE_USER = False
+    OIDC_TIMEOUT = 10

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from partners import two_factor_views
+from partners import oidc_views, two_factor_views
 from partners import views as partner_views
 
 urlpatterns = [
@@ -21,6 +21,17 @@ urlpatterns = [
         name="two_factor_verify",
     ),
     path("accounts/two-factor/set-up/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/login/", oidc_views.SignInView.as_view(), name="login"),
+    path(
+        "accounts/council/start/",
+        oidc_views.council_sign_in_start,
+        name="oidc_authentication_init",
+    ),
+    path(
+        "accounts/council/callback/",
+        oidc_views.council_sign_in_callback,
+        name="oidc_authentication_callback",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("teams/", include("partners.urls")),

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import access
 from .audit import record_event
 from .models import Role, SecurityEventKind, User
+from .oidc import signed_in_by_council
 
 SESSION_KEY = "two_factor"
 # What checking a code gave: accepted, wrong, or refused unread after recent wrong codes
@@ -142,8 +143,12 @@ def _verified(request: HttpRequest, device) -> None:
 
 
 def _on_login(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    if settings.OIDC_COUNTS_AS_TWO_FACTOR and signed_in_by_council(request):
+        return
     state = two_factor_state_at_sign_in(user=user)
-    if state and request is not None and hasattr(request, "session"):
+    if state:
         request.session[SESSION_KEY] = state
 
 

@@ -69,6 +69,9 @@ EXPECTATIONS: dict[str, Row] = {
     # Only someone who owes a code is shown the form; anyone else is sent on.
     "two_factor_verify": Row(signed_in(302)),
     "two_factor_setup": Row(signed_in(200)),
+    # Council sign-in is off unless OIDC_ENABLED; on, tests/partners/test_council_sign_in.py.
+    "oidc_authentication_init": Row(everyone(404)),
+    "oidc_authentication_callback": Row(everyone(404)),
     "privacy": Row(everyone(200)),
     "accessibility": Row(everyone(200)),
     "admin:index": Row(expect(default=302, administrator=200)),
