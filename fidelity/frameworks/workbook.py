@@ -278,7 +278,7 @@ def _previous(reader: _Reader, workbook: Book, settings: dict[str, Any]) -> _Pre
     if version is None:
         row = next(
             n
-            for n, line in enumerate(workbook[FRAMEWORK].iter_rows(values_only=True), 1)
+            for n, line in enumerate(workbook[FRAMEWORK].rows, 1)
             if line and _text(line[0]).lower() == "previous version"
         )
         reader.problem(
