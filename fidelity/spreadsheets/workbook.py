@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
 from common.downloads import safe_text, text_as_typed
+from fidelity.measures.validation import describe, value_error
 
 MARKER = "hf-qa-return-template"
 TEMPLATE_FORMAT = "1"
@@ -60,7 +61,9 @@ class TemplateSpec:
     framework_label: str
     indicators: Sequence[IndicatorSpec]
     scale: Sequence[tuple[int, str]]
-    figures: Sequence[tuple[str, str]]  # (field name, label)
+    figures: Sequence[tuple[str, str]]  # (field name or measure key, label)
+    # The pilot's measures among `figures`, by key: read with `measures.validation`'s rules.
+    measures: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ class About:
 
 @dataclass
 class ParsedReturn:
-    """A return read from a file: figures by field name, scores by indicator id."""
+    """A return read from a file: figures by field name (or measure key), scores by indicator
+    id."""
 
     figures: dict[str, Any] = field(default_factory=dict)
     scores: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -203,8 +207,11 @@ def build_template(
         )
         cell.protection = _UNLOCKED
         cell.fill = _INPUT
+        if name in spec.measures:
+            caseload.cell(HEADER_ROW + offset, 3, safe_text(describe(spec.measures[name])))
     caseload.column_dimensions["A"].width = 45
     caseload.column_dimensions["B"].width = 14
+    caseload.column_dimensions["C"].width = 60
     caseload.protection.sheet = True
 
     about = workbook.create_sheet(ABOUT)
@@ -512,6 +519,16 @@ def _parse_figures(sheet, spec: TemplateSpec, parsed: ParsedReturn) -> None:
             parsed.figures[name] = None
             continue
         number = _number(raw)
+        measure = spec.measures.get(name)
+        if measure is not None:
+            error = (
+                "Enter a number." if number is None else value_error(measure=measure, value=number)
+            )
+            if error:
+                parsed.problems.append(CellProblem(CASELOAD, f"B{row}", f"{label}: {error}"))
+                continue
+            parsed.figures[name] = number
+            continue
         if name == "staff_fte":
             if number is None or number < 0 or number >= 1000:
                 parsed.problems.append(

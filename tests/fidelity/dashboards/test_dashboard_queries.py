@@ -21,13 +21,18 @@ pytestmark = pytest.mark.django_db
 # and bands, then the figures: the teams in scope with their LAs (every heat map's groups), their
 # counted returns' statuses and scores, means over the trend window, the counted returns by
 # quarter (completeness and caseload), the returns status. The budget is 15.
-PILOT_QUERIES = 14
+# One of them reads the pilot's own measures (names, kinds, order): the caseload query needs their
+# ids to join their values, which it then sums with the standard figures (no query per measure).
+# The measures cannot ride in an earlier query on both SQLite and PostgreSQL: that needs rows
+# gathered into a list, which Django 5.2 aggregates only on PostgreSQL.
+PILOT_QUERIES = 15
 # The panels alone (the filter form's htmx request): the same.
-PANELS_QUERIES = 14
+PANELS_QUERIES = 15
 # An LA's page: no pilot picker or filter form, but the LA and the scored quarters.
-LA_QUERIES = 14
-# The team dashboard reads the figures twice, for the team and for the whole pilot.
-TEAM_QUERIES = 20
+LA_QUERIES = 15
+# The team dashboard reads the figures twice, for the team and for the whole pilot (the measures
+# once, for both).
+TEAM_QUERIES = 21
 LAST = Quarter(2026, 2)
 
 
