@@ -13,10 +13,16 @@ from fidelity.returns.models import ReturnStatus
 from fidelity.returns.sections import return_sections
 from fidelity.returns.services import return_approve, return_open
 from reports.models import ReportStatus
-from tests.fidelity.factories import form_data, make_return, page_text, post_sections
-from tests.fidelity.factories import use_default_framework
+from reports.services import report_request
+from tests.fidelity.factories import (
+    form_data,
+    make_return,
+    page_text,
+    post_sections,
+    use_default_framework,
+)
 from tests.fidelity.measures.factories import add_measures
-from tests.reports.test_report_build import pdf_text, request_report  # noqa: F401 (fixture)
+from tests.reports.test_report_build import pdf_text
 
 Q2 = Quarter(2026, 2)
 
@@ -37,7 +43,7 @@ def _measure_data(measures, admissions="4", days="11", budget="1250.50") -> dict
 
 
 def test_a_measure_entered_in_the_return_reaches_the_panel_the_export_and_the_pdf(
-    client, measured, request_report
+    client, measured, eager_celery, django_capture_on_commit_callbacks
 ):
     w, m = measured, measured.measures
     draft = return_open(team=w.bolton_team, quarter=Q2, user=w.lead_bolton)
@@ -79,7 +85,9 @@ def test_a_measure_entered_in_the_return_reaches_the_panel_the_export_and_the_pd
     assert rows["Hospital admissions"][1] == "6"
     assert rows["Personal budget spent (£)"][1] == "1349.75"
 
-    report = request_report(w.pilot, w.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_request(scope=w.pilot, quarter=Q2, user=w.manager)
+    report.refresh_from_db()
     assert report.status == ReportStatus.READY
     text, _ = pdf_text(report.current_version)
     assert "Hospital admissions 6" in text
