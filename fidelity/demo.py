@@ -19,6 +19,7 @@ from common.quarters import Quarter
 from fidelity.frameworks.models import Indicator, PilotFramework
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.models import ActionStatus, ImprovementAction
+from fidelity.measures.demo import seed_measures
 from fidelity.peer_review.models import PeerReview, PeerReviewScore, PeerReviewStatus
 from fidelity.returns.models import (
     ActivityKind,
@@ -62,7 +63,12 @@ def seed(pilot: Pilot) -> str:
     PilotFramework.objects.get_or_create(
         pilot=pilot, defaults={"version": current_framework_version(pilot=pilot)}
     )
-    done = [_seed_returns(pilot), _seed_improvement_actions(pilot), _seed_peer_reviews(pilot)]
+    done = [
+        _seed_returns(pilot),
+        seed_measures(pilot),
+        _seed_improvement_actions(pilot),
+        _seed_peer_reviews(pilot),
+    ]
     return "; ".join(part for part in done if part)
 
 
