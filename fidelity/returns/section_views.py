@@ -92,12 +92,7 @@ def _section_forms(request: HttpRequest, qa_return: QAReturn, slug: str):
     data = request.POST if request.method == "POST" else None
     if slug == tasklist.CASELOAD:
         initial = {name: getattr(qa_return, name) for name in CASELOAD_FIELDS}
-        return (
-            None,
-            None,
-            None,
-            CaseloadForm(data, prefix=tasklist.CASELOAD_PREFIX, initial=initial),
-        )
+        return None, None, None, CaseloadForm(data, prefix="caseload", initial=initial)
     if slug == tasklist.MEASURES:
         measures = return_measures(qa_return=qa_return)
         if not measures:
