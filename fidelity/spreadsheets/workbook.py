@@ -376,17 +376,22 @@ def check_matches(about: About, spec: TemplateSpec) -> list[CellProblem]:
         )
     codes = tuple(i.code for i in spec.indicators)
     figures = tuple(name for name, _ in spec.figures)
-    if (
-        about.framework_version_id != spec.framework_version_id
-        or about.indicator_codes != codes
-        or about.figure_names != figures
-    ):
+    if about.framework_version_id != spec.framework_version_id or about.indicator_codes != codes:
         problems.append(
             CellProblem(
                 ABOUT,
                 "B9",
                 f"this file was made for a different version of the framework, not "
                 f"{spec.framework_label}. Download the template again.",
+            )
+        )
+    elif about.figure_names != figures:
+        problems.append(
+            CellProblem(
+                ABOUT,
+                "B11",
+                "this file was made before the pilot's measures changed. Download the template "
+                "again.",
             )
         )
     return problems

@@ -108,3 +108,19 @@ def test_a_past_return_with_its_measures_is_imported_with_them(client, measured)
     client.post(reverse("fidelity:spreadsheet_bulk"), {"files": [upload(workbook)]})
     imported = QAReturn.objects.get(team=measured.bolton_team)
     assert imported.measure_values.count() == 3
+
+
+def test_a_template_made_before_a_measure_was_added_is_refused_with_why(client, world):
+    use_default_framework(world.pilot)
+    quarter = quarter_of_today(pilot=world.pilot)
+    workbook = fill(template(world.bolton_team, quarter))
+    add_measures(world.pilot)
+    client.force_login(world.lead_bolton)
+    response = client.post(
+        reverse("fidelity:spreadsheet_upload", args=[world.bolton_team.pk, quarter.slug]),
+        {"file": upload(workbook)},
+    )
+    assert (
+        "About!B11: this file was made before the pilot's measures changed. Download the "
+        "template again." in page_text(response)
+    )
