@@ -41,6 +41,7 @@ from fidelity.frameworks.selectors import (
 )
 from fidelity.frameworks.services import framework_import, framework_revise
 from fidelity.frameworks.workbook import instrument_xlsx
+from fidelity.measures.models import PilotMeasure
 from fidelity.returns.models import QAReturn, ReturnTransition
 from partners.admin_site import LabelledChoices, register_choice_label
 
@@ -67,6 +68,9 @@ def _version_on_page(request: HttpRequest) -> FrameworkVersion | None:
     if object_id is None:
         return None
     return FrameworkVersion.objects.filter(pk=object_id).first()
+
+
+register_choice_label(PilotMeasure, lambda m: f"{m.name} ({m.pilot.name})", ["pilot"])
 
 
 class _LockedWhenInUse:
@@ -415,6 +419,33 @@ class IndicatorAdmin(LabelledChoices, admin.ModelAdmin):
 @admin.register(PilotFramework)
 class PilotFrameworkAdmin(LabelledChoices, admin.ModelAdmin):
     list_display = ["pilot", "version"]
+
+
+@admin.register(PilotMeasure)
+class PilotMeasureAdmin(LabelledChoices, admin.ModelAdmin):
+    """A pilot's own quarterly measures: asked for in its returns and templates, summed on its
+    dashboards, exports and reports (docs/figures.md)."""
+
+    list_display = ["name", "pilot", "kind", "at_most", "position", "is_active"]
+    list_filter = ["pilot", "is_active"]
+    list_select_related = ["pilot", "at_most_measure"]
+    search_fields = ["name"]
+    fields = [
+        "pilot",
+        "name",
+        "help_text",
+        "kind",
+        "minimum",
+        "decimal_places",
+        "at_most_measure",
+        "at_most_figure",
+        "position",
+        "is_active",
+    ]
+
+    @admin.display(description="At most")
+    def at_most(self, obj: PilotMeasure) -> str:
+        return obj.at_most_label or ""
 
 
 class ReturnTransitionInline(LabelledChoices, admin.TabularInline):

@@ -25,6 +25,7 @@ from fidelity.frameworks.models import FrameworkVersion, Indicator, PilotFramewo
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.frameworks.services import framework_import
 from fidelity.improvement.models import ActionStatus, ImprovementAction
+from fidelity.measures.demo import seed_measures
 from fidelity.peer_review.models import PeerReview, PeerReviewScore, PeerReviewStatus
 from fidelity.returns.models import (
     ActivityKind,
@@ -123,6 +124,7 @@ def seed(pilot: Pilot) -> str:
     PilotFramework.objects.get_or_create(pilot=pilot, defaults={"version": _version(pilot, plan)})
     done = [
         _seed_returns(pilot, plan),
+        seed_measures(pilot),
         _seed_improvement_actions(pilot),
         _seed_peer_reviews(pilot, plan),
     ]

@@ -63,6 +63,8 @@ class Return:
     scores: dict[str, list[int | None]] = field(default_factory=dict)
     not_assessed: int = 0
     caseload: dict[str, int | Decimal | None] = field(default_factory=dict)
+    # the pilot's own measures: measure name -> value, None or absent when not given
+    measures: dict[str, int | Decimal | None] = field(default_factory=dict)
     deadline: datetime.date | None = None
     submitted_on: datetime.date | None = None
 
@@ -202,6 +204,13 @@ class Pilot:
         people = sum(r.caseload.get("people_supported") or 0 for r in staffed)
         figures["caseload_per_fte"] = rounded(Decimal(people) / staff_time) if staffed else None
         return figures
+
+    def measure(self, teams: list[Team], quarter: int, name: str) -> int | Decimal | None:
+        """A pilot's own measure: the sum of its values over the counted returns, each return
+        once; a return without a value adds nothing; no value at all is no figure."""
+        returns = self.counted_returns(teams, quarter)
+        values = [r.measures[name] for r in returns if r.measures.get(name) is not None]
+        return sum(values) if values else None
 
     def data_quality(self, teams: list[Team], quarter: int) -> dict[str, Decimal | int | None]:
         returns = self.counted_returns(teams, quarter)

@@ -1,4 +1,5 @@
-"""Caseload, data quality and returns-status figures, from the counted returns' caseload columns."""
+"""Caseload, data quality and returns-status figures, from the counted returns' caseload columns
+and their values for the pilot's own measures."""
 
 from __future__ import annotations
 
@@ -29,17 +30,35 @@ from fidelity.dashboards.figures import (
     framework_info,
 )
 from fidelity.frameworks import scoring
+from fidelity.measures.models import PilotMeasure
+from fidelity.measures.selectors import pilot_measures
+from fidelity.measures.validation import measure_key
 from fidelity.returns.models import QAReturn, ReturnStatus
 from fidelity.returns.selectors import teams_expected_in
 from partners.models import Pilot, Team
 
 
-def _caseload_rows(*, pilot: Pilot, scope: Scope, indexes: Sequence[int]) -> dict[int, dict]:
-    """Per quarter index: sums of the caseload figures, the number of late returns, and what
-    completeness needs (`figures.completeness_from` reads these rows too)."""
+def _caseload_rows(
+    *,
+    pilot: Pilot,
+    scope: Scope,
+    indexes: Sequence[int],
+    measures: Sequence[PilotMeasure] = (),
+) -> dict[int, dict]:
+    """Per quarter index: sums of the caseload figures and of the values of `measures` (keyed by
+    `measure_key`), the number of late returns, and what completeness needs
+    (`figures.completeness_from` reads these rows too).
+
+    Each measure is one more LEFT JOIN of the same query, to its value on each return: a return
+    has at most one value per measure, so no sum counts a return twice."""
+    joins = {
+        f"m{m.pk}": FilteredRelation("measure_values", condition=Q(measure_values__measure=m.pk))
+        for m in measures
+    }
     rows = (
         counted_returns(pilot=pilot, scope=scope)
         .filter(quarter_index__in=indexes)
+        .alias(**joins)
         .values("quarter_index")
         .annotate(
             **completeness_counts(),
@@ -54,6 +73,7 @@ def _caseload_rows(*, pilot: Pilot, scope: Scope, indexes: Sequence[int]) -> dic
             tenancies_ended=Sum("tenancies_ended"),
             ended_unknown=Sum("ended_unknown"),
             staff_fte=Sum("staff_fte"),
+            **{measure_key(m.pk): Sum(f"m{m.pk}__value") for m in measures},
         )
         .order_by()
     )
@@ -112,7 +132,10 @@ def _rate(row: dict | None) -> Decimal | None:
 
 
 def _caseload_from(
-    rows: dict[int, dict], quarter: Quarter, framework: FrameworkInfo | None
+    rows: dict[int, dict],
+    quarter: Quarter,
+    framework: FrameworkInfo | None,
+    measures: Sequence[PilotMeasure] = (),
 ) -> CaseloadSummary:
     now = rows.get(quarter.index)
     before = rows.get(quarter.index - 1)
@@ -139,6 +162,11 @@ def _caseload_from(
         Figure("staff_fte", "Staff (FTE)", fte(now), fte(before)),
         Figure("caseload_per_fte", "Caseload per FTE", _per_fte(now), _per_fte(before)),
     ]
+    figures += [
+        Figure(key, m.name, m.plain(get(now, key)), m.plain(get(before, key)))
+        for m in measures
+        for key in [measure_key(m.pk)]
+    ]
     return CaseloadSummary(
         quarter=quarter,
         returns_counted=get(now, "returns") or 0,
@@ -162,10 +190,14 @@ def caseload_summary(
     scope: Scope = WHOLE_PILOT,
     framework: FrameworkInfo | None = None,
 ) -> CaseloadSummary:
-    """Sums over the quarter's submitted and approved returns, with change from the quarter before."""
+    """Sums over the quarter's submitted and approved returns, with change from the quarter
+    before, for the standard figures and the pilot's active measures."""
     framework = framework or framework_info(pilot=pilot)
-    rows = _caseload_rows(pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index])
-    return _caseload_from(rows, quarter, framework)
+    measures = pilot_measures(pilot_id=pilot.pk)
+    rows = _caseload_rows(
+        pilot=pilot, scope=scope, indexes=[quarter.index - 1, quarter.index], measures=measures
+    )
+    return _caseload_from(rows, quarter, framework, measures)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ from fidelity.dashboards.groups import (
     _heatmap_from,
     teams_in_scope,
 )
+from fidelity.measures.models import PilotMeasure
+from fidelity.measures.selectors import pilot_measures
 from partners.models import Pilot, Team
 
 
@@ -104,11 +106,13 @@ def pilot_dashboard(
 ) -> PilotDashboard:
     """Every panel of the pilot dashboard in a fixed number of queries: the counted returns team
     by team over the last three quarters (headline, heat maps, drift); the groups of each
-    grouping; means and completeness over the trend window; caseload sums; the returns status.
+    grouping; means and completeness over the trend window; the pilot's own measures; caseload
+    sums (with the measures' values); the returns status.
 
     Drift alerts cover every grouping; heat maps only those asked for (the pilot's page shows
     LA, zone and organisation; an LA's page shows its teams)."""
     framework = framework or framework_info(pilot=pilot)
+    measures = pilot_measures(pilot_id=pilot.pk)
     window = _window(quarter, since)
     teams = teams_in_scope(pilot=pilot, scope=scope)
     found = facts(
@@ -122,7 +126,9 @@ def pilot_dashboard(
     means = _principle_means(
         pilot=pilot, scope=scope, first_index=window[0].index, last_index=quarter.index
     )
-    completeness, by_quarter = _by_quarter(pilot, scope, found, [q.index for q in window], quarter)
+    completeness, by_quarter = _by_quarter(
+        pilot, scope, found, [q.index for q in window], quarter, measures
+    )
     maps = {}
     drift = []
     for by in DRIFT_LEVELS:
@@ -136,7 +142,7 @@ def pilot_dashboard(
         trends=_trends_from(means, completeness, window, framework),
         heatmaps=maps,
         drift=drift,
-        caseload=_caseload_from(by_quarter, quarter, framework),
+        caseload=_caseload_from(by_quarter, quarter, framework, measures),
         data_quality=_data_quality_from(means, by_quarter, quarter),
         status=submission_status(pilot=pilot, quarter=quarter, scope=scope, today=today),
     )
@@ -172,6 +178,7 @@ def team_dashboard(
 ) -> TeamDashboard:
     """A team's scores, trends and caseload beside the whole pilot's."""
     framework = framework or framework_info(pilot=pilot)
+    measures = pilot_measures(pilot_id=pilot.pk)
     window = _window(quarter, since)
     indexes = [q.index for q in window]
     recent = [q.index for q in quarter.back(3)]
@@ -187,7 +194,7 @@ def team_dashboard(
             _principle_means(
                 pilot=pilot, scope=scope, first_index=indexes[0], last_index=quarter.index
             ),
-            _by_quarter(pilot, scope, found, indexes, quarter),
+            _by_quarter(pilot, scope, found, indexes, quarter, measures),
         )
     _, mine, my_means, (my_completeness, my_caseload) = parts["team"]
     _, everyone, all_means, (all_completeness, all_caseload) = parts["pilot"]
@@ -198,16 +205,24 @@ def team_dashboard(
         pilot_headline=_headline_from(everyone, quarter, framework),
         trends=_trends_from(my_means, my_completeness, window, framework),
         pilot_trends=_trends_from(all_means, all_completeness, window, framework),
-        caseload=_caseload_from(my_caseload, quarter, framework),
-        pilot_caseload=_caseload_from(all_caseload, quarter, framework),
+        caseload=_caseload_from(my_caseload, quarter, framework, measures),
+        pilot_caseload=_caseload_from(all_caseload, quarter, framework, measures),
         data_quality=_data_quality_from(my_means, my_caseload, quarter),
         drift=_drift_from([team_group], mine, "team", quarter, framework),
     )
 
 
 def _by_quarter(
-    pilot: Pilot, scope: Scope, found: Facts, indexes: list[int], quarter: Quarter
+    pilot: Pilot,
+    scope: Scope,
+    found: Facts,
+    indexes: list[int],
+    quarter: Quarter,
+    measures: Sequence[PilotMeasure],
 ) -> tuple[dict, dict]:
-    """Completeness over the trend window and the caseload rows, from one query."""
-    rows = _caseload_rows(pilot=pilot, scope=scope, indexes=sorted({quarter.index - 1, *indexes}))
+    """Completeness over the trend window and the caseload rows (with the measures' sums), from
+    one query."""
+    rows = _caseload_rows(
+        pilot=pilot, scope=scope, indexes=sorted({quarter.index - 1, *indexes}), measures=measures
+    )
     return completeness_from(rows, active=found.active_starts(), indexes=indexes), rows

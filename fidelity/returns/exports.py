@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from common.downloads import Table
+from fidelity.measures.selectors import return_measure_answers
 from fidelity.returns.models import CASELOAD_FIELDS, QAReturn
 
 HEADER = ["Section", "Code", "Item", "Value", "Detail"]
@@ -41,6 +42,8 @@ def _rows(qa_return: QAReturn) -> list[list[Any]]:
     for name in CASELOAD_FIELDS:
         label = str(QAReturn._meta.get_field(name).verbose_name)
         rows.append(["Caseload", None, label, getattr(qa_return, name), None])
+    for measure, value in return_measure_answers(qa_return=qa_return):
+        rows.append(["Pilot measure", None, measure.name, value, None])
     for activity in qa_return.activities.all():
         rows.append(
             [

@@ -19,6 +19,8 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from fidelity.frameworks.models import Indicator
+from fidelity.measures.models import PilotMeasure
+from fidelity.measures.validation import measure_key, value_error
 from fidelity.returns import due_dates, validation
 from fidelity.returns.models import (
     CASELOAD_FIELDS,
@@ -42,7 +44,18 @@ def _no_form_tag() -> FormHelper:
     return helper
 
 
-class CaseloadForm(forms.Form):
+class _FiguresForm(forms.Form):
+    """Figures keyed by name, the way `return_submit_errors` keys its errors about them."""
+
+    def show_submit_errors(self, errors: Mapping[str, str]) -> set[str]:
+        """Puts each submit error about a figure of this form next to it; gives back their keys."""
+        placed = {key for key in errors if key in self.fields}
+        for key in placed:
+            self.add_error(key, errors[key])
+        return placed
+
+
+class CaseloadForm(_FiguresForm):
     """The quarter's caseload figures. Blank is allowed in a draft."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -62,18 +75,43 @@ class CaseloadForm(forms.Form):
             self.fields[name] = field
         self.helper = _no_form_tag()
 
-    def show_submit_errors(self, errors: Mapping[str, str]) -> set[str]:
-        """Puts each submit error about a caseload figure next to it; gives back their keys."""
-        placed = {key for key in errors if key in self.fields}
-        for key in placed:
-            self.add_error(key, errors[key])
-        return placed
-
     def warning(self, target: Decimal) -> str | None:
         data = (
             self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else self.initial
         )
         return validation.caseload_warning(data, target)
+
+
+class MeasuresForm(_FiguresForm):
+    """The pilot's own measures for the quarter, one field each (named by `measure_key`).
+    Blank is allowed in a draft; each value typed must be one the measure can hold."""
+
+    def __init__(self, *args: Any, measures: list[PilotMeasure], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.measures = {measure_key(m.pk): m for m in measures}
+        for name, measure in self.measures.items():
+            example = "12" if measure.is_whole else "12.5"
+            self.fields[name] = forms.DecimalField(
+                label=measure.name,
+                help_text=measure.help_text,
+                required=False,
+                error_messages={
+                    "invalid": f"Enter a {'whole ' if measure.is_whole else ''}number, such as "
+                    f"{example}."
+                },
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric" if measure.is_whole else "decimal"}
+                ),
+            )
+        self.helper = _no_form_tag()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, measure in self.measures.items():
+            value = data.get(name)
+            if value is not None and (error := value_error(measure=measure, value=value)):
+                self.add_error(name, error)
+        return data
 
 
 class IndicatorScoreForm(forms.Form):

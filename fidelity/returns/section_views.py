@@ -11,8 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fidelity.errors import SubmitError, WorkflowError
 from fidelity.improvement.selectors import improvement_actions_carried, improvement_low_scores
+from fidelity.measures.selectors import (
+    return_measure_answers,
+    return_measure_values,
+    return_measures,
+)
+from fidelity.measures.validation import measure_key
 from fidelity.returns import sections as tasklist
-from fidelity.returns.forms import ActivityFormSet, CaseloadForm, ScoreFormSet
+from fidelity.returns.forms import ActivityFormSet, CaseloadForm, MeasuresForm, ScoreFormSet
 from fidelity.returns.models import CASELOAD_FIELDS, QAReturn
 from fidelity.returns.selectors import (
     get_return_for_user,
@@ -80,12 +86,23 @@ def return_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _section_forms(request: HttpRequest, qa_return: QAReturn, slug: str):
-    """(principle, scores formset, activities formset, caseload form) for one section page;
-    only the section's own part is not None."""
+    """(principle, scores formset, activities formset, figures form) for one section page;
+    only the section's own part is not None. The figures form is the caseload's or the
+    pilot's measures'."""
     data = request.POST if request.method == "POST" else None
     if slug == tasklist.CASELOAD:
         initial = {name: getattr(qa_return, name) for name in CASELOAD_FIELDS}
         return None, None, None, CaseloadForm(data, prefix="caseload", initial=initial)
+    if slug == tasklist.MEASURES:
+        measures = return_measures(qa_return=qa_return)
+        if not measures:
+            raise Http404
+        values = return_measure_values(qa_return=qa_return)
+        initial = {measure_key(m.pk): values.get(m.pk) for m in measures}
+        form = MeasuresForm(
+            data, prefix=tasklist.MEASURES_PREFIX, initial=initial, measures=measures
+        )
+        return None, None, None, form
     if slug == tasklist.ACTIVITIES:
         activities = ActivityFormSet(data, prefix="activity", queryset=qa_return.activities.all())
         return None, None, activities, None
@@ -123,8 +140,8 @@ def return_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     qa_return = editable_return(request, pk)
     if isinstance(qa_return, HttpResponse):
         return qa_return
-    principle, scores, activities, caseload = _section_forms(request, qa_return, slug)
-    forms = [f for f in (caseload,) if f] + list(scores or []) + list(activities or [])
+    principle, scores, activities, figures = _section_forms(request, qa_return, slug)
+    forms = [f for f in (figures,) if f] + list(scores or []) + list(activities or [])
     conflict = None
     if request.method == "POST":
         if all(f.is_valid() for f in forms) and (activities is None or activities.is_valid()):
@@ -134,7 +151,7 @@ def return_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
                     qa_return=qa_return,
                     user=request.user,
                     lock_version=_int(request.POST.get("lock_version")),
-                    figures=caseload.cleaned_data if caseload else {},
+                    figures=figures.cleaned_data if figures else {},
                     scores=scores.values() if scores else {},
                     activities=activities.values() if activities else None,
                 )
@@ -153,10 +170,11 @@ def return_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         for form in forms:
             form.errors  # noqa: B018 (an unbound form's errors start empty here)
             form.cleaned_data = {}
-        for part in (scores, caseload):
+        for part in (scores, figures):
             if part is not None:
                 part.show_submit_errors(errors)
     # The heading and "Section 2 of 10" only: not every section's status (return_sections).
+    caseload = figures if isinstance(figures, CaseloadForm) else None
     slugs, titles = zip(*tasklist.section_outline(qa_return=qa_return), strict=True)
     return render(
         request,
@@ -170,6 +188,7 @@ def return_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "scores": scores,
             "activities": activities,
             "caseload": caseload,
+            "measures": figures if isinstance(figures, MeasuresForm) else None,
             "error_summary": _field_errors(forms) if request.method == "POST" else [],
             "conflict": conflict,
             "lock_version": conflict.lock_version if conflict else qa_return.lock_version,
@@ -228,6 +247,16 @@ def _answers(qa_return: QAReturn) -> list[tuple[tasklist.Section, str, list[tupl
                         "" if value is None else str(value),
                         "",
                         f"id_caseload-{name}",
+                    )
+                )
+        elif section.slug == tasklist.MEASURES:
+            for measure, value in return_measure_answers(qa_return=qa_return):
+                answers.append(
+                    (
+                        measure.name,
+                        "" if value is None else str(value),
+                        "",
+                        tasklist.measure_field_id(measure.pk),
                     )
                 )
         else:

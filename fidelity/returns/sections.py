@@ -3,7 +3,8 @@ stops it being submitted, each with the section page and the id of the field it 
 
 The problems are `services.return_submit_errors`, the one home of the submit rules; this module
 only says where each one is shown. Field ids follow the prefixes the section forms use
-(`score-<indicator code>`, `caseload`, `plan-<indicator id>`, `update-<action id>`).
+(`score-<indicator code>`, `caseload`, `measures`, `plan-<indicator id>`,
+`update-<action id>`). The pilot's own measures have a section only when the pilot has some.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from django.urls import reverse
 
 from fidelity.frameworks.models import Principle
 from fidelity.improvement.selectors import improvement_actions_carried, improvement_low_scores
+from fidelity.measures.models import PilotMeasure
+from fidelity.measures.selectors import return_measure_values, return_measures
+from fidelity.measures.validation import measure_id_of, measure_key
 from fidelity.returns import validation
 from fidelity.returns.models import CASELOAD_FIELDS, IndicatorScore, QAReturn
 from fidelity.returns.services import return_submit_errors
@@ -32,15 +36,18 @@ SECTION_STATUS_LABELS = {
 
 ACTIVITIES = "activities"
 CASELOAD = "caseload"
+MEASURES = "measures"
 IMPROVEMENT = "improvement"
-# The sections after the principles, in their order.
+# The sections after the principles, in their order (measures only for a pilot that has some).
 TITLES = {
     ACTIVITIES: "QA activities behind the scores",
     CASELOAD: "Caseload figures for the quarter",
+    MEASURES: "Pilot measures",
     IMPROVEMENT: "Improvement plan",
 }
 SCORE_PREFIX = "score"
 CASELOAD_PREFIX = "caseload"
+MEASURES_PREFIX = "measures"
 
 
 @dataclass(frozen=True)
@@ -87,13 +94,22 @@ def _score_rows(qa_return: QAReturn) -> list[IndicatorScore]:
     return list(qa_return.scores.select_related("indicator__principle"))
 
 
+def measure_field_id(measure_id: int) -> str:
+    return f"id_{MEASURES_PREFIX}-{measure_key(measure_id)}"
+
+
 def _locate(
-    qa_return: QAReturn, key: str, message: str, rows: list[IndicatorScore]
+    qa_return: QAReturn,
+    key: str,
+    message: str,
+    rows: list[IndicatorScore],
+    measures: list[PilotMeasure],
 ) -> tuple[int, Problem]:
     """(position in page order, problem) for one key of `return_submit_errors`."""
     by_code = {row.indicator.code: (i, row) for i, row in enumerate(rows)}
     caseload_base = len(rows) + 1
-    plan_base = caseload_base + len(CASELOAD_FIELDS)
+    measures_base = caseload_base + len(CASELOAD_FIELDS)
+    plan_base = measures_base + len(measures)
     for code, (i, row) in by_code.items():
         for name in ("rating", "not_assessed_reason"):
             if key == validation.score_error_key(indicator_code=code, field=name):
@@ -113,6 +129,16 @@ def _locate(
             section=CASELOAD,
             field_id=f"id_{CASELOAD_PREFIX}-{key}",
             url=section_url(qa_return=qa_return, slug=CASELOAD),
+        )
+    measure_id = measure_id_of(key)
+    positions = {m.pk: i for i, m in enumerate(measures)}
+    if measure_id in positions:
+        return measures_base + positions[measure_id], Problem(
+            where=measures[positions[measure_id]].name,
+            message=message,
+            section=MEASURES,
+            field_id=measure_field_id(measure_id),
+            url=section_url(qa_return=qa_return, slug=MEASURES),
         )
     plan_url = section_url(qa_return=qa_return, slug=IMPROVEMENT)
     if key.startswith("carried action "):
@@ -146,7 +172,8 @@ def return_problems(*, qa_return: QAReturn, errors: dict[str, str] | None = None
     if errors is None:
         errors = return_submit_errors(qa_return=qa_return)
     rows = _score_rows(qa_return)
-    located = [_locate(qa_return, key, message, rows) for key, message in errors.items()]
+    measures = return_measures(qa_return=qa_return)
+    located = [_locate(qa_return, key, message, rows, measures) for key, message in errors.items()]
     return [problem for _, problem in sorted(located, key=lambda pair: pair[0])]
 
 
@@ -162,7 +189,7 @@ def _status(*, started: bool, complete: bool, problems: list[Problem]) -> str:
 
 def return_sections(*, qa_return: QAReturn) -> list[Section]:
     """The return's sections in order (each principle of its framework version, QA activities,
-    caseload, improvement plan), each with its status from the saved data and the problems the
+    caseload, the pilot's measures if it has any, improvement plan), each with its status from the saved data and the problems the
     submit service finds."""
     rows = _score_rows(qa_return)
     problems = return_problems(qa_return=qa_return)
@@ -211,6 +238,22 @@ def return_sections(*, qa_return: QAReturn) -> list[Section]:
             ),
         )
     )
+    measures = return_measures(qa_return=qa_return)
+    if measures:
+        values = return_measure_values(qa_return=qa_return)
+        measure_problems = by_section.get(MEASURES, [])
+        sections.append(
+            Section(
+                slug=MEASURES,
+                title=TITLES[MEASURES],
+                problems=measure_problems,
+                status=_status(
+                    started=any(m.pk in values for m in measures),
+                    complete=all(m.pk in values for m in measures),
+                    problems=measure_problems,
+                ),
+            )
+        )
     lows = improvement_low_scores(qa_return=qa_return)
     carried = list(improvement_actions_carried(qa_return=qa_return))
     plan_problems = by_section.get(IMPROVEMENT, [])
@@ -234,12 +277,13 @@ def return_sections(*, qa_return: QAReturn) -> list[Section]:
 
 def section_outline(*, qa_return: QAReturn) -> list[tuple[str, str]]:
     """The return's sections in the order `return_sections` gives them, as (slug, title), without
-    their statuses: one query, for a section page's heading and where "Save and continue" goes."""
+    their statuses: two queries, for a section page's heading and where "Save and continue" goes."""
     rows = _score_rows(qa_return)
     principles = [principle for principle, _ in groupby(rows, key=lambda r: r.indicator.principle)]
+    has_measures = bool(return_measures(qa_return=qa_return))
     return [
         *((principle_slug(p), _principle_title(p)) for p in principles),
-        *TITLES.items(),
+        *((slug, title) for slug, title in TITLES.items() if slug != MEASURES or has_measures),
     ]
 
 

@@ -23,6 +23,9 @@ from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.selectors import (
     improvement_plan_errors,
 )
+from fidelity.measures.selectors import return_measure_values, return_measures
+from fidelity.measures.services import measure_values_save
+from fidelity.measures.validation import measure_errors, measure_id_of
 from fidelity.returns import due_dates, validation, workflow
 from fidelity.returns.models import (
     CASELOAD_FIELDS,
@@ -205,10 +208,15 @@ def _differences(
 ) -> list[FieldChange]:
     """Where the saved return differs from what this person is trying to save."""
     changes = []
+    measure_names = {m.pk: m.name for m in return_measures(qa_return=qa_return)}
+    measure_values = return_measure_values(qa_return=qa_return)
     for name, value in figures.items():
-        saved = getattr(qa_return, name)
+        measure_id = measure_id_of(name)
+        if measure_id is not None:
+            saved, label = measure_values.get(measure_id), measure_names.get(measure_id, name)
+        else:
+            saved, label = getattr(qa_return, name), QAReturn._meta.get_field(name).verbose_name
         if saved != value:
-            label = QAReturn._meta.get_field(name).verbose_name
             changes.append(FieldChange(str(label).capitalize(), _text(saved), _text(value)))
     labels = {s.value: s.label for s in qa_return.framework_version.scale.all()}
     for row in qa_return.scores.select_related("indicator"):
@@ -263,7 +271,8 @@ def return_save_draft(
 ) -> QAReturn:
     """Saves whatever is filled in. Refuses a save based on an older version of the return.
 
-    `figures` maps caseload field names to values; `scores` maps an indicator id to its score,
+    `figures` maps caseload field names, and `measure_key`s of the pilot's measures, to values;
+    `scores` maps an indicator id to its score,
     not_assessed, not_assessed_reason and evidence; `activities` are dicts of id (None for a new
     one), kind, date, count, finding and delete (None: the page saved shows no activities).
     Each may hold one section of the return only.
@@ -278,10 +287,16 @@ def return_save_draft(
             saved_by=_last_saved_by(locked),
             lock_version=locked.lock_version,
         )
+    measures = {}
     for name, value in figures.items():
-        if name not in CASELOAD_FIELDS:
-            raise ValueError(f"{name} is not a caseload figure.")
-        setattr(locked, name, value)
+        measure_id = measure_id_of(name)
+        if measure_id is not None:
+            measures[measure_id] = value
+        elif name in CASELOAD_FIELDS:
+            setattr(locked, name, value)
+        else:
+            raise ValueError(f"{name} is not a caseload figure or a measure.")
+    measure_values_save(qa_return=locked, values=measures, user=user)
     for row in locked.scores.all():
         mine = scores.get(row.indicator_id)
         if mine is None:
@@ -342,6 +357,13 @@ def return_submit_errors(*, qa_return: QAReturn) -> dict[str, str]:
             errors[key] = message
     figures = {name: getattr(qa_return, name) for name in CASELOAD_FIELDS}
     errors.update(validation.caseload_errors(figures))
+    errors.update(
+        measure_errors(
+            measures=return_measures(qa_return=qa_return),
+            values=return_measure_values(qa_return=qa_return),
+            figures=figures,
+        )
+    )
     errors.update(improvement_plan_errors(qa_return=qa_return))
     return errors
 

@@ -21,6 +21,7 @@ from fidelity.errors import WorkflowError
 from fidelity.frameworks import scoring
 from fidelity.frameworks.selectors import band_rules
 from fidelity.improvement.selectors import improvement_actions_carried
+from fidelity.measures.selectors import return_measure_answers
 from fidelity.peer_review.selectors import peer_gaps
 from fidelity.returns import exports, validation
 from fidelity.returns.fhir import return_response_json, returns_bundle_json
@@ -161,8 +162,11 @@ def _return_detail_page(
             "groups": _principle_groups(rows),
             "labels": labels,
             "figures": [
-                (qa_return._meta.get_field(name).verbose_name, figures[name])
-                for name in CASELOAD_FIELDS
+                *(
+                    (qa_return._meta.get_field(name).verbose_name, figures[name])
+                    for name in CASELOAD_FIELDS
+                ),
+                *((m.name, value) for m, value in return_measure_answers(qa_return=qa_return)),
             ],
             "warning": validation.caseload_warning(figures, version.caseload_target_per_fte),
             "activities": qa_return.activities.all(),

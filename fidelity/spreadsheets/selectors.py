@@ -13,6 +13,8 @@ from django.db.models import QuerySet
 from common.quarters import Quarter
 from fidelity.frameworks.models import FrameworkVersion, Indicator
 from fidelity.frameworks.selectors import current_framework_version
+from fidelity.measures.selectors import pilot_measures
+from fidelity.measures.validation import measure_key
 from fidelity.returns.models import CASELOAD_FIELDS, QAReturn
 from fidelity.returns.selectors import quarter_of_today
 from fidelity.spreadsheets import reading, workbook
@@ -31,6 +33,7 @@ def template_spec(
     *, team: Team, quarter: Quarter, version: FrameworkVersion
 ) -> workbook.TemplateSpec:
     indicators = Indicator.objects.filter(principle__version=version).select_related("principle")
+    measures = {measure_key(m.pk): m for m in pilot_measures(pilot_id=team.organisation.pilot_id)}
     return workbook.TemplateSpec(
         team_id=team.pk,
         team_name=team.name,
@@ -50,8 +53,10 @@ def template_spec(
         ],
         scale=list(version.scale.values_list("value", "label")),
         figures=[
-            (name, str(QAReturn._meta.get_field(name).verbose_name)) for name in CASELOAD_FIELDS
+            *((name, str(QAReturn._meta.get_field(name).verbose_name)) for name in CASELOAD_FIELDS),
+            *((key, m.name) for key, m in measures.items()),
         ],
+        measures=measures,
     )
 
 

@@ -24,6 +24,9 @@ from fidelity.errors import WorkflowError
 from fidelity.frameworks.models import FrameworkVersion
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.selectors import improvement_plan_errors
+from fidelity.measures.selectors import return_measure_values, return_measures
+from fidelity.measures.services import measure_values_save
+from fidelity.measures.validation import measure_id_of, measure_key
 from fidelity.returns.models import (
     CASELOAD_FIELDS,
     IndicatorScore,
@@ -70,7 +73,12 @@ def saved_scores(qa_return: QAReturn) -> dict[int, dict[str, Any]]:
 
 
 def saved_figures(qa_return: QAReturn) -> dict[str, Any]:
-    return {name: getattr(qa_return, name) for name in CASELOAD_FIELDS}
+    """The return's caseload figures and its values for its pilot's active measures."""
+    values = return_measure_values(qa_return=qa_return)
+    return {
+        **{name: getattr(qa_return, name) for name in CASELOAD_FIELDS},
+        **{measure_key(m.pk): values.get(m.pk) for m in return_measures(qa_return=qa_return)},
+    }
 
 
 # --- What an upload would change ---------------------------------------------------------------
@@ -148,8 +156,10 @@ def parsed_from_json(data: Mapping[str, Any]) -> workbook.ParsedReturn:
     for name, value in data["figures"].items():
         if value is None:
             figures[name] = None
+        elif name == "staff_fte" or measure_id_of(name) is not None:
+            figures[name] = Decimal(value)
         else:
-            figures[name] = Decimal(value) if name == "staff_fte" else int(value)
+            figures[name] = int(value)
     return workbook.ParsedReturn(
         figures=figures, scores={int(k): dict(v) for k, v in data["scores"].items()}
     )
@@ -346,6 +356,15 @@ def _past_return_save(
     qa_return._history_user = user
     qa_return._change_reason = f"Imported from {filename}"
     qa_return.save()
+    measure_values_save(
+        qa_return=qa_return,
+        values={
+            measure_id_of(name): value
+            for name, value in parsed.figures.items()
+            if measure_id_of(name) is not None
+        },
+        user=user,
+    )
     IndicatorScore.objects.bulk_create(
         IndicatorScore(
             qa_return=qa_return,

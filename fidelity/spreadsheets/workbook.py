@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.downloads import safe_text, text_as_typed
 from common.text import invisible_character_problem
+from fidelity.measures.validation import describe, value_error
 from fidelity.spreadsheets.reading import Book, CellProblem, Sheet, SpreadsheetError
 
 MARKER = "hf-qa-return-template"
@@ -56,7 +57,9 @@ class TemplateSpec:
     framework_label: str
     indicators: Sequence[IndicatorSpec]
     scale: Sequence[tuple[int, str]]
-    figures: Sequence[tuple[str, str]]  # (field name, label)
+    figures: Sequence[tuple[str, str]]  # (field name or measure key, label)
+    # The pilot's measures among `figures`, by key: read with `measures.validation`'s rules.
+    measures: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ class About:
 
 @dataclass
 class ParsedReturn:
-    """A return read from a file: figures by field name, scores by indicator id."""
+    """A return read from a file: figures by field name (or measure key), scores by indicator
+    id."""
 
     figures: dict[str, Any] = field(default_factory=dict)
     scores: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -177,8 +181,11 @@ def build_template(
         )
         cell.protection = _UNLOCKED
         cell.fill = _INPUT
+        if name in spec.measures:
+            caseload.cell(HEADER_ROW + offset, 3, safe_text(describe(spec.measures[name])))
     caseload.column_dimensions["A"].width = 45
     caseload.column_dimensions["B"].width = 14
+    caseload.column_dimensions["C"].width = 60
     caseload.protection.sheet = True
 
     about = workbook.create_sheet(ABOUT)
@@ -269,17 +276,22 @@ def check_matches(about: About, spec: TemplateSpec) -> list[CellProblem]:
         )
     codes = tuple(i.code for i in spec.indicators)
     figures = tuple(name for name, _ in spec.figures)
-    if (
-        about.framework_version_id != spec.framework_version_id
-        or about.indicator_codes != codes
-        or about.figure_names != figures
-    ):
+    if about.framework_version_id != spec.framework_version_id or about.indicator_codes != codes:
         problems.append(
             CellProblem(
                 ABOUT,
                 "B9",
                 f"this file was made for a different version of the framework, not "
                 f"{spec.framework_label}. Download the template again.",
+            )
+        )
+    elif about.figure_names != figures:
+        problems.append(
+            CellProblem(
+                ABOUT,
+                "B11",
+                "this file was made before the pilot's measures changed. Download the template "
+                "again.",
             )
         )
     return problems
@@ -416,6 +428,16 @@ def _parse_figures(sheet: Sheet, spec: TemplateSpec, parsed: ParsedReturn) -> No
             parsed.figures[name] = None
             continue
         number = _number(raw)
+        measure = spec.measures.get(name)
+        if measure is not None:
+            error = (
+                "Enter a number." if number is None else value_error(measure=measure, value=number)
+            )
+            if error:
+                parsed.problems.append(CellProblem(CASELOAD, f"B{row}", f"{label}: {error}"))
+                continue
+            parsed.figures[name] = number
+            continue
         if name == "staff_fte":
             if number is None or number < 0 or number >= 1000:
                 parsed.problems.append(

@@ -82,14 +82,18 @@ def make_return(
 
 
 def fill_return(qa_return: QAReturn, user, value: int | None = 3, **figures) -> QAReturn:
-    """Saves a complete draft through the service, as the form would."""
+    """Saves a complete draft through the service, as the form would: good caseload figures and
+    each of the pilot's measures at its minimum."""
+    from fidelity.measures.selectors import return_measures
+    from fidelity.measures.validation import measure_key
     from fidelity.returns.services import return_save_draft
 
+    measures = {measure_key(m.pk): m.minimum for m in return_measures(qa_return=qa_return)}
     return return_save_draft(
         qa_return=qa_return,
         user=user,
         lock_version=qa_return.lock_version,
-        figures={**GOOD_FIGURES, **figures},
+        figures={**GOOD_FIGURES, **measures, **figures},
         scores=score_values(qa_return, value),
     )
 

@@ -33,6 +33,8 @@ from fidelity.frameworks.models import (
 )
 from fidelity.frameworks.words import DEFAULT_WORDS
 from fidelity.improvement.services import improvement_plan_save
+from fidelity.measures.models import MeasureKind, PilotMeasure
+from fidelity.measures.validation import measure_key
 from fidelity.returns.models import QAReturn, ReturnStatus
 from fidelity.returns.services import (
     return_approve,
@@ -125,6 +127,10 @@ def pilots(draw):
                     "first": draw(scores),
                     "final": draw(scores),
                     "caseload": draw(caseloads()),
+                    "measures": {
+                        "Admissions": draw(st.integers(0, 3)),
+                        "Budget": draw(st.sampled_from([Decimal("0"), Decimal("12.25")])),
+                    },
                     "late": draw(st.booleans()),
                 }
     return {
@@ -183,12 +189,13 @@ class FiguresMatchTheReference(TestCase):
 
     # --- building the pilot in the database and in the reference ----------------------------
 
-    def _save(self, qa_return, leader, values, indicators, caseload):
+    def _save(self, qa_return, leader, values, indicators, r):
+        measures = {measure_key(self.measures[n].pk): v for n, v in r["measures"].items()}
         saved = return_save_draft(
             qa_return=qa_return,
             user=leader,
             lock_version=QAReturn.objects.get(pk=qa_return.pk).lock_version,
-            figures=caseload,
+            figures={**r["caseload"], **measures},
             scores={
                 i.pk: {
                     "score": v,
@@ -212,6 +219,12 @@ class FiguresMatchTheReference(TestCase):
         pilot = factories.PilotFactory()
         version, indicators = _framework()
         PilotFramework.objects.create(pilot=pilot, version=version)
+        self.measures = {
+            "Admissions": PilotMeasure.objects.create(pilot=pilot, name="Admissions"),
+            "Budget": PilotMeasure.objects.create(
+                pilot=pilot, name="Budget", kind=MeasureKind.DECIMAL, decimal_places=2
+            ),
+        }
         manager = factories.manager(pilot)
         zones = [factories.ZoneFactory(pilot=pilot) for _ in spec["zones"]]
         las = [factories.LocalAuthorityFactory(zone=zones[z]) for z, _ in spec["las"]]
@@ -230,10 +243,10 @@ class FiguresMatchTheReference(TestCase):
         for (t, q), r in sorted(spec["returns"].items()):
             quarter, leader = QUARTERS[q], leaders[t]
             qa_return = return_open(team=teams[t], quarter=quarter, user=leader)
-            current = self._save(qa_return, leader, r["first"], indicators, r["caseload"])
+            current = self._save(qa_return, leader, r["first"], indicators, r)
             for move in HISTORIES[r["history"]]:
                 if move == "save":
-                    current = self._save(current, leader, r["final"], indicators, r["caseload"])
+                    current = self._save(current, leader, r["final"], indicators, r)
                 elif move == "submit":
                     current = return_submit(qa_return=current, user=leader)
                 elif move == "approve":
@@ -263,6 +276,7 @@ class FiguresMatchTheReference(TestCase):
                     scores=_by_principle(values, indicators),
                     not_assessed=sum(1 for v in values if v is None),
                     caseload=r["caseload"],
+                    measures=r["measures"],
                     deadline=deadline,
                     submitted_on=submitted_on,
                 )
@@ -358,6 +372,10 @@ class FiguresMatchTheReference(TestCase):
         figures = {f.key: f.value for f in data.caseload.figures}
         for key, value in caseload.items():
             assert figures[key] == value, f"caseload {key}: {figures[key]} != {value}"
+        for name, measure in self.measures.items():
+            value = reference.measure(everyone, QUARTER.index, name)
+            shown = figures[measure_key(measure.pk)]
+            assert shown == value, f"measure {name}: {shown} != {value}"
         quality = reference.data_quality(everyone, QUARTER.index)
         for key, value in quality.items():
             assert getattr(data.data_quality, key) == value, f"data quality {key}"
