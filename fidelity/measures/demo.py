@@ -16,7 +16,7 @@ from django.db import transaction
 
 from fidelity.measures.models import MeasureKind, MeasureValue, PilotMeasure
 from fidelity.returns.models import QAReturn, ReturnStatus
-from partners.demo import PILOT_NAME
+from partners.demo import GREATER_MANCHESTER
 from partners.models import Pilot
 
 MEASURES = [
@@ -48,8 +48,9 @@ def _value(name: str, qa_return: QAReturn, rng: random.Random) -> Decimal:
 
 @transaction.atomic
 def seed_measures(pilot: Pilot) -> str:
-    """The demo measures and their values, for the Greater Manchester demo pilot only."""
-    if pilot.name != PILOT_NAME:
+    """The demo measures and their values, for the Greater Manchester demo pilot only (by its
+    slug: the plan names it)."""
+    if pilot.slug != GREATER_MANCHESTER.slug:
         return ""
     measures = []
     for position, fields in enumerate(MEASURES, start=1):

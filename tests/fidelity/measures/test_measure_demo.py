@@ -4,12 +4,12 @@ from fidelity.measures.demo import seed_measures
 from fidelity.measures.models import MeasureValue, PilotMeasure
 from fidelity.returns.models import ReturnStatus
 from fidelity.returns.services import return_submit_errors
-from partners.demo import PILOT_NAME
+from partners.demo import GREATER_MANCHESTER
 from tests.fidelity.factories import make_return, use_default_framework
 
 
 def test_the_demo_pilots_returns_get_valid_values_once(world):
-    world.pilot.name = PILOT_NAME
+    world.pilot.slug = GREATER_MANCHESTER.slug
     world.pilot.save()
     use_default_framework(world.pilot)
     counted = make_return(
