@@ -446,11 +446,14 @@ def test_only_common_downloads_builds_a_file_response():
         and not Path(config.path).resolve().is_relative_to(base / ".venv")
     }
     shared = base / "common" / "downloads.py"
+    # Builds hostile workbooks for the upload tests and the bench: it names a part's content
+    # type inside the file it writes, and serves nothing.
+    workbook_parts = base / "ops" / "hostile_workbooks.py"
     found = [
         f"{path.relative_to(base)}:{number}: {line.strip()}"
         for root in sorted(roots)
         for path in sorted(root.rglob("*.py"))
-        if path != shared
+        if path not in (shared, workbook_parts)
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if BYPASSES.search(line)
     ]
