@@ -96,7 +96,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Request) -> tuple[User, ApiToken]:
-        header = authentication.get_authorization_header(request).decode("latin-1")
+        header = request.META.get("HTTP_AUTHORIZATION", "")
         keyword, _, secret = header.partition(" ")
         token = None
         if keyword == self.keyword and secret.strip():
