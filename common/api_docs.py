@@ -1,4 +1,4 @@
-"""The API's documentation page."""
+"""The API's schema and its documentation page."""
 
 from __future__ import annotations
 
@@ -6,6 +6,21 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.views import SpectacularAPIView
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema (YAML, or JSON with ?format=json), shown as a document rather than
+    offered as a file: every file the app serves comes from common.downloads."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return login_not_required(super().as_view(*args, **kwargs))
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        del response["Content-Disposition"]
+        return response
 
 
 @login_not_required

@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from common.api_docs import api_docs
+from common.api_docs import SchemaView, api_docs
 from fidelity import api as fidelity_api
 from forums import api as forums_api
 from partners import api as partners_api
@@ -30,7 +28,7 @@ api.register("reports", reports_api.ReportViewSet, basename="report")
 api_urls = [
     path("quarters/", fidelity_api.QuarterView.as_view(), name="quarters"),
     path("figures/", fidelity_api.FigureView.as_view(), name="figures"),
-    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
     *api.urls,
 ]
