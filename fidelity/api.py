@@ -42,6 +42,7 @@ from partners import access
 from partners.api import PILOT_PARAMETER
 from partners.models import Pilot
 
+FIRST_YEAR = 2000
 QUARTER_PARAMETER = OpenApiParameter(
     "quarter", OpenApiTypes.STR, description="A quarter's slug, e.g. 2026-q1."
 )
@@ -53,9 +54,13 @@ def query_quarter(request: Request, convention: str) -> Quarter | None:
     if not slug:
         return None
     try:
-        return Quarter.from_slug(slug, convention)
+        quarter = Quarter.from_slug(slug, convention)
     except ValueError:
-        raise ValidationError({"quarter": f"Not a quarter: {slug[:40]!r}; e.g. 2026-q1."}) from None
+        quarter = None
+    # Far-off years are no one's data, and the dashboard's trends reach eight quarters back.
+    if quarter is None or not FIRST_YEAR <= quarter.year <= timezone.localdate().year + 1:
+        raise ValidationError({"quarter": f"Not a quarter: {slug[:40]!r}; e.g. 2026-q1."})
+    return quarter
 
 
 def _managed_pilot(request: Request) -> Pilot:

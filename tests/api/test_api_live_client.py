@@ -12,6 +12,9 @@ from fidelity.dashboards.selectors import pilot_dashboard
 from partners.api_tokens import api_token_create
 
 
+# The live server needs a transactional database; serialized_rollback puts back the data the
+# migrations load (the default framework) for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("by", ["la", "zone"])
 def test_an_analyst_reads_the_heat_map_into_a_dataframe(scored_world, live_server, by):
     secret = api_token_create(user=scored_world.manager, name="Council analyst").secret
