@@ -95,3 +95,11 @@ def test_quarters_carry_the_dashboards_completeness(scored_world):
     quarters = {q["slug"]: q for q in body["results"]}
     assert quarters["2026-q1"]["completeness"]["text"] == "2 of 3 teams; 1 provisional"
     assert quarters["2025-q4"]["completeness"]["text"] == "3 of 3 teams; 1 provisional"
+    trends = pilot_dashboard(pilot=scored_world.pilot, quarter=Quarter(2026, 2)).trends
+    assert [q["slug"] for q in body["results"]] == [q.slug for q in trends.quarters]
+    assert [q["completeness"]["text"] for q in body["results"]] == [
+        str(c) for c in trends.completeness
+    ]
+    assert [q["overall"] for q in body["results"]] == [
+        None if o is None else float(o) for o in trends.overall
+    ]
