@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from fidelity.improvement.models import ImprovementAction
 from fidelity.returns.models import QAReturn
+from partners.models import ApiToken
 from tests.api.conftest import token_client
 from tests.forums.factories import raise_challenge
 
@@ -184,10 +186,6 @@ def test_each_role_lists_what_it_sees_on_the_pages_and_nothing_of_another_pilot(
 @pytest.mark.parametrize("endpoint", [*ENDPOINTS, "figures", "quarters", "frameworks"])
 @pytest.mark.parametrize("token", ["none", "expired", "revoked"])
 def test_every_endpoint_refuses_a_missing_expired_or_revoked_token(api_world, endpoint, token):
-    from django.utils import timezone
-
-    from partners.models import ApiToken
-
     client = token_client(None if token == "none" else api_world.manager)
     if token == "expired":
         ApiToken.objects.update(expires=timezone.now())

@@ -9,6 +9,7 @@ from django.test import Client
 
 from partners.api_tokens import api_token_check, api_token_create
 from partners.models import ApiToken, SecurityEvent, SecurityEventKind
+from partners.privacy import person_data
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,10 @@ def test_the_page_lists_only_ones_own_tokens_and_revokes_them(world):
 
 def test_signed_out_people_are_sent_to_sign_in(db):
     assert Client().get(PAGE).status_code == 302
+
+
+def test_a_subject_access_export_lists_tokens_without_their_hash(world):
+    api_token_create(user=world.manager, name="Power BI")
+    (token,) = person_data(user=world.manager)["records"]["partners.apitoken"]
+    assert token["fields"]["name"] == "Power BI"
+    assert "hashed_key" not in token["fields"]
