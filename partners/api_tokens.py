@@ -65,8 +65,13 @@ def api_token_revoke(*, user: User, pk: int, request=None) -> bool:
         return False
     token.revoked = timezone.now()
     token.save(update_fields=["revoked"])
+    # Who revoked it: its person on their page, or an administrator in the admin.
+    actor = request.user if request is not None else user
     record_event(
-        kind=SecurityEventKind.API_TOKEN_REVOKED, request=request, user=user, detail=token.name
+        kind=SecurityEventKind.API_TOKEN_REVOKED,
+        request=request,
+        user=actor,
+        detail=f"{token.name} ({token.prefix}) of {user.get_username()}",
     )
     return True
 

@@ -6,10 +6,12 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from partners.api_tokens import api_token_check, api_token_create
 from partners.models import ApiToken, SecurityEvent, SecurityEventKind
 from partners.privacy import person_data
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +68,21 @@ def test_a_subject_access_export_lists_tokens_without_their_hash(world):
     (token,) = person_data(user=world.manager)["records"]["partners.apitoken"]
     assert token["fields"]["name"] == "Power BI"
     assert "hashed_key" not in token["fields"]
+
+
+def test_an_administrator_sees_tokens_without_their_hash_and_revokes_one(client, world):
+    new = api_token_create(user=world.manager, name="Power BI")
+    administrator = factories.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(administrator)
+    changelist = client.get(reverse("admin:partners_apitoken_changelist"))
+    assert "Power BI" in changelist.content.decode()
+    assert new.token.hashed_key not in changelist.content.decode()
+    detail = client.get(reverse("admin:partners_apitoken_change", args=[new.token.pk]))
+    assert new.token.hashed_key not in detail.content.decode()
+    client.post(
+        reverse("admin:partners_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [new.token.pk]},
+    )
+    assert api_token_check(secret=new.secret) is None
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.API_TOKEN_REVOKED)
+    assert event.user == administrator and "manager" in event.detail
