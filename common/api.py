@@ -14,6 +14,9 @@ from rest_framework.views import APIView
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Subclasses set `queryset` to their model's `.none()`, so the schema knows the model; the
+    rows always come from their `get_queryset`, through the access functions."""
+
     @classmethod
     def as_view(cls, *args, **kwargs):
         return login_not_required(super().as_view(*args, **kwargs))

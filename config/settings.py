@@ -205,6 +205,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; each set of choices gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ReturnStatusEnum": "fidelity.returns.models.ReturnStatus",
+        "ImprovementActionStatusEnum": "fidelity.improvement.models.ActionStatus",
+        "ForumActionStatusEnum": "forums.models.ActionStatus",
+        "ReportStatusEnum": "reports.models.ReportStatus",
+    },
 }
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
 

@@ -110,6 +110,7 @@ class FrameworkVersionSerializer(serializers.ModelSerializer):
 class FrameworkViewSet(ReadOnlyViewSet):
     """The framework versions of the pilots this person sees, and of the returns they see."""
 
+    queryset = FrameworkVersion.objects.none()
     serializer_class = FrameworkVersionSerializer
 
     def get_queryset(self) -> QuerySet[FrameworkVersion]:
@@ -264,6 +265,8 @@ class ReturnViewSet(ReadOnlyViewSet):
     """Returns you may open: your team's, or every team's in the pilots you manage. The list has
     status and scores; one return adds its indicator scores with their evidence."""
 
+    queryset = QAReturn.objects.none()
+
     def get_serializer_class(self):
         return ReturnDetailSerializer if self.action == "retrieve" else ReturnSerializer
 
@@ -316,6 +319,7 @@ class ImprovementActionSerializer(serializers.ModelSerializer):
 class ImprovementActionViewSet(ReadOnlyViewSet):
     """Improvement actions on the returns you may open."""
 
+    queryset = ImprovementAction.objects.none()
     serializer_class = ImprovementActionSerializer
 
     def get_queryset(self) -> QuerySet[ImprovementAction]:

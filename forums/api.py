@@ -63,6 +63,7 @@ def _of_pilot(queryset: QuerySet, request) -> QuerySet:
 
 @extend_schema_view(list=extend_schema(parameters=[PILOT_PARAMETER]))
 class ChallengeViewSet(ReadOnlyViewSet):
+    queryset = Challenge.objects.none()
     serializer_class = ChallengeSerializer
 
     def get_queryset(self) -> QuerySet[Challenge]:
@@ -77,6 +78,7 @@ class ChallengeViewSet(ReadOnlyViewSet):
 
 @extend_schema_view(list=extend_schema(parameters=[PILOT_PARAMETER]))
 class ActionViewSet(ReadOnlyViewSet):
+    queryset = Action.objects.none()
     serializer_class = ActionSerializer
 
     def get_queryset(self) -> QuerySet[Action]:

@@ -61,6 +61,7 @@ def _of_pilot(queryset: QuerySet, request, field: str) -> QuerySet:
 
 @_BY_PILOT
 class PilotViewSet(ReadOnlyViewSet):
+    queryset = Pilot.objects.none()
     serializer_class = PilotSerializer
 
     def get_queryset(self) -> QuerySet[Pilot]:
@@ -70,6 +71,7 @@ class PilotViewSet(ReadOnlyViewSet):
 
 @_BY_PILOT
 class ZoneViewSet(ReadOnlyViewSet):
+    queryset = Zone.objects.none()
     serializer_class = ZoneSerializer
 
     def get_queryset(self) -> QuerySet[Zone]:
@@ -79,6 +81,7 @@ class ZoneViewSet(ReadOnlyViewSet):
 
 @_BY_PILOT
 class LocalAuthorityViewSet(ReadOnlyViewSet):
+    queryset = LocalAuthority.objects.none()
     serializer_class = LocalAuthoritySerializer
 
     def get_queryset(self) -> QuerySet[LocalAuthority]:
@@ -88,6 +91,7 @@ class LocalAuthorityViewSet(ReadOnlyViewSet):
 
 @_BY_PILOT
 class OrganisationViewSet(ReadOnlyViewSet):
+    queryset = Organisation.objects.none()
     serializer_class = OrganisationSerializer
 
     def get_queryset(self) -> QuerySet[Organisation]:
@@ -97,6 +101,7 @@ class OrganisationViewSet(ReadOnlyViewSet):
 
 @_BY_PILOT
 class TeamViewSet(ReadOnlyViewSet):
+    queryset = Team.objects.none()
     serializer_class = TeamSerializer
 
     def get_queryset(self) -> QuerySet[Team]:

@@ -53,6 +53,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 @extend_schema_view(list=extend_schema(parameters=[PILOT_PARAMETER, QUARTER_PARAMETER]))
 class ReportViewSet(ReadOnlyViewSet):
+    queryset = Report.objects.none()
     serializer_class = ReportSerializer
 
     def get_queryset(self) -> QuerySet[Report]:

@@ -41,7 +41,9 @@ def test_the_schema_is_valid_openapi_3_and_covers_every_endpoint(schema):
     assert {f"/api/v1/{name}/" for name in ENDPOINTS} <= set(schema["paths"])
     figures = schema["paths"]["/api/v1/figures/"]["get"]
     assert {p["name"] for p in figures["parameters"]} == {"by", "pilot", "quarter"}
-    assert schema["components"]["securitySchemes"]
+    assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    (pk,) = schema["paths"]["/api/v1/returns/{id}/"]["get"]["parameters"]
+    assert pk["schema"]["type"] == "integer"
 
 
 def test_the_docs_page_lists_the_endpoints_and_needs_no_script(db):
