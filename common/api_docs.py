@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,10 +26,9 @@ class SchemaView(SpectacularAPIView):
         return Response(generator.get_schema(request=request, public=self.serve_public))
 
 
-@login_not_required
-def api_docs(request: HttpRequest) -> HttpResponse:
-    """The API's reference as a plain page, read from the OpenAPI schema: no script, so the
-    strict content security policy needs no exception (and no CDN)."""
+@functools.cache
+def _reference() -> tuple[dict, list[dict]]:
+    """The schema's title and endpoints: the same until the code changes, so made once a process."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
     endpoints = [
         {
@@ -47,4 +48,12 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         for path, operations in schema["paths"].items()
         for method, operation in operations.items()
     ]
-    return render(request, "api/docs.html", {"endpoints": endpoints, "info": schema["info"]})
+    return schema["info"], endpoints
+
+
+@login_not_required
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API's reference as a plain page, read from the OpenAPI schema: no script, so the
+    strict content security policy needs no exception (and no CDN)."""
+    info, endpoints = _reference()
+    return render(request, "api/docs.html", {"endpoints": endpoints, "info": info})
