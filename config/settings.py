@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "common",
+    "rest_framework",
+    "drf_spectacular",
     "partners",
     "fidelity",
     "forums",
@@ -177,6 +179,42 @@ STORAGES = {
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Rendered dashboard panels are cached under a key that changes with any saved return.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+
+# The read-only JSON API (docs/api.md): personal bearer tokens only, so no session and no CSRF;
+# pages of API_PAGE_SIZE rows; API_RATE calls per token (a minute, an hour...) kept in the cache.
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
+API_RATE = env.str("API_RATE", default="120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partners.api_tokens.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["partners.api_tokens.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE},
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.Pagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Housing First QA API",
+    "DESCRIPTION": "Read-only: the pilot's structure, returns, figures, forums and reports, "
+    "as the token's person sees them. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema holds no data: anyone may read it, as the docs page does.
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; each set of choices gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ReturnStatusEnum": "fidelity.returns.models.ReturnStatus",
+        "ImprovementActionStatusEnum": "fidelity.improvement.models.ActionStatus",
+        "ForumActionStatusEnum": "forums.models.ActionStatus",
+        "ReportStatusEnum": "reports.models.ReportStatus",
+    },
+}
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

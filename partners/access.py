@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Pilot, Role, RoleAssignment, Team, User
+from .models import LocalAuthority, Organisation, Pilot, Role, RoleAssignment, Team, User, Zone
 
 
 def _role_pilot_ids(user: User, *roles: str) -> QuerySet:
@@ -71,6 +71,30 @@ def teams_visible_to(*, user: User) -> QuerySet[Team]:
         )
         .select_related("organisation", "organisation__pilot")
         .distinct()
+    )
+
+
+def local_authorities_visible_to(*, user: User) -> QuerySet[LocalAuthority]:
+    """Every LA of the pilots a person manages or facilitates; a team leader: their team's LAs."""
+    return LocalAuthority.objects.filter(
+        Q(zone__pilot__in=pilots_facilitated_by(user=user))
+        | Q(id__in=LocalAuthority.objects.filter(teams__in=teams_led_by(user=user)).values("id"))
+    ).select_related("zone")
+
+
+def zones_visible_to(*, user: User) -> QuerySet[Zone]:
+    """The zones of the LAs this person sees."""
+    return Zone.objects.filter(
+        id__in=local_authorities_visible_to(user=user).values("zone_id")
+    ).select_related("pilot")
+
+
+def organisations_visible_to(*, user: User) -> QuerySet[Organisation]:
+    """Every organisation of the pilots a person manages or facilitates; a team leader: their
+    team's."""
+    return Organisation.objects.filter(
+        Q(pilot__in=pilots_facilitated_by(user=user))
+        | Q(id__in=teams_led_by(user=user).values("organisation_id"))
     )
 
 

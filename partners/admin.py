@@ -7,9 +7,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.downloads import file_response
 from common.quarters import Quarter
 
-from . import privacy, two_factor
+from . import api_tokens, privacy, two_factor
 from .admin_site import LabelledChoices, register_choice_label
 from .models import (
+    ApiToken,
     LocalAuthority,
     Organisation,
     Pilot,
@@ -244,3 +245,30 @@ class SecurityEventAdmin(LabelledChoices, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only but for revoking: a token is made by its person (or create_api_token), and only
+    a hash of it is kept."""
+
+    list_display = ["name", "user", "prefix", "created", "expires", "last_used", "revoked"]
+    list_filter = ["revoked", "expires"]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user"]
+    exclude = ["hashed_key"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset) -> None:
+        revoked = sum(
+            api_tokens.api_token_revoke(user=token.user, pk=token.pk, request=request)
+            for token in queryset
+        )
+        messages.success(request, f"{revoked} token(s) revoked.")

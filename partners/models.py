@@ -259,6 +259,10 @@ class SecurityEventKind(models.TextChoices):
     TWO_FACTOR_ENROLLED = "2fa_enrolled", "Two-factor sign-in set up"
     TWO_FACTOR_FAILED = "2fa_failed", "Wrong two-factor code"
     TWO_FACTOR_RESET = "2fa_reset", "Two-factor sign-in reset"
+    API_CALL = "api", "API call"
+    API_REJECTED = "api_rejected", "API call with no valid token"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
 
 class SecurityEvent(models.Model):
@@ -280,3 +284,27 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class ApiToken(models.Model):
+    """A person's key to the read-only API (docs/api.md). Only a hash of the secret is kept: the
+    token is shown once, when made. `prefix` (the token's first characters, not secret) finds the
+    row; the hash of the whole token proves it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        max_length=100, help_text="What it is for, e.g. the council's Power BI."
+    )
+    prefix = models.CharField(max_length=16, unique=True)
+    hashed_key = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.name} ({self.prefix}…)"

@@ -21,16 +21,21 @@ from django.utils import timezone
 from .audit import record_event
 from .models import SecurityEvent, SecurityEventKind, User
 
-# Never exported: a password hash is not information about the person, and it would help an
-# attacker who got hold of the file.
-_SECRET_FIELDS = {"password"}
+# Never exported: a password or API token hash, a two-factor device's secret key or a recovery
+# code is not information about the person, and would help an attacker who got hold of the file.
+_SECRET_FIELDS = {"password", "hashed_key", "key", "token"}
+
+
+def _without_secrets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        row["fields"] = {k: v for k, v in row["fields"].items() if k not in _SECRET_FIELDS}
+    return rows
 
 
 def person_data(*, user: User) -> dict[str, Any]:
     """Everything we hold about `user`: their account, then every record that points to them,
     grouped by kind of record ("app_label.model")."""
-    (account,) = serializers.serialize("python", [user])
-    account["fields"] = {k: v for k, v in account["fields"].items() if k not in _SECRET_FIELDS}
+    (account,) = _without_secrets(serializers.serialize("python", [user]))
     records: dict[str, list[dict[str, Any]]] = {}
     for relation in User._meta.get_fields(include_hidden=True):
         if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
@@ -38,7 +43,9 @@ def person_data(*, user: User) -> dict[str, Any]:
         rows = relation.related_model._default_manager.filter(**{relation.field.name: user})
         if rows.exists():
             label = relation.related_model._meta.label_lower
-            records.setdefault(label, []).extend(serializers.serialize("python", rows))
+            records.setdefault(label, []).extend(
+                _without_secrets(serializers.serialize("python", rows))
+            )
     failures = SecurityEvent.objects.filter(user__isnull=True, username=user.get_username())
     if failures.exists():
         records.setdefault(SecurityEvent._meta.label_lower, []).extend(

@@ -145,3 +145,15 @@ def test_a_signed_in_person_sees_only_their_own_pilots_contacts(client, world):
     world.other_pilot.save()
     client.force_login(world.lead_bolton)
     assert "other@example.org" not in client.get(reverse("privacy")).content.decode()
+
+
+def test_subject_access_export_leaves_out_two_factor_secrets(client, world, admin_user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.manager, name="Authenticator app")
+
+    response = _admin_action(client, admin_user, "export_person_data", [world.manager])
+
+    devices = json.loads(response.content)["records"]["otp_totp.totpdevice"]
+    assert [d["fields"]["name"] for d in devices] == ["Authenticator app"]
+    assert device.key not in response.content.decode()

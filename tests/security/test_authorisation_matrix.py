@@ -52,6 +52,20 @@ def pk(attr: str) -> Callable:
     return lambda w: {"pk": getattr(w, attr).pk}
 
 
+API_RESOURCES = [
+    "pilot",
+    "zone",
+    "local-authority",
+    "organisation",
+    "team",
+    "framework",
+    "return",
+    "improvement-action",
+    "forum-challenge",
+    "forum-action",
+    "report",
+]
+
 EXPECTATIONS: dict[str, Row] = {
     "home": Row(expect(default=200)),
     "healthz": Row(everyone(200)),
@@ -72,6 +86,7 @@ EXPECTATIONS: dict[str, Row] = {
     # Council sign-in is off unless OIDC_ENABLED; on, tests/partners/test_council_sign_in.py.
     "oidc_authentication_init": Row(everyone(404)),
     "oidc_authentication_callback": Row(everyone(404)),
+    "api_tokens": Row(signed_in(200)),
     "privacy": Row(everyone(200)),
     "accessibility": Row(everyone(200)),
     "admin:index": Row(expect(default=302, administrator=200)),
@@ -321,6 +336,17 @@ EXPECTATIONS: dict[str, Row] = {
         other=pk("other_report"),
         url_name="reports:download",
     ),
+    # The API answers bearer tokens only: a session, signed in or not, gets 401 (who sees what
+    # with a token: tests/api/test_api_authorisation.py).
+    **{f"api:{name}-list": Row(everyone(401)) for name in API_RESOURCES},
+    **{
+        f"api:{name}-detail": Row(everyone(401), own=lambda w: {"pk": w.bolton_team.pk})
+        for name in API_RESOURCES
+    },
+    "api:quarters": Row(everyone(401)),
+    "api:figures": Row(everyone(401)),
+    "api:schema": Row(everyone(200)),
+    "api:docs": Row(everyone(200)),
 }
 
 
