@@ -343,6 +343,7 @@ EXPECTATIONS: dict[str, Row] = {
         f"api:{name}-detail": Row(everyone(401), own=lambda w: {"pk": w.bolton_team.pk})
         for name in API_RESOURCES
     },
+    "api:framework-questionnaire": Row(everyone(401), own=lambda w: {"pk": 1}),
     "api:quarters": Row(everyone(401)),
     "api:figures": Row(everyone(401)),
     "api:schema": Row(everyone(200)),
