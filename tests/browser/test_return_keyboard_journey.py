@@ -15,6 +15,8 @@ from playwright.sync_api import Page, expect
 from fidelity import demo
 from fidelity.frameworks import framework_data
 from fidelity.improvement.models import ImprovementAction
+from fidelity.measures.models import PilotMeasure
+from fidelity.measures.validation import measure_key
 from fidelity.returns.models import QAReturn, ReturnStatus
 
 # What the focused element says of itself: its text, value, id and label.
@@ -164,6 +166,15 @@ def test_lead_completes_the_q3_return_by_keyboard_only(demo_data, user_browser):
         keys.tab_to(r"\bid_caseload-people_supported\b", limit=2)
     keys.press("Control+a")
     keys.type("12")
+    keys.tab_to("Save and continue")
+    keys.enter_and_wait()
+
+    # The pilot's own measures, each typed in its own field.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pilot measures")
+    measures = PilotMeasure.objects.filter(pilot__slug="gm-demo", is_active=True)
+    for measure, value in zip(measures, ("2", "5", "120.50"), strict=True):
+        keys.tab_to(rf"\bid_measures-{measure_key(measure.pk)}\b")
+        keys.type(value)
     keys.tab_to("Save and continue")
     keys.enter_and_wait()
 
