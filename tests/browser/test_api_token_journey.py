@@ -8,6 +8,7 @@ import requests
 def test_a_team_leader_makes_uses_and_revokes_an_api_token(demo_pilot, user_browser, live_server):
     user_browser.login("lead-bolton")
     page = user_browser.page
+    page.get_by_role("button", name="Your account").click()
     page.get_by_role("link", name="API tokens").click()
     page.get_by_label("Name").fill("Bolton analyst")
     page.get_by_role("button", name="Make token").click()
