@@ -5,10 +5,14 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from fidelity.frameworks.models import FrameworkVersion, Indicator, IndicatorLineage, PilotFramework
+from fidelity.frameworks.selectors import current_framework_version
+from fidelity.frameworks.services import framework_revise
 from fidelity.returns.models import IndicatorScore, QAReturn
 from forums.models import Challenge
 from ops.backup import pilot_delete, pilot_models
 from partners.models import Pilot, Team
+from tests.fidelity.factories import make_return
 
 
 def _rows(path) -> list[dict]:
@@ -68,3 +72,52 @@ def test_restoring_a_pilot_that_is_still_there_is_refused(secure_world, tmp_path
 def test_exporting_an_unknown_pilot_says_so(db, tmp_path):
     with pytest.raises(CommandError, match="No pilot"):
         call_command("export_pilot", "no-such-pilot", str(tmp_path / "x.json"))
+
+
+def _revised_version_only_this_pilot_uses(world) -> FrameworkVersion:
+    """A version of the pilot's own (as an import or a revision makes), with a crosswalk, that
+    exists only where it was made; the pilot has a return scored on it."""
+    default = current_framework_version(pilot=world.pilot)
+    make_return(world.bolton_team, 2024, 1)  # puts the default version in use, so it is copied
+    revised = framework_revise(
+        version=default, notes="Our own wording", new_indicators=[("P1", "An indicator of ours")]
+    )
+    PilotFramework.objects.filter(pilot=world.other_pilot).update(version=default)
+    make_return(world.bolton_team, 2024, 2)
+    return revised
+
+
+def test_a_framework_version_of_the_pilots_own_is_restored_with_it(secure_world, tmp_path):
+    revised = _revised_version_only_this_pilot_uses(secure_world)
+    indicators = sorted(Indicator.objects.filter(principle__version=revised).values_list("code"))
+    crosswalk = IndicatorLineage.objects.filter(version=revised).count()
+    backup = tmp_path / "pilot.json"
+    call_command("export_pilot", secure_world.pilot.slug, str(backup))
+    pilot_delete(slug=secure_world.pilot.slug)
+    revised_key = revised.pk
+    revised.delete()  # a fresh database: the version was never there
+
+    call_command("import_pilot", str(backup))
+
+    restored = FrameworkVersion.objects.get(pk=revised_key)
+    assert restored.previous == current_framework_version(pilot=secure_world.other_pilot)
+    assert current_framework_version(pilot=secure_world.pilot) == restored
+    assert sorted(Indicator.objects.filter(principle__version=restored).values_list("code")) == (
+        indicators
+    )
+    assert IndicatorLineage.objects.filter(version=restored).count() == crosswalk > 0
+    latest = QAReturn.objects.get(team=secure_world.bolton_team, year=2024, quarter=2)
+    assert latest.framework_version == restored
+    assert IndicatorScore.objects.filter(qa_return=latest, indicator__code="1.4").exists()
+
+
+def test_a_different_framework_under_the_same_key_is_refused(secure_world, tmp_path):
+    revised = _revised_version_only_this_pilot_uses(secure_world)
+    backup = tmp_path / "pilot.json"
+    call_command("export_pilot", secure_world.pilot.slug, str(backup))
+    pilot_delete(slug=secure_world.pilot.slug)
+    FrameworkVersion.objects.filter(pk=revised.pk).update(number=99)
+
+    with pytest.raises(CommandError, match="another framework version under the key"):
+        call_command("import_pilot", str(backup))
+    assert not Pilot.objects.filter(slug=secure_world.pilot.slug).exists()
