@@ -22,7 +22,7 @@ class CodeForm(forms.Form):
     )
 
 
-_WAIT = "Too many wrong codes in a row. Wait a minute, then enter the code the app shows then."
+_WAIT = "Too many wrong codes in a row. Wait a minute, then enter the new code your app shows."
 
 
 def _next_url(request: HttpRequest) -> str:
