@@ -241,3 +241,5 @@ def test_the_schema_describes_the_scopes_and_which_opens_each_operation(db):
         opens = "read or figures" if entry.needs == FIGURES else "read"
         description = schema["paths"][path]["get"]["description"]
         assert description.endswith(f"Token scope: {opens}."), endpoint
+    page = Client().get("/api/v1/docs/").content.decode()
+    assert "figures and structure only" in page and "Token scope: read or figures." in page
