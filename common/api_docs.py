@@ -27,8 +27,9 @@ class SchemaView(SpectacularAPIView):
 
 
 @functools.cache
-def _reference() -> tuple[dict, list[dict]]:
-    """The schema's title and endpoints: the same until the code changes, so made once a process."""
+def _reference() -> tuple[dict, list[dict], list[str]]:
+    """The schema's title, endpoints and what its security schemes say (the token scopes): the
+    same until the code changes, so made once a process."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
     endpoints = [
         {
@@ -48,12 +49,17 @@ def _reference() -> tuple[dict, list[dict]]:
         for path, operations in schema["paths"].items()
         for method, operation in operations.items()
     ]
-    return schema["info"], endpoints
+    schemes = schema.get("components", {}).get("securitySchemes", {}).values()
+    return schema["info"], endpoints, [s["description"] for s in schemes if s.get("description")]
 
 
 @login_not_required
 def api_docs(request: HttpRequest) -> HttpResponse:
     """The API's reference as a plain page, read from the OpenAPI schema: no script, so the
     strict content security policy needs no exception (and no CDN)."""
-    info, endpoints = _reference()
-    return render(request, "api/docs.html", {"endpoints": endpoints, "info": info})
+    info, endpoints, authentication = _reference()
+    return render(
+        request,
+        "api/docs.html",
+        {"endpoints": endpoints, "info": info, "authentication": authentication},
+    )

@@ -44,7 +44,7 @@ from fidelity.returns.models import IndicatorScore, QAReturn
 from fidelity.returns.selectors import returns_visible_to
 from partners import access
 from partners.api import PILOT_PARAMETER
-from partners.models import Pilot
+from partners.models import ApiTokenScope, Pilot
 
 FIRST_YEAR = 2000
 QUARTER_PARAMETER = OpenApiParameter(
@@ -133,6 +133,7 @@ class FrameworkViewSet(ReadOnlyViewSet):
 
     queryset = FrameworkVersion.objects.none()
     serializer_class = FrameworkVersionSerializer
+    required_scope = ApiTokenScope.FIGURES
 
     def get_queryset(self) -> QuerySet[FrameworkVersion]:
         user = self.request.user
@@ -205,6 +206,8 @@ CompletenessSchema = inline_serializer(
 class QuarterView(ReadOnlyApiView):
     """The last eight quarters of a pilot you manage, newest last, with the pilot's overall
     score and completeness as the dashboard's trends show them."""
+
+    required_scope = ApiTokenScope.FIGURES
 
     def get(self, request: Request) -> Response:
         pilot = _managed_pilot(request)
@@ -297,6 +300,7 @@ class ReturnViewSet(ReadOnlyViewSet):
     status and scores; one return adds its indicator scores with their evidence."""
 
     queryset = QAReturn.objects.none()
+    required_scope = ApiTokenScope.READ  # evidence text
 
     def get_serializer_class(self):
         return ReturnDetailSerializer if self.action == "retrieve" else ReturnSerializer
@@ -352,6 +356,7 @@ class ImprovementActionViewSet(ReadOnlyViewSet):
 
     queryset = ImprovementAction.objects.none()
     serializer_class = ImprovementActionSerializer
+    required_scope = ApiTokenScope.READ
 
     def get_queryset(self) -> QuerySet[ImprovementAction]:
         actions = ImprovementAction.objects.filter(
@@ -431,6 +436,8 @@ class FigureView(ReadOnlyApiView):
     deadline), by local authority, zone, organisation or team: the overall score and one per
     section code, each with its band and change, and the completeness of each row (a row is
     provisional when a submitted, not yet approved, return counts in it). Pilot managers only."""
+
+    required_scope = ApiTokenScope.FIGURES
 
     def get(self, request: Request) -> Response:
         by = query_choice(request, "by", tuple(GROUPINGS), "la")

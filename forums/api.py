@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from common.api import ReadOnlyViewSet, query_id
 from partners.api import PILOT_PARAMETER
+from partners.models import ApiTokenScope
 
 from .models import Action, Challenge, SessionStatus
 from .selectors import actions_visible_to, sessions_visible_to
@@ -65,6 +66,7 @@ def _of_pilot(queryset: QuerySet, request) -> QuerySet:
 class ChallengeViewSet(ReadOnlyViewSet):
     queryset = Challenge.objects.none()
     serializer_class = ChallengeSerializer
+    required_scope = ApiTokenScope.FIGURES
 
     def get_queryset(self) -> QuerySet[Challenge]:
         challenges = (
@@ -80,6 +82,7 @@ class ChallengeViewSet(ReadOnlyViewSet):
 class ActionViewSet(ReadOnlyViewSet):
     queryset = Action.objects.none()
     serializer_class = ActionSerializer
+    required_scope = ApiTokenScope.FIGURES
 
     def get_queryset(self) -> QuerySet[Action]:
         actions = actions_visible_to(user=self.request.user).filter(

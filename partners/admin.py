@@ -252,8 +252,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Read-only but for revoking: a token is made by its person (or create_api_token), and only
     a hash of it is kept."""
 
-    list_display = ["name", "user", "prefix", "created", "expires", "last_used", "revoked"]
-    list_filter = ["revoked", "expires"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "scope",
+        "created",
+        "expires",
+        "last_used",
+        "revoked",
+    ]
+    list_filter = ["scope", "revoked", "expires"]
     search_fields = ["name", "prefix", "user__username"]
     list_select_related = ["user"]
     exclude = ["hashed_key"]

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from common.api import ReadOnlyViewSet, query_id
 
 from . import access
-from .models import LocalAuthority, Organisation, Pilot, Team, Zone
+from .models import ApiTokenScope, LocalAuthority, Organisation, Pilot, Team, Zone
 
 PILOT_PARAMETER = OpenApiParameter(
     "pilot", OpenApiTypes.INT, description="Only this pilot's (its id)."
@@ -54,13 +54,18 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "organisation", "pilot", "local_authorities", "is_active"]
 
 
+class StructureViewSet(ReadOnlyViewSet):
+    # The structure is open to tokens of the 'figures' scope too.
+    required_scope = ApiTokenScope.FIGURES
+
+
 def _of_pilot(queryset: QuerySet, request, field: str) -> QuerySet:
     pilot = query_id(request, "pilot")
     return queryset if pilot is None else queryset.filter(**{field: pilot})
 
 
 @_BY_PILOT
-class PilotViewSet(ReadOnlyViewSet):
+class PilotViewSet(StructureViewSet):
     queryset = Pilot.objects.none()
     serializer_class = PilotSerializer
 
@@ -70,7 +75,7 @@ class PilotViewSet(ReadOnlyViewSet):
 
 
 @_BY_PILOT
-class ZoneViewSet(ReadOnlyViewSet):
+class ZoneViewSet(StructureViewSet):
     queryset = Zone.objects.none()
     serializer_class = ZoneSerializer
 
@@ -80,7 +85,7 @@ class ZoneViewSet(ReadOnlyViewSet):
 
 
 @_BY_PILOT
-class LocalAuthorityViewSet(ReadOnlyViewSet):
+class LocalAuthorityViewSet(StructureViewSet):
     queryset = LocalAuthority.objects.none()
     serializer_class = LocalAuthoritySerializer
 
@@ -90,7 +95,7 @@ class LocalAuthorityViewSet(ReadOnlyViewSet):
 
 
 @_BY_PILOT
-class OrganisationViewSet(ReadOnlyViewSet):
+class OrganisationViewSet(StructureViewSet):
     queryset = Organisation.objects.none()
     serializer_class = OrganisationSerializer
 
@@ -100,7 +105,7 @@ class OrganisationViewSet(ReadOnlyViewSet):
 
 
 @_BY_PILOT
-class TeamViewSet(ReadOnlyViewSet):
+class TeamViewSet(StructureViewSet):
     queryset = Team.objects.none()
     serializer_class = TeamSerializer
 

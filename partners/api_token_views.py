@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from . import api_tokens
+from .models import ApiTokenScope
 
 
 class ApiTokenForm(forms.Form):
@@ -25,6 +26,15 @@ class ApiTokenForm(forms.Form):
         max_value=settings.API_TOKEN_DAYS,
         initial=settings.API_TOKEN_DAYS,
         help_text=f"At most {settings.API_TOKEN_DAYS} days.",
+    )
+    scope = forms.ChoiceField(
+        label="What it may read",
+        choices=ApiTokenScope.choices,
+        initial=ApiTokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text="“Figures and structure only” reads the pilot's structure, frameworks, "
+        "quarters, figures, published forum challenges and actions, and reports, but not "
+        "returns, improvement actions or evidence text: enough for a dashboard tool.",
     )
 
 
@@ -45,6 +55,7 @@ def api_token_page(request: HttpRequest) -> HttpResponse:
             user=user,
             name=form.cleaned_data["name"],
             days=form.cleaned_data["days"],
+            scope=form.cleaned_data["scope"],
             request=request,
         )
         form = ApiTokenForm()

@@ -5,6 +5,12 @@ token, compared in constant time, proves it. The secret has 256 bits of entropy,
 is enough (no slow password hash is needed against guessing). A token acts as its person: every
 API view reads through the same access functions as the pages (partners/access.py).
 
+A token has a scope (`ApiToken.scope`): `read` opens every endpoint, `figures` only those that
+give figures and structure. Each API view names the scope it needs in `required_scope`;
+`TokenScopePermission` (a default permission of every API view) compares the two, so no view
+checks scopes itself. A view that names none needs `read`: a new endpoint is closed to `figures`
+tokens until it says otherwise.
+
 Every call is one row in the security trail (`SecurityEventKind.API_CALL`, or `API_REJECTED` for
 a missing, wrong, expired or revoked token); `last_used` is written at most once a minute.
 """
@@ -21,11 +27,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, throttling
+from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 
 from .audit import record_event
-from .models import ApiToken, SecurityEventKind, User
+from .models import SCOPE_GRANTS, ApiToken, ApiTokenScope, SecurityEventKind, User
 
 MARK = "hfqa_"
 _LAST_USED_EVERY = datetime.timedelta(minutes=1)
@@ -41,8 +47,17 @@ class NewToken:
     secret: str  # the whole token, shown once
 
 
-def api_token_create(*, user: User, name: str, days: int | None = None, request=None) -> NewToken:
-    """A new token for `user`, valid for `days` (default settings.API_TOKEN_DAYS)."""
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    days: int | None = None,
+    scope: str = ApiTokenScope.READ,
+    request=None,
+) -> NewToken:
+    """A new token for `user`, valid for `days` (default settings.API_TOKEN_DAYS), opening what
+    `scope` (an ApiTokenScope) opens."""
+    scope = ApiTokenScope(scope)
     prefix = secrets.token_hex(6)
     secret = f"{MARK}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
@@ -51,9 +66,13 @@ def api_token_create(*, user: User, name: str, days: int | None = None, request=
         prefix=prefix,
         hashed_key=_hash(secret),
         expires=timezone.now() + datetime.timedelta(days=days or settings.API_TOKEN_DAYS),
+        scope=scope,
     )
     record_event(
-        kind=SecurityEventKind.API_TOKEN_CREATED, request=request, user=user, detail=token.name
+        kind=SecurityEventKind.API_TOKEN_CREATED,
+        request=request,
+        user=user,
+        detail=f"{token.name} (scope {scope.value})",
     )
     return NewToken(token=token, secret=secret)
 
@@ -132,6 +151,46 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         return f'{self.keyword} realm="api"'
 
 
+def required_scope(view) -> ApiTokenScope:
+    """The scope an API view needs: its `required_scope`, `read` when it names none."""
+    return ApiTokenScope(getattr(view, "required_scope", ApiTokenScope.READ))
+
+
+def scopes_opening(needed: str) -> list[ApiTokenScope]:
+    """The token scopes that open an endpoint needing `needed`."""
+    return [ApiTokenScope(s) for s, grants in SCOPE_GRANTS.items() if needed in grants]
+
+
+class TokenScopePermission(permissions.BasePermission):
+    """A token reaches a view only when its scope opens the view's `required_scope`; otherwise
+    403 naming the scope needed (the endpoint exists, so not 404). What the view then lists is
+    still only what the person may see."""
+
+    message = "This token's scope does not open this endpoint."
+
+    def has_permission(self, request: Request, view) -> bool:
+        token = request.auth
+        if not isinstance(token, ApiToken):
+            return False
+        needed = required_scope(view)
+        if needed in SCOPE_GRANTS[token.scope]:
+            return True
+        opening = " or ".join(f"'{s.value}' ({s.label})" for s in scopes_opening(needed))
+        self.message = (
+            f"This token's scope is '{token.scope}' ({token.get_scope_display()}); this "
+            f"endpoint needs a token of scope {opening}. Make one on your API tokens page."
+        )
+        return False
+
+
+SCOPES_TEXT = " ".join(f"'{s.value}': {s.label.lower()}." for s in ApiTokenScope) + (
+    " A 'figures' token reads pilots, zones, local authorities, organisations, teams, "
+    "frameworks and their questionnaires, quarters, figures, published forum challenges and "
+    "actions, and reports with their PDFs; not returns, improvement actions or evidence text. "
+    "A token of a scope that does not open an endpoint gets 403."
+)
+
+
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     """How the OpenAPI schema describes the authentication above."""
 
@@ -142,7 +201,8 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "A personal API token (hfqa_…), made on your API tokens page.",
+            "description": "A personal API token (hfqa_…), made on your API tokens page, with "
+            f"a scope. {SCOPES_TEXT}",
         }
 
 

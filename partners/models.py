@@ -286,6 +286,21 @@ class SecurityEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
 
 
+class ApiTokenScope(models.TextChoices):
+    """What a token may read. `read` is everything its person sees; `figures` leaves out returns,
+    improvement actions and evidence text (docs/api.md)."""
+
+    READ = "read", "Everything you can see"
+    FIGURES = "figures", "Figures and structure only"
+
+
+# What each scope opens: an endpoint declares the scope it needs (partners.api_tokens).
+SCOPE_GRANTS: dict[str, frozenset[str]] = {
+    ApiTokenScope.READ: frozenset({ApiTokenScope.READ, ApiTokenScope.FIGURES}),
+    ApiTokenScope.FIGURES: frozenset({ApiTokenScope.FIGURES}),
+}
+
+
 class ApiToken(models.Model):
     """A person's key to the read-only API (docs/api.md). Only a hash of the secret is kept: the
     token is shown once, when made. `prefix` (the token's first characters, not secret) finds the
@@ -301,6 +316,9 @@ class ApiToken(models.Model):
     expires = models.DateTimeField()
     last_used = models.DateTimeField(null=True, blank=True)
     revoked = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        max_length=10, choices=ApiTokenScope.choices, default=ApiTokenScope.READ
+    )
 
     class Meta:
         ordering = ["-created"]

@@ -8,12 +8,13 @@
 - Everyone else sees no report. Anything outside this answers 404.
 
 `reports_visible_to` is the one rule: the reports page, the home panel, the detail, progress
-and download views all read through it.
+and download views all read through it, and the API's reports and their PDFs.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from common.quarters import Quarter
@@ -51,6 +52,15 @@ def get_managed_report(*, user: User, pk: int) -> Report:
     return get_object_or_404(
         reports_visible_to(user=user).filter(pilot__in=access.pilots_managed_by(user=user)), pk=pk
     )
+
+
+def get_current_version_for_user(*, user: User, report_pk: int) -> ReportVersion:
+    """The version a report's download gives (its current one); 404 when this person may not see
+    the report or it has none yet."""
+    report = get_report_for_user(user=user, pk=report_pk)
+    if report.current_version is None:
+        raise Http404("This report has no version yet.")
+    return report.current_version
 
 
 def get_version_for_user(*, user: User, report_pk: int, number: int) -> ReportVersion:

@@ -103,7 +103,8 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:detail", pk=report.pk)
 
 
-def _pdf_response(request: HttpRequest, version: ReportVersion) -> HttpResponseBase:
+def version_pdf_response(request: HttpRequest, version: ReportVersion) -> HttpResponseBase:
+    """A version's PDF as a download, recorded in the security trail (the pages and the API)."""
     record_event(
         kind=SecurityEventKind.DOWNLOAD,
         request=request,
@@ -114,15 +115,14 @@ def _pdf_response(request: HttpRequest, version: ReportVersion) -> HttpResponseB
 
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    report = selectors.get_report_for_user(user=request.user, pk=pk)
-    if report.current_version is None:
-        raise Http404
-    return _pdf_response(request, report.current_version)
+    return version_pdf_response(
+        request, selectors.get_current_version_for_user(user=request.user, report_pk=pk)
+    )
 
 
 @require_GET
 def download_version(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
-    return _pdf_response(
+    return version_pdf_response(
         request, selectors.get_version_for_user(user=request.user, report_pk=pk, number=number)
     )
 

@@ -8,9 +8,11 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from fidelity.returns.models import ReturnStatus
+from fidelity.improvement.models import ImprovementAction
+from fidelity.returns.models import QAReturn, ReturnStatus
 from partners.api_tokens import api_token_create
 from tests.fidelity.factories import make_return, use_default_framework
+from tests.forums.factories import raise_challenge
 from tests.security.conftest import secure_world  # noqa: F401 (a fixture)
 
 
@@ -26,6 +28,27 @@ def token_client(user, **create) -> APIClient:
 def api_as():
     """`api_as(user)`: a client calling the API with a token of `user` (None: no token)."""
     return token_client
+
+
+def _action(qa_return: QAReturn) -> ImprovementAction:
+    score = qa_return.scores.select_related("indicator__principle").first()
+    return ImprovementAction.objects.create(
+        qa_return=qa_return,
+        team=qa_return.team,
+        indicator=score.indicator,
+        principle_code=score.indicator.principle.code,
+        what="Invented action",
+    )
+
+
+@pytest.fixture
+def api_world(secure_world):  # noqa: F811 (the fixture imported above)
+    """The security world, with an improvement action in each pilot and a draft forum's challenge."""
+    secure_world.improvement_action = _action(secure_world.submitted_return)
+    secure_world.other_improvement_action = _action(secure_world.other_return)
+    # A draft session's challenge is the facilitators' working note: never in the API.
+    raise_challenge(secure_world.draft_session, "Draft challenge", secure_world.bolton)
+    return secure_world
 
 
 @pytest.fixture

@@ -12,11 +12,8 @@ import pytest
 from django.utils import timezone
 
 from fidelity.frameworks.models import Framework, FrameworkVersion
-from fidelity.improvement.models import ImprovementAction
-from fidelity.returns.models import QAReturn
 from partners.models import ApiToken
 from tests.api.conftest import token_client
-from tests.forums.factories import raise_challenge
 
 ROLES = [
     "own_leader",
@@ -138,26 +135,6 @@ ENDPOINTS: dict[str, tuple[Callable, Callable]] = {
         lambda w: w.other_report,
     ),
 }
-
-
-def _action(qa_return: QAReturn) -> ImprovementAction:
-    score = qa_return.scores.select_related("indicator__principle").first()
-    return ImprovementAction.objects.create(
-        qa_return=qa_return,
-        team=qa_return.team,
-        indicator=score.indicator,
-        principle_code=score.indicator.principle.code,
-        what="Invented action",
-    )
-
-
-@pytest.fixture
-def api_world(secure_world):
-    secure_world.improvement_action = _action(secure_world.submitted_return)
-    secure_world.other_improvement_action = _action(secure_world.other_return)
-    # A draft session's challenge is the facilitators' working note: never in the API.
-    raise_challenge(secure_world.draft_session, "Draft challenge", secure_world.bolton)
-    return secure_world
 
 
 def _listed(client, endpoint: str) -> set[int]:

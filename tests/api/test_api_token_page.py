@@ -26,7 +26,9 @@ def _client(user) -> Client:
 
 def test_a_new_token_is_shown_once_and_works(world):
     client = _client(world.lead_bolton)
-    response = client.post(PAGE, {"create": "1", "name": "Bolton analyst", "days": "30"})
+    response = client.post(
+        PAGE, {"create": "1", "name": "Bolton analyst", "days": "30", "scope": "read"}
+    )
     page = response.content.decode()
     secret = re.search(r"hfqa_[0-9a-f]{12}_[\w-]+", page).group(0)
     assert api_token_check(secret=secret).user == world.lead_bolton

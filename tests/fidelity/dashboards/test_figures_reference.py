@@ -5,13 +5,17 @@ A pilot here has zones, local authorities, organisations and teams (some serving
 authorities, some inactive); each team's return for each of four quarters goes through the
 workflow as a team leader and a manager would use it: opened, saved, submitted, sent back,
 resubmitted, approved, reopened. Then the pilot dashboard, the LA and team dashboards, the panel
-exports and a PDF report's content are read and compared, figure by figure, with the reference.
+exports, a PDF report's content and the API's figures (called with a token of the pilot's
+manager) are read and compared, figure by figure, with the reference.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import json
 from decimal import Decimal
+from unittest import mock
 
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -44,6 +48,7 @@ from fidelity.returns.services import (
     return_send_back,
     return_submit,
 )
+from partners.api_tokens import TokenRateThrottle, api_token_create
 from reports.content import report_content
 from reports.models import Report, ScopeKind
 from tests import factories
@@ -186,6 +191,7 @@ class FiguresMatchTheReference(TestCase):
         self._check_pilot_dashboard(world, reference)
         self._check_la_and_team_dashboards(world, reference)
         self._check_report(world, reference)
+        self._check_api_figures(world, reference)
 
     # --- building the pilot in the database and in the reference ----------------------------
 
@@ -302,7 +308,13 @@ class FiguresMatchTheReference(TestCase):
             bands=BANDS,
             approved_only=spec["approved_only"],
         )
-        world = {"pilot": pilot, "teams": teams, "las": las, "approved_only": spec["approved_only"]}
+        world = {
+            "pilot": pilot,
+            "manager": manager,
+            "teams": teams,
+            "las": las,
+            "approved_only": spec["approved_only"],
+        }
         return world, reference
 
     # --- comparing ---------------------------------------------------------------------------
@@ -434,3 +446,49 @@ class FiguresMatchTheReference(TestCase):
             la = next(la for la in world["las"] if la.name == row["la"])
             teams = reference.teams_of("la", la.pk)
             assert row["overall"]["score"] == text(reference.overall(teams, QUARTER.index))
+
+    def _check_api_figures(self, world, reference):
+        # The API has no "approved only" switch: its figures count what the dashboard counts by
+        # default, approved and submitted returns alike.
+        reference = dataclasses.replace(reference, approved_only=False)
+        secret = api_token_create(user=world["manager"], name="Figures check").secret
+        q = QUARTER.index
+        # Four calls an example; a rate far above it, so no example is ever throttled.
+        with mock.patch.object(TokenRateThrottle, "THROTTLE_RATES", {"token": "100000/minute"}):
+            for by in ("la", "zone", "organisation", "team"):
+                response = self.client.get(
+                    "/api/v1/figures/",
+                    {"by": by, "quarter": QUARTER.slug},
+                    HTTP_AUTHORIZATION=f"Bearer {secret}",
+                )
+                assert response.status_code == 200, (by, response.content)
+                body = json.loads(response.content, parse_float=Decimal)
+                assert (body["quarter"], body["by"]) == (QUARTER.slug, by)
+                assert [s["code"] for s in body["sections"]] == list(PRINCIPLES)
+                rows = {row["id"]: row for row in body["results"]}
+                assert sorted(rows) == sorted(reference.groups(by)), f"API {by} groups"
+                for key, row in rows.items():
+                    teams = reference.teams_of(by, key)
+                    where = f"API {by} {row['name']}"
+                    overall = reference.overall(teams, q)
+                    assert row["overall"] == overall, f"{where} overall"
+                    cell = row["cells"]["overall"]
+                    assert cell["score"] == overall, f"{where} overall cell"
+                    assert cell["band"] == reference.band(overall), f"{where} overall band"
+                    assert cell["change"] == reference.overall_change(teams, q), f"{where} change"
+                    for code in PRINCIPLES:
+                        score = reference.principle(teams, q, code)
+                        assert row["scores"][code] == score, f"{where} {code}"
+                        cell = row["cells"][code]
+                        assert cell["score"] == score, f"{where} {code} cell"
+                        assert cell["band"] == reference.band(score), f"{where} {code} band"
+                        change = reference.principle_change(teams, q, code)
+                        assert cell["change"] == change, f"{where} {code} change"
+                    counted, expected, provisional = reference.completeness(teams, q)
+                    c = row["completeness"]
+                    assert (c["counted"], c["expected"], c["provisional"]) == (
+                        counted,
+                        expected,
+                        provisional,
+                    ), f"{where} completeness"
+                    assert row["provisional"] is (provisional > 0), f"{where} provisional"
