@@ -67,6 +67,25 @@ def _band(framework: FrameworkInfo, score: Decimal | None) -> dict:
     return {"score": _text(cell.score), "band": cell.band, "band_name": cell.band_name}
 
 
+def _bands(framework: FrameworkInfo) -> list[dict]:
+    """The bands, highest first, each with how it reads: "Good from 3.00", the lowest "Low below
+    2.50"."""
+    legend = framework.legend()
+    return [
+        {
+            "slug": slug,
+            "name": name,
+            "minimum": str(minimum),
+            "text": (
+                f"{name} below {legend[n - 1][2]}"
+                if n and n == len(legend) - 1
+                else f"{name} from {minimum}"
+            ),
+        }
+        for n, (slug, name, minimum) in enumerate(legend)
+    ]
+
+
 def _journey(pilot: Pilot, first: Quarter, last: Quarter, framework: FrameworkInfo) -> dict:
     """The pilot's overall and section scores in each quarter of the period, as the dashboard's
     trends have them, with band and completeness."""
@@ -124,7 +143,8 @@ def _las_at_end(pilot: Pilot, last: Quarter, framework: FrameworkInfo) -> dict[s
         high, low = max(s for s, _ in scored), min(s for s, _ in scored)
         result[ref.code] = {
             "highest": sorted(name for s, name in scored if s == high),
-            "lowest": sorted(name for s, name in scored if s == low),
+            # Every authority scoring the same is said once, as the highest.
+            "lowest": sorted(name for s, name in scored if s == low) if low < high else [],
             "score_high": str(high),
             "score_low": str(low),
         }
@@ -233,9 +253,7 @@ def _mean(values: list[Decimal]) -> str | None:
     return _text(scoring.mean_score(values))
 
 
-def _peer_review(
-    pilot: Pilot, first: Quarter, last: Quarter, codes: list[str]
-) -> dict[str, dict]:
+def _peer_review(pilot: Pilot, first: Quarter, last: Quarter, codes: list[str]) -> dict[str, dict]:
     """Per section and quarter: how many teams the co-production panel reviewed, the mean of
     their self-assessed and peer scores and of the gaps (peer minus self, team by team), and how
     many gaps were a point or more; with the reviewers' comments. A comment that looks as if it
@@ -350,6 +368,7 @@ def _framework(pilot: Pilot, first: Quarter, last: Quarter) -> dict:
     return {
         "name": str(current),
         "notes": current.notes,
+        "crosswalk": current.previous_id is not None,
         "versions": [
             {
                 "name": str(v),
@@ -428,10 +447,7 @@ def handbook_content(
             "sections": words.sections,
             "report_title": words.report_title,
         },
-        "bands": [
-            {"slug": slug, "name": name, "minimum": str(minimum)}
-            for slug, name, minimum in framework.legend()
-        ],
+        "bands": _bands(framework),
         "foreword": paragraphs(foreword),
         "lessons": paragraphs(lessons),
         "about": _about(pilot, first, last, today),
