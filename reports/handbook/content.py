@@ -211,8 +211,10 @@ def _latest_team_score(
 def _actions_done(
     pilot: Pilot, first: Quarter, last: Quarter, framework: FrameworkInfo
 ) -> dict[str, list[dict]]:
-    """Per section: the improvement actions completed, what changed, and the team's section
-    score in the quarter the action was raised and in its latest quarter of the period."""
+    """Per section: the improvement actions completed and what the teams said changed, the
+    same words from several teams said once; with the teams' section score in the quarter each
+    action was raised and in the team's latest quarter of the period after it (means over the
+    actions when several teams took the same one)."""
     actions = list(
         improvement_actions_completed(pilot=pilot, first_index=first.index, last_index=last.index)
     )
@@ -224,29 +226,46 @@ def _actions_done(
         indexes=list(range(first.index, last.index + 1)),
         framework=framework,
     )
-    result: dict[str, list[dict]] = {}
+    grouped: dict[str, dict[tuple[str, str], list]] = {}
     for action in actions:
-        raised = action.qa_return.quarter_value
         code = framework.code_for(action.indicator.principle_id, action.principle_code)
-        if code is None:
-            continue
-        then = found.principle((action.team_id,), raised.index, code)
-        end, end_quarter = _latest_team_score(found, action.team_id, code, raised.index + 1, last)
-        result.setdefault(code, []).append(
-            {
-                "team": action.team.name,
-                "local_authorities": sorted(la.name for la in action.team.local_authorities.all()),
-                "indicator": f"{action.indicator.code} {action.indicator.text}",
-                "what": action.what,
-                "changed": action.update_note,
-                "raised": raised.label,
-                "done": action.updated_on.quarter_value.label if action.updated_on else None,
-                "score_then": _band(framework, then),
-                "score_end": _band(framework, end),
-                "end_quarter": end_quarter.label if end_quarter else None,
-            }
-        )
+        if code is not None:
+            key = (action.what.strip(), action.update_note.strip())
+            grouped.setdefault(code, {}).setdefault(key, []).append(action)
+    result: dict[str, list[dict]] = {}
+    for code, by_words in grouped.items():
+        for (what, changed), same in by_words.items():
+            then, end, raised, ended = [], [], [], []
+            for action in same:
+                quarter = action.qa_return.quarter_value
+                raised.append(quarter)
+                then.append(found.principle((action.team_id,), quarter.index, code))
+                score, at = _latest_team_score(found, action.team_id, code, quarter.index + 1, last)
+                if score is not None:
+                    end.append(score)
+                    ended.append(at)
+            result.setdefault(code, []).append(
+                {
+                    "what": what,
+                    "changed": changed,
+                    "actions": len(same),
+                    "teams": sorted({a.team.name for a in same}),
+                    "local_authorities": sorted(
+                        {la.name for a in same for la in a.team.local_authorities.all()}
+                    ),
+                    "indicators": sorted({a.indicator.code for a in same}),
+                    "raised": _labels(raised),
+                    "score_then": _band(framework, scoring.mean_score(then)),
+                    "score_end": _band(framework, scoring.mean_score(end)),
+                    "end_quarters": _labels(ended),
+                }
+            )
+        result[code].sort(key=lambda row: (-row["actions"], row["what"].lower()))
     return result
+
+
+def _labels(quarters: list[Quarter]) -> list[str]:
+    return [q.label for q in sorted(set(quarters))]
 
 
 def _mean(values: list[Decimal]) -> str | None:
@@ -288,6 +307,7 @@ def _peer_review(pilot: Pilot, first: Quarter, last: Quarter, codes: list[str]) 
                     "flagged": sum(1 for g in team_gaps if gaps.is_flagged(g)),
                 }
             )
+    comments: dict[tuple[str, str], list] = {}
     for review in reviews:
         for row in review.scores.all():
             code = row.indicator.principle.code
@@ -297,15 +317,19 @@ def _peer_review(pilot: Pilot, first: Quarter, last: Quarter, codes: list[str]) 
             if privacy.find_identifiers(text):
                 result[code]["left_out"] += 1
                 continue
-            result[code]["comments"].append(
-                {
-                    "quarter": review.quarter_value.label,
-                    "team": review.team.name,
-                    "indicator": row.indicator.code,
-                    "score": row.score,
-                    "text": text,
-                }
-            )
+            comments.setdefault((code, text), []).append((review, row))
+    for (code, text), said in comments.items():
+        result[code]["comments"].append(
+            {
+                "text": text,
+                "times": len(said),
+                "teams": sorted({review.team.name for review, _ in said}),
+                "quarters": _labels([review.quarter_value for review, _ in said]),
+                "indicators": sorted({row.indicator.code for _, row in said}),
+            }
+        )
+    for section in result.values():
+        section["comments"].sort(key=lambda comment: -comment["times"])
     return result
 
 

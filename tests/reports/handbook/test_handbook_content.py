@@ -7,6 +7,7 @@ import datetime
 from common.quarters import Quarter
 from fidelity.dashboards.figures import dashboard_headline, principle_trends
 from fidelity.frameworks.selectors import current_framework_version
+from fidelity.improvement.models import ActionStatus, ImprovementAction
 from reports.handbook.content import NO_OPEN_DATA, fingerprint, handbook_content, paragraphs
 from tests.reports.handbook.conftest import FIRST, FOREWORD, LAST, LESSONS, QUARTERS
 
@@ -103,11 +104,36 @@ def test_a_completed_action_shows_what_changed_and_the_score_before_and_at_the_e
     done = p7["actions_done"][0]
     assert done["what"] == "Harm reduction training for the whole team"
     assert done["changed"] == "Abstinence conditions dropped from every support plan"
-    assert done["team"] == "HF Wigan" and done["local_authorities"] == ["Wigan"]
-    assert (done["raised"], done["done"]) == (FIRST.label, Quarter(2025, 4).label)
+    assert done["teams"] == ["HF Wigan"] and done["local_authorities"] == ["Wigan"]
+    assert done["raised"] == [FIRST.label]
     # Wigan scored every P7 indicator 1 when the action was raised, 3 in the last quarter.
     assert done["score_then"]["score"] == "1.00"
-    assert (done["score_end"]["score"], done["end_quarter"]) == ("3.00", LAST.label)
+    assert (done["score_end"]["score"], done["end_quarters"]) == ("3.00", [LAST.label])
+
+
+def test_the_same_action_taken_by_several_teams_is_said_once_with_their_mean_scores(story):
+    first_return = story.wigan_team.returns.get(quarter_index=FIRST.index)
+    bolton_return = story.bolton_team.returns.get(quarter_index=FIRST.index)
+    done = ImprovementAction.objects.get(status=ActionStatus.DONE)
+    ImprovementAction.objects.create(
+        qa_return=bolton_return,
+        team=story.bolton_team,
+        indicator=done.indicator,
+        principle_code="P7",
+        what=done.what,
+        owner="Another leader",
+        status=ActionStatus.DONE,
+        update_note=done.update_note,
+    )
+    assert first_return.pk == done.qa_return_id
+
+    row = _section(_content(story), "P7")["actions_done"][0]
+
+    assert row["actions"] == 2
+    assert row["teams"] == ["HF Bolton", "HF Wigan"]
+    # When raised: Wigan 1, Bolton 3; at the end: Wigan 3, Bolton 3.
+    assert row["score_then"]["score"] == "2.00"
+    assert row["score_end"]["score"] == "3.00"
 
 
 def test_peer_reviewers_scores_sit_beside_the_teams_own_with_their_comments(story):
@@ -124,8 +150,14 @@ def test_peer_reviewers_scores_sit_beside_the_teams_own_with_their_comments(stor
             "flagged": 1,
         }
     ]
-    assert [c["text"] for c in p7["peer_review"]["comments"]] == [
-        "People told us workers never judged their drinking."
+    assert p7["peer_review"]["comments"] == [
+        {
+            "text": "People told us workers never judged their drinking.",
+            "times": 1,
+            "teams": ["HF Wigan"],
+            "quarters": [QUARTERS[2].label],
+            "indicators": ["7.1"],
+        }
     ]
     # A comment with a phone number in it is left out, and counted.
     assert p2["peer_review"]["comments"] == []
