@@ -427,8 +427,12 @@ def _lineage(indicator) -> str:
     lineage = getattr(indicator, "lineage", None)
     if lineage is None:
         return "New"
+    label = lineage.get_change_display()
     old = ", ".join(sorted(i.code for i in lineage.continues.all()))
-    return f"{lineage.get_change_display()} {old}".strip()
+    if not old:
+        return label
+    # "Split from A.2", "Merged from B.1, B.2"; "Same (A.1)", "Reworded (A.1)".
+    return f"{label} {old}" if label.endswith(" from") else f"{label} ({old})"
 
 
 def _open_data(pilot: Pilot, first: Quarter, last: Quarter) -> list[dict]:
