@@ -243,6 +243,23 @@ def published_challenges(
     return challenges
 
 
+def published_good_practice(
+    *,
+    pilot: Pilot,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[GoodPractice]:
+    """Good practice recorded in published sessions, by session date (inclusive), oldest first."""
+    examples = GoodPractice.objects.filter(
+        session__series__pilot=pilot, session__status=SessionStatus.PUBLISHED
+    )
+    if date_from:
+        examples = examples.filter(session__date__gte=date_from)
+    if date_to:
+        examples = examples.filter(session__date__lte=date_to)
+    return examples.select_related("organisation", "session").order_by("session__date", "pk")
+
+
 def challenges_for_principles(
     *,
     pilot: Pilot,

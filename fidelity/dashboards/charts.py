@@ -114,10 +114,13 @@ def line_chart(
         )
     for marker in markers:
         x = x_at(marker.position)
+        # A label in the right half is written to the left of its line, clear of the legend.
+        right_half = x > left + plot_w / 2
+        label_x, anchor = (x - 4, "end") if right_half else (x + 4, "start")
         parts.append(
             f'<g class="marker"><line x1="{_num(x)}" x2="{_num(x)}" y1="{top}" '
             f'y2="{top + plot_h}" stroke="#505a5f" stroke-width="1.5" stroke-dasharray="4 3"/>'
-            f'<text x="{_num(x + 4)}" y="{top + 10}" text-anchor="start">'
+            f'<text x="{_num(label_x)}" y="{top + 10}" text-anchor="{anchor}">'
             f"{escape(marker.label)}</text></g>"
         )
     parts.append("</g>")

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from common.quarters import Quarter
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.frameworks.words import FrameworkWords
-from fidelity.improvement.models import OPEN_ACTION_STATUSES, ImprovementAction
+from fidelity.improvement.models import OPEN_ACTION_STATUSES, ActionStatus, ImprovementAction
 from fidelity.returns import validation
 from fidelity.returns.models import (
     COUNTED_STATUSES,
@@ -170,3 +170,25 @@ def improvement_actions_for_principles(
     for action in actions:
         result[action.principle_code].append(action)
     return result
+
+
+def improvement_actions_completed(
+    *, pilot: Pilot, first_index: int, last_index: int
+) -> QuerySet[ImprovementAction]:
+    """Actions raised on a counted return between two quarters and reported done by the last
+    (on that return or a later one of those quarters), with their team and indicator: what
+    teams changed over a period, for the legacy handbook."""
+    return (
+        ImprovementAction.objects.filter(
+            team__organisation__pilot=pilot,
+            no_action=False,
+            status=ActionStatus.DONE,
+            qa_return__status__in=COUNTED_STATUSES,
+            qa_return__quarter_index__gte=first_index,
+            qa_return__quarter_index__lte=last_index,
+        )
+        .filter(Q(updated_on__isnull=True) | Q(updated_on__quarter_index__lte=last_index))
+        .select_related("team__organisation__pilot", "indicator", "qa_return", "updated_on")
+        .prefetch_related("team__local_authorities")
+        .order_by("principle_code", "qa_return__quarter_index", "team__name", "pk")
+    )

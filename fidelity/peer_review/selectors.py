@@ -20,7 +20,7 @@ from fidelity.returns.models import (
     PrincipleScore,
 )
 from partners import access
-from partners.models import Team, User
+from partners.models import Pilot, Team, User
 
 
 def peer_reviews_visible_to(*, user: User) -> QuerySet[PeerReview]:
@@ -142,3 +142,21 @@ def peer_gaps(
             )
         )
     return result
+
+
+def peer_reviews_submitted(
+    *, pilot: Pilot, first_index: int, last_index: int
+) -> QuerySet[PeerReview]:
+    """The pilot's submitted peer reviews of the quarters from `first_index` to `last_index`,
+    with their teams and their scored rows (indicator and section), oldest quarter first."""
+    return (
+        PeerReview.objects.filter(
+            team__organisation__pilot=pilot,
+            status=PeerReviewStatus.SUBMITTED,
+            quarter_index__gte=first_index,
+            quarter_index__lte=last_index,
+        )
+        .select_related("team__organisation__pilot")
+        .prefetch_related("scores__indicator__principle")
+        .order_by("quarter_index", "team__name", "pk")
+    )

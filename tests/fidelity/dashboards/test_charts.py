@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from fidelity.dashboards.charts import Series, line_chart
+from fidelity.dashboards.charts import Marker, Series, line_chart
 
 QUARTERS = ["2026-27 Q1", "2026-27 Q2", "2026-27 Q3"]
 
@@ -56,3 +56,16 @@ def test_series_differ_by_dash_and_marker_not_only_colour():
     svg = _chart([Series("P1", [3, 3, 3]), Series("P2", [2, 2, 2])])
     assert 'stroke-dasharray="6 3"' in svg
     assert "<rect" in svg and "<circle" in svg
+
+
+def test_a_marker_label_stays_on_the_side_of_its_line_away_from_the_legend():
+    series = [Series("P1", [Decimal("3"), Decimal("3"), Decimal("3")])]
+    line = re.compile(
+        r'<line x1="([\d.]+)"[^>]*stroke-dasharray="4 3"/><text x="([\d.]+)"[^>]*text-anchor="(\w+)"'
+    )
+
+    for position, side in ((0, "start"), (2, "end")):
+        svg = _chart(series, markers=[Marker(position=position, label="Framework changed: v2")])
+        x, label_x, anchor = line.search(svg).groups()
+        assert anchor == side
+        assert (float(label_x) > float(x)) == (side == "start")
