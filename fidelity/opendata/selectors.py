@@ -117,8 +117,7 @@ _COMPLETENESS = [
         "Teams expected",
         "teams",
         "teams",
-        "Active teams of the area expected in the quarter, and any other team whose return "
-        "counts.",
+        "Active teams of the area expected in the quarter, and any other team whose return counts.",
     ),
     Measure(
         "returns_provisional",
@@ -182,8 +181,7 @@ class PackPreview:
 
     def table(self) -> list[tuple[dict, list[PreviewCell]]]:
         return [
-            (area, [self.cells[(area["key"], m.key)] for m in self.measures])
-            for area in self.areas
+            (area, [self.cells[(area["key"], m.key)] for m in self.measures]) for area in self.areas
         ]
 
     @property
@@ -287,9 +285,7 @@ def open_data_pack_preview(*, pilot: Pilot, quarter: Quarter, threshold: int) ->
                 reason = suppression.SECONDARY
         cells[(area_key, measure)] = PreviewCell(value=value, withheld=reason)
 
-    public_areas = [
-        {k: area[k] for k in ("key", "type", "code", "name", "zone")} for area in areas
-    ]
+    public_areas = [{k: area[k] for k in ("key", "type", "code", "name", "zone")} for area in areas]
     content = {
         "pilot": {"name": pilot.name, "slug": pilot.slug},
         "quarter": {
@@ -378,8 +374,8 @@ def published_packs(*, pilot: Pilot) -> list[OpenDataPack]:
         .order_by()
     )
     wanted = {(r["quarter_index"], r["version"]) for r in latest}
-    packs = OpenDataPack.objects.filter(pilot=pilot).select_related("pilot").order_by(
-        "-quarter_index"
+    packs = (
+        OpenDataPack.objects.filter(pilot=pilot).select_related("pilot").order_by("-quarter_index")
     )
     return [p for p in packs if (p.quarter_index, p.version) in wanted]
 
@@ -387,9 +383,9 @@ def published_packs(*, pilot: Pilot) -> list[OpenDataPack]:
 def every_published_pack() -> list[OpenDataPack]:
     """Every version of every pilot's packs, newest first: the public list."""
     return list(
-        OpenDataPack.objects.select_related("pilot").order_by("-published_at", "-pk").defer(
-            "content", "csv_text", "json_text", "readme_text"
-        )
+        OpenDataPack.objects.select_related("pilot")
+        .order_by("-published_at", "-pk")
+        .defer("content", "csv_text", "json_text", "readme_text")
     )
 
 

@@ -16,8 +16,8 @@ not only against the totals a table prints.
 3. **Secondary, by the exact check**: `exposed` solves, over the rationals, the linear system of
    every published cell in terms of the contributors, with published zeros (and so each of their
    contributors) known to be zero. A withheld cell whose contributors' combination is determined
-   by that system can be worked out; while one can, the smallest published cell sharing a
-   contributor with it is withheld too. With the relations of a plain hierarchy (LAs in zones in
+   by that system can be worked out; while one can, the smallest published cell whose
+   withholding hides it is withheld too. With the relations of a plain hierarchy (LAs in zones in
    a pilot, each team serving one LA) step 2 already leaves nothing exposed; the check covers a
    team serving two LAs, whose LAs add up to no published total but may still be subtracted.
 
@@ -69,7 +69,10 @@ def relations_that_hold(
             continue
         parts = [counts[c].contributors for c in relation.parts]
         union = frozenset().union(*parts)
-        if len(union) == sum(len(p) for p in parts) and union == counts[relation.total].contributors:
+        if (
+            len(union) == sum(len(p) for p in parts)
+            and union == counts[relation.total].contributors
+        ):
             held.append(relation)
     return held
 
@@ -94,14 +97,11 @@ def suppress(
     while True:
         if _apply_rule(held, hidden, order):
             continue
-        candidates = [
-            c
-            for cell in sorted(exposed(counts=counts, hidden=hidden), key=order)
-            for c in _sharing(counts, cell, hidden)
-        ]
-        if not candidates:
+        found = sorted(exposed(counts=counts, hidden=hidden), key=order)
+        candidate = _protector(counts, hidden, found[0], order) if found else None
+        if candidate is None:
             return hidden
-        hidden[min(candidates, key=order)] = SECONDARY
+        hidden[candidate] = SECONDARY
 
 
 def _apply_rule(held: Sequence[Relation], hidden: dict[Cell, str], order) -> bool:
@@ -118,9 +118,17 @@ def _apply_rule(held: Sequence[Relation], hidden: dict[Cell, str], order) -> boo
     return changed
 
 
-def _sharing(counts: Mapping[Cell, Count], cell: Cell, hidden: Mapping[Cell, str]) -> list[Cell]:
+def _protector(
+    counts: Mapping[Cell, Count], hidden: Mapping[Cell, str], cell: Cell, order
+) -> Cell | None:
+    """The published cell to withhold for an exposed one: the smallest whose withholding alone
+    hides it, else the smallest sharing a contributor with it (the next round goes on)."""
+    published = sorted((c for c in counts if c not in hidden), key=order)
+    for candidate in published:
+        if cell not in exposed(counts=counts, hidden={*hidden, candidate}):
+            return candidate
     mine = counts[cell].contributors
-    return [c for c, n in counts.items() if c not in hidden and n.contributors & mine]
+    return next((c for c in published if counts[c].contributors & mine), None)
 
 
 def exposed(*, counts: Mapping[Cell, Count], hidden: Iterable[Cell]) -> set[Cell]:
@@ -129,9 +137,7 @@ def exposed(*, counts: Mapping[Cell, Count], hidden: Iterable[Cell]) -> set[Cell
     the published cells' vectors (exact arithmetic over the rationals)."""
     hidden = set(hidden)
     published = [c for c in counts if c not in hidden]
-    zero = frozenset().union(
-        *(counts[c].contributors for c in published if counts[c].value == 0)
-    )
+    zero = frozenset().union(*(counts[c].contributors for c in published if counts[c].value == 0))
     basis = _Basis()
     for cell in published:
         basis.add(counts[cell].contributors - zero)
@@ -165,7 +171,10 @@ class _Basis:
         for p, row in self.rows:
             factor = row.get(pivot)
             if factor:
-                row = {k: row.get(k, Fraction(0)) - factor * vector.get(k, Fraction(0)) for k in {*row, *vector}}
+                row = {
+                    k: row.get(k, Fraction(0)) - factor * vector.get(k, Fraction(0))
+                    for k in {*row, *vector}
+                }
                 row = {k: v for k, v in row.items() if v}
             rows.append((p, row))
         self.rows = [*rows, (pivot, vector)]
