@@ -275,14 +275,11 @@ def open_data_pack_preview(*, pilot: Pilot, quarter: Quarter, threshold: int) ->
 
     hidden = _withheld(areas, zone_of_la, raw, threshold)
     cells = {}
+    share_parts = ("tenancies_ended", "tenancies_ended_unknown")
     for (area_key, measure), value in raw.items():
         reason = hidden.get((area_key, measure), "")
-        if measure == _SHARE.key and not reason:
-            if (area_key, "tenancies_ended") in hidden or (
-                area_key,
-                "tenancies_ended_unknown",
-            ) in hidden:
-                reason = suppression.SECONDARY
+        if measure == _SHARE.key and any((area_key, part) in hidden for part in share_parts):
+            reason = reason or suppression.SECONDARY
         cells[(area_key, measure)] = PreviewCell(value=value, withheld=reason)
 
     public_areas = [{k: area[k] for k in ("key", "type", "code", "name", "zone")} for area in areas]
