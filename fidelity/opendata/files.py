@@ -103,6 +103,9 @@ def pack_json(
 
 
 def _wrap(line: str) -> str:
+    """Paragraphs to 78 columns; the licence's words and address stay whole, to be found."""
+    if line in (ATTRIBUTION, LICENCE_URL):
+        return line
     indent = "  " if line.startswith("- ") else ""
     return textwrap.fill(line, width=78, subsequent_indent=indent) if line else ""
 
