@@ -20,9 +20,12 @@ from fidelity.opendata import selectors
 from fidelity.opendata.models import OpenDataPack, PackImmutable
 from fidelity.opendata.selectors import open_data_pack_preview, published_packs
 from fidelity.opendata.services import open_data_publish
+from fidelity.opendata.suppression import Count
 from fidelity.returns.models import ReturnStatus
+from tests import factories
 from tests.fidelity.factories import make_return
 from tests.fidelity.opendata.conftest import BOLTON, BURY, WIGAN
+from tests.fidelity.opendata.test_suppression import determined_by_contributors
 
 Q1 = Quarter(2026, 1)
 MANAGE = reverse("fidelity:open_data_manage")
@@ -368,3 +371,56 @@ def test_the_list_says_when_nothing_is_published_and_the_manager_page_needs_sign
     assert "No pack has been published yet" in client.get(LIST).content.decode()
     assert client.get(MANAGE).status_code == 302
     assert selectors.every_published_pack() == []
+
+
+def test_teams_serving_two_las_cannot_reveal_a_withheld_count(pack_world):
+    """Bolton's team also serves Horwich; an outreach team serves Bolton and Leigh. Then Bolton
+    counts both teams, and Leigh (the outreach team's 4 people) is Bolton minus Horwich, though
+    no LA adds up to another: solving the published counts over the teams finds no withheld
+    count."""
+    w = pack_world
+    west = w.bolton.zone
+    horwich = factories.LocalAuthorityFactory(zone=west, name="Horwich")
+    leigh = factories.LocalAuthorityFactory(zone=west, name="Leigh")
+    w.bolton_team.local_authorities.add(horwich)
+    outreach = factories.TeamFactory(
+        organisation=w.bolton_team.organisation,
+        name="HF Outreach",
+        local_authorities=[w.bolton, leigh],
+    )
+    make_return(
+        outreach,
+        2026,
+        1,
+        status=ReturnStatus.APPROVED,
+        people_supported=4,
+        new_referrals=1,
+        people_housed=6,
+        tenancies_sustained=3,
+        tenancies_ended=1,
+        ended_planned_move=1,
+        ended_unknown=0,
+    )
+    p = preview(w)
+    teams = {
+        area_key("la", w.bolton): {"bolton", "outreach"},
+        area_key("la", horwich): {"bolton"},
+        area_key("la", leigh): {"outreach"},
+        area_key("la", w.wigan): {"wigan"},
+        area_key("la", w.bury): {"bury"},
+        area_key("zone", west): {"bolton", "wigan", "outreach"},
+        area_key("zone", w.bury.zone): {"bury"},
+        "pilot": {"bolton", "wigan", "bury", "outreach"},
+    }
+    assert cell(p, area_key("la", w.bolton), "people_supported").value == 12 + 4
+    assert cell(p, area_key("la", leigh), "people_supported").withheld == "primary"
+    for measure in selectors.COUNT_KEYS:
+        counts = {
+            key: Count(value=cell(p, key, measure).value, contributors=frozenset(members))
+            for key, members in teams.items()
+        }
+        hidden = {key for key in teams if cell(p, key, measure).withheld}
+        for key in hidden:
+            assert not determined_by_contributors(counts, hidden, key), (measure, key)
+        for key in set(teams) - hidden:
+            assert counts[key].value == 0 or counts[key].value >= 5
