@@ -424,3 +424,14 @@ def test_teams_serving_two_las_cannot_reveal_a_withheld_count(pack_world):
             assert not determined_by_contributors(counts, hidden, key), (measure, key)
         for key in set(teams) - hidden:
             assert counts[key].value == 0 or counts[key].value >= 5
+
+
+def test_the_admin_shows_packs_read_only(admin_client, pack_world):
+    pack = publish(pack_world)
+    url = reverse("admin:fidelity_opendatapack_change", args=[pack.pk])
+    assert admin_client.get(url).status_code == 200
+    admin_client.post(url, {"corrects": "changed"})
+    delete = reverse("admin:fidelity_opendatapack_delete", args=[pack.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    pack.refresh_from_db()
+    assert pack.corrects == ""
