@@ -61,9 +61,12 @@ def _flat_rows(content: dict) -> list[dict]:
 
 def pack_csv(content: dict) -> str:
     """Long ("tidy") format, one value a row; a withheld value is "[c]", a missing one "[x]"."""
+    decimals = {m["key"] for m in content["measures"] if m["kind"] in ("score", "share")}
     rows = []
     for row in _flat_rows(content):
         value = CSV_SYMBOL.get(row["marker"], row["value"])
+        if row["measure"] in decimals and not row["marker"]:
+            value = f"{value:.2f}"
         rows.append([value if key == "value" else row[key] for key in CSV_HEADERS])
     return csv_bytes(Table(title="Open data", headers=CSV_HEADERS, rows=rows)).decode("utf-8")
 
@@ -128,8 +131,8 @@ def pack_readme(
         "local authorities carry their ONS GSS code in area_code.",
         "",
         "FILES",
-        "pack.csv    one value a row (long format), to filter or pivot in a spreadsheet.",
-        "pack.json   the same values with this description: measures, areas, licence.",
+        "pack.csv    one value a row (long format), to filter or pivot.",
+        "pack.json   the same values, with what each measure counts and the licence.",
         "README.txt  this file.",
         "",
         "HOW EACH FIGURE IS COUNTED",

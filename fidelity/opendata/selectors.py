@@ -295,7 +295,13 @@ def open_data_pack_preview(*, pilot: Pilot, quarter: Quarter, threshold: int) ->
         },
         "threshold": threshold,
         "measures": [
-            {"key": m.key, "label": m.label, "unit": m.unit, "definition": m.definition}
+            {
+                "key": m.key,
+                "label": m.label,
+                "unit": m.unit,
+                "kind": m.kind,
+                "definition": m.definition,
+            }
             for m in measures
         ],
         "areas": public_areas,
