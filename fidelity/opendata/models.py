@@ -18,11 +18,18 @@ class PackImmutable(Exception):
 
 
 class OpenDataPackQuerySet(models.QuerySet):
+    """Bulk changes refuse too, when they would touch a pack (an empty selection is fine: removing
+    a pilot without packs, in ops.backup, deletes its empty set of packs)."""
+
     def update(self, **kwargs):
-        raise PackImmutable("Published open data packs are never changed.")
+        if self.exists():
+            raise PackImmutable("Published open data packs are never changed.")
+        return 0
 
     def delete(self):
-        raise PackImmutable("Published open data packs are never deleted.")
+        if self.exists():
+            raise PackImmutable("Published open data packs are never deleted.")
+        return super().delete()
 
 
 class OpenDataPack(models.Model):
