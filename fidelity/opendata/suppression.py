@@ -90,15 +90,46 @@ def suppress(
     *, counts: Mapping[Cell, Count], relations: Sequence[Relation], threshold: int
 ) -> dict[Cell, str]:
     """Each cell to withhold -> PRIMARY or SECONDARY. `relations` are the additive relations
-    proposed for the table; only those that hold are used."""
+    proposed for the table; only those that hold are used.
+
+    Cells that share no contributor, directly or through others, cannot be combined, so each
+    such part of the table (in a pack: each measure) is worked out on its own."""
     held = relations_that_hold(counts, relations)
+    hidden: dict[Cell, str] = {}
+    for part in _connected(counts):
+        cells = {c: counts[c] for c in part}
+        inside = [r for r in held if all(c in cells for c in r.group)]
+        hidden.update(_suppress_part(cells, inside, threshold))
+    return hidden
+
+
+def _connected(counts: Mapping[Cell, Count]) -> list[set[Cell]]:
+    """The cells in groups linked by shared contributors."""
+    owner: dict[Hashable, int] = {}  # contributor -> its group's number
+    groups: dict[int, set[Cell]] = {}
+    for number, (cell, count) in enumerate(counts.items()):
+        linked = {owner[c] for c in count.contributors if c in owner}
+        group = {cell}.union(*(groups.pop(g) for g in linked))
+        groups[number] = group
+        for member in group:
+            for c in counts[member].contributors:
+                owner[c] = number
+    return list(groups.values())
+
+
+def _suppress_part(
+    counts: Mapping[Cell, Count], held: Sequence[Relation], threshold: int
+) -> dict[Cell, str]:
     order = _order(counts)
     hidden = dict.fromkeys(sorted(primary_cells(counts, threshold), key=order), PRIMARY)
     while True:
         if _apply_rule(held, hidden, order):
             continue
         found = sorted(exposed(counts=counts, hidden=hidden), key=order)
-        candidate = _protector(counts, hidden, found[0], order) if found else None
+        candidate = next(
+            (c for cell in found if (c := _protector(counts, hidden, cell, order)) is not None),
+            None,
+        )
         if candidate is None:
             return hidden
         hidden[candidate] = SECONDARY
