@@ -435,3 +435,14 @@ def test_the_admin_shows_packs_read_only(admin_client, pack_world):
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     pack.refresh_from_db()
     assert pack.corrects == ""
+
+
+def test_the_page_says_when_nothing_changed_and_publishes_nothing(client, pack_world):
+    client.force_login(pack_world.manager)
+    client.post(MANAGE, {"quarter": Q1.slug})
+    response = client.post(MANAGE, {"quarter": Q1.slug, "corrects": "Just in case"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Nothing has changed since version 1 was published" in body
+    assert "Just in case" in body  # what was typed is kept
+    assert OpenDataPack.objects.count() == 1
