@@ -179,6 +179,8 @@ STORAGES = {
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Rendered dashboard panels are cached under a key that changes with any saved return.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# Open data packs withhold counts from 1 to OPEN_DATA_THRESHOLD - 1 (docs/open-data.md).
+OPEN_DATA_THRESHOLD = env.int("OPEN_DATA_THRESHOLD", default=5)
 
 # The read-only JSON API (docs/api.md): personal bearer tokens only, so no session and no CSRF;
 # pages of API_PAGE_SIZE rows; API_RATE calls per token (a minute, an hour...) kept in the cache.

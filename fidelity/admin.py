@@ -42,6 +42,7 @@ from fidelity.frameworks.selectors import (
 from fidelity.frameworks.services import framework_import, framework_revise
 from fidelity.frameworks.workbook import instrument_xlsx
 from fidelity.measures.models import PilotMeasure
+from fidelity.opendata import admin as opendata_admin  # noqa: F401 (registers the packs)
 from fidelity.returns.models import QAReturn, ReturnTransition
 from partners.admin_site import LabelledChoices, register_choice_label
 

@@ -26,6 +26,7 @@ from fidelity.frameworks.selectors import current_framework_version
 from fidelity.frameworks.services import framework_import
 from fidelity.improvement.models import ActionStatus, ImprovementAction
 from fidelity.measures.demo import seed_measures
+from fidelity.opendata.demo import seed_open_data
 from fidelity.peer_review.models import PeerReview, PeerReviewScore, PeerReviewStatus
 from fidelity.returns.models import (
     ActivityKind,
@@ -127,6 +128,7 @@ def seed(pilot: Pilot) -> str:
         seed_measures(pilot),
         _seed_improvement_actions(pilot),
         _seed_peer_reviews(pilot, plan),
+        seed_open_data(pilot),
     ]
     return "; ".join(part for part in done if part)
 

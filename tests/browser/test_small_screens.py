@@ -20,7 +20,7 @@ from tests.browser.conftest import DEMO_PASSWORD, Browser
 
 PHONE = {"width": 390, "height": 844}
 NOT_PAGES = re.compile(
-    r"/logout|/admin/|/static/|/media/|export|download|\.(csv|xlsx|pdf|json)(\?|$)", re.I
+    r"/logout|/admin/|/static/|/media/|export|download|\.(csv|xlsx|pdf|json|zip|txt)(\?|$)", re.I
 )
 
 

@@ -169,6 +169,23 @@ EXPECTATIONS: dict[str, Row] = {
         own=lambda w: {"pk": w.bolton.pk},
         other=lambda w: {"pk": w.other_team.local_authorities.get().pk},
     ),
+    # Open data: the list, the packs and their files are public; the managers publish (each their
+    # own pilot's). Nothing is published in this world, so a pack's address is not found.
+    "fidelity:open_data_list": Row(everyone(200)),
+    "fidelity:open_data_manage": Row(expect(manager=200, other_manager=200)),
+    "fidelity:open_data_pack": Row(
+        everyone(404),
+        own=lambda w: {"pilot_slug": w.pilot.slug, "quarter_slug": "2026-q1", "version": 1},
+    ),
+    "fidelity:open_data_file": Row(
+        everyone(404),
+        own=lambda w: {
+            "pilot_slug": w.pilot.slug,
+            "quarter_slug": "2026-q1",
+            "version": 1,
+            "name": "pack.csv",
+        },
+    ),
     "fidelity:spreadsheet_index": Row(
         expect(own_leader=200, other_leader=200, manager=200, other_manager=200)
     ),
