@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from common.quarters import Quarter
 from partners.models import Pilot
@@ -85,6 +86,20 @@ class OpenDataPack(models.Model):
             raise PackImmutable("Published open data packs are never changed.")
         self.quarter_index = self.year * 4 + self.quarter - 1
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self, name: str = "") -> str:
+        """The pack's public page, or one of its files (`name`: pack.csv, README.txt, ...)."""
+        return (
+            reverse(
+                "fidelity:open_data_pack",
+                kwargs={
+                    "pilot_slug": self.pilot.slug,
+                    "quarter_slug": self.quarter_value.slug,
+                    "version": self.version,
+                },
+            )
+            + name
+        )
 
     def delete(self, *args, **kwargs):
         raise PackImmutable("Published open data packs are never deleted.")

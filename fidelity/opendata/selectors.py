@@ -437,3 +437,28 @@ def publishable_quarters(*, pilot: Pilot) -> tuple[Quarter, list[Quarter]]:
     may be published for, newest first: that one and the eleven before it."""
     default = default_quarter(pilot=pilot)
     return default, list(reversed(default.back(12)))
+
+
+def published_table(*, content: dict, keys: list[str]) -> tuple[list[str], list[dict]]:
+    """A published pack's figures for some measures, as the pack shows them: the column labels,
+    and per area its name, code, type and one text per measure (the value, or [c] or [x])."""
+    labels = {m["key"]: m["label"] for m in content["measures"]}
+    keys = [k for k in keys if k in labels]
+    cells = {(r["area"], r["measure"]): r for r in content["rows"]}
+
+    def text(row: dict) -> str:
+        if row["marker"]:
+            return f"[{row['marker']}]"
+        value = row["value"]
+        return f"{value:,}" if isinstance(value, int) else f"{value:.2f}"
+
+    rows = [
+        {
+            "name": area["name"],
+            "code": area["code"],
+            "type": area["type"],
+            "values": [text(cells[(area["key"], key)]) for key in keys],
+        }
+        for area in content["areas"]
+    ]
+    return [labels[k] for k in keys], rows

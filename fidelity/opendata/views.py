@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from common.downloads import CSV_CONTENT_TYPE, JSON_CONTENT_TYPE, file_response
@@ -62,7 +61,7 @@ def open_data_manage(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, f"Published {pack}.")
-            return redirect(pack_url(pack))
+            return redirect(pack.get_absolute_url())
     elif form.is_bound and "quarter" in form.cleaned_data:
         quarter = form.quarter_value()
     preview = open_data_pack_preview(
@@ -79,22 +78,10 @@ def open_data_manage(request: HttpRequest) -> HttpResponse:
             "form": form,
             "preview": preview,
             "latest": latest_pack(pilot=pilot, quarter=quarter),
-            "published": [(p, pack_url(p)) for p in published_packs(pilot=pilot)],
+            "published": [(p, p.get_absolute_url()) for p in published_packs(pilot=pilot)],
             "threshold": settings.OPEN_DATA_THRESHOLD,
         },
     )
-
-
-def pack_url(pack: OpenDataPack, name: str = "") -> str:
-    base = reverse(
-        "fidelity:open_data_pack",
-        kwargs={
-            "pilot_slug": pack.pilot.slug,
-            "quarter_slug": pack.quarter_value.slug,
-            "version": pack.version,
-        },
-    )
-    return base + name
 
 
 @login_not_required
@@ -105,7 +92,7 @@ def open_data_list(request: HttpRequest) -> HttpResponse:
         request,
         "fidelity/opendata/list.html",
         {
-            "packs": [(p, pack_url(p)) for p in packs],
+            "packs": [(p, p.get_absolute_url()) for p in packs],
             "manages": access.pilots_managed_by(user=request.user).exists(),
         },
     )
@@ -122,8 +109,10 @@ def open_data_pack(
         "fidelity/opendata/pack.html",
         {
             "pack": pack,
-            "files": [(name, pack_url(pack, name)) for name in (*files.FILE_NAMES, "pack.zip")],
-            "versions": [(v, pack_url(v)) for v in _all_versions(pack)],
+            "files": [
+                (name, pack.get_absolute_url(name)) for name in (*files.FILE_NAMES, "pack.zip")
+            ],
+            "versions": [(v, v.get_absolute_url()) for v in _all_versions(pack)],
         },
     )
 

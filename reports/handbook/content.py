@@ -18,7 +18,9 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
 
 from common.quarters import Quarter
 from fidelity.dashboards import groups
@@ -35,6 +37,7 @@ from fidelity.frameworks import scoring
 from fidelity.frameworks.models import FrameworkVersion
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.selectors import improvement_actions_completed
+from fidelity.opendata.selectors import published_packs, published_table
 from fidelity.peer_review import gaps
 from fidelity.peer_review.selectors import peer_gaps, peer_reviews_submitted
 from fidelity.returns.models import ReturnStatus
@@ -435,10 +438,42 @@ def _lineage(indicator) -> str:
     return f"{label} {old}" if label.endswith(" from") else f"{label} ({old})"
 
 
+# The pack's figures the handbook's appendix repeats (the pack itself has every section).
+OPEN_DATA_KEYS = [
+    "score_overall",
+    "teams_counted",
+    "people_supported",
+    "people_housed",
+    "tenancies_ended",
+    "unknown_outcome_share",
+]
+
+
 def _open_data(pilot: Pilot, first: Quarter, last: Quarter) -> list[dict]:
-    """The open data packs published for the period's quarters: each {quarter_label, version,
-    published_on, url, tables}. None yet: the open data app is wired in here when it lands."""
-    return []
+    """The open data packs published for the period's quarters (the latest version of each,
+    newest first), each with its public address; the newest also with its figures by area, as
+    published (withheld counts stay withheld)."""
+    packs = [
+        p for p in published_packs(pilot=pilot) if first.index <= p.quarter_index <= last.index
+    ]
+    site = settings.REPORTS_SITE_URL.rstrip("/")
+    found = []
+    for n, pack in enumerate(packs):
+        entry = {
+            "quarter_label": pack.quarter_value.label,
+            "version": pack.version,
+            "published_on": timezone.localdate(pack.published_at).isoformat(),
+            "url": site + pack.get_absolute_url(),
+            "threshold": pack.threshold,
+            "columns": [],
+            "rows": [],
+        }
+        if n == 0:
+            entry["columns"], entry["rows"] = published_table(
+                content=pack.content, keys=OPEN_DATA_KEYS
+            )
+        found.append(entry)
+    return found
 
 
 def handbook_content(

@@ -8,6 +8,7 @@ from common.quarters import Quarter
 from fidelity.dashboards.figures import dashboard_headline, principle_trends
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.models import ActionStatus, ImprovementAction
+from fidelity.opendata.services import open_data_publish
 from reports.handbook.content import NO_OPEN_DATA, fingerprint, handbook_content, paragraphs
 from tests.reports.handbook.conftest import FIRST, FOREWORD, LAST, LESSONS, QUARTERS
 
@@ -202,11 +203,42 @@ def test_the_framework_appendix_lists_every_indicator_of_the_version_in_use(stor
     assert [b["text"] for b in content["bands"]][-1].startswith("Low below")
 
 
-def test_open_data_has_no_pack_until_the_open_data_app_is_wired_in(story):
+def test_without_a_published_pack_the_open_data_appendix_says_so(story):
     content = _content(story)
 
     assert content["open_data"] == []
     assert content["open_data_none"] == NO_OPEN_DATA
+
+
+def test_the_open_data_appendix_lists_the_periods_packs_and_repeats_the_newest(story):
+    before = open_data_publish(pilot=story.pilot, quarter=Quarter(2024, 4), user=story.manager)
+    first = open_data_publish(pilot=story.pilot, quarter=QUARTERS[1], user=story.manager)
+    newest = open_data_publish(pilot=story.pilot, quarter=QUARTERS[2], user=story.manager)
+
+    packs = _content(story)["open_data"]
+
+    assert [(p["quarter_label"], p["version"]) for p in packs] == [
+        (QUARTERS[2].label, 1),
+        (QUARTERS[1].label, 1),
+    ]
+    assert before.quarter_value.label not in {p["quarter_label"] for p in packs}
+    assert packs[0]["url"].endswith(newest.get_absolute_url())
+    assert packs[1]["url"].endswith(first.get_absolute_url())
+    assert packs[1]["rows"] == []  # only the newest pack's figures are repeated
+    published = {(r["area"], r["measure"]): r for r in newest.content["rows"]}
+    areas = {a["name"]: a["key"] for a in newest.content["areas"]}
+    keys = {m["label"]: m["key"] for m in newest.content["measures"]}
+    assert "People supported at quarter end" in packs[0]["columns"]
+    assert len(packs[0]["rows"]) == len(areas)
+    for row in packs[0]["rows"]:
+        for label, shown in zip(packs[0]["columns"], row["values"], strict=True):
+            cell = published[(areas[row["name"]], keys[label])]
+            if cell["marker"]:  # withheld and missing cells say so, never a value
+                assert shown == f"[{cell['marker']}]"
+            else:
+                assert shown.replace(",", "") == (
+                    str(cell["value"]) if isinstance(cell["value"], int) else f"{cell['value']:.2f}"
+                )
 
 
 def test_the_same_data_gives_the_same_fingerprint_and_new_words_a_new_one(story):
