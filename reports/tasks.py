@@ -7,24 +7,21 @@ worker, and the sweep catches what the broker does not) and retries with exponen
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
 from common.quarters import Quarter
 from partners.models import Pilot
 
 from . import services
+from .jobs import run_build_task
 from .reminders.services import digests_send, reminders_send
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
 def build_report(self, report_id: int) -> None:
-    final = self.request.retries >= self.max_retries
-    try:
-        services.report_build(report_id=report_id, final_attempt=final)
-    except services.ReportBuildFailed as error:
-        countdown = settings.REPORTS_RETRY_BACKOFF_SECONDS * 2**self.request.retries
-        raise self.retry(exc=error, countdown=countdown) from error
+    run_build_task(
+        self, lambda final: services.report_build(report_id=report_id, final_attempt=final)
+    )
 
 
 @shared_task(acks_late=True)
