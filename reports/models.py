@@ -15,10 +15,10 @@ from django.db import models
 from common.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Pilot, Zone
 
+# The handbook and reminder models live in their packages; imported here so Django loads them with
+# this app, and so the migrations' `reports.models.validate_days_before` still resolves.
+from .handbook.models import Handbook, HandbookVersion, HandbookWords  # noqa: F401
 from .jobs import BuildJob, JobStatus
-
-# The reminder models live in reports/reminders/; imported here so Django loads them with this app,
-# and so the migrations' `reports.models.validate_days_before` still resolves.
 from .reminders.models import (  # noqa: F401
     Reminder,
     ReminderKind,
