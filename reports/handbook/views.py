@@ -5,8 +5,6 @@ for anyone but a manager of its pilot. The public page shows only a published ve
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 
 from django.contrib import messages
@@ -19,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.downloads import file_response, pdf_response
+from common.downloads import HTML_CONTENT_TYPE, file_response, pdf_response
 from partners import access
 from partners.audit import record_event
 from partners.models import Pilot, SecurityEventKind
@@ -27,8 +25,6 @@ from partners.models import Pilot, SecurityEventKind
 from . import selectors, services
 from .forms import HandbookRequestForm, HandbookWordsForm
 from .models import HandbookVersion
-
-HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 
 
 @require_GET
@@ -184,7 +180,6 @@ def handbook_unpublish(request: HttpRequest, pk: int, number: int) -> HttpRespon
 
 
 _BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
-_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.IGNORECASE | re.DOTALL)
 
 
 def _with_pdf_link(html: str, href: str) -> str:
@@ -199,35 +194,22 @@ def _with_pdf_link(html: str, href: str) -> str:
     return html[: body.end()] + link + html[body.end() :]
 
 
-def _style_hashes(html: str) -> list[str]:
-    """CSP hashes of the page's own <style> elements: the standalone file carries its styles
-    inline so that it reads the same when saved; the app's policy allows those and no other."""
-    return [
-        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode() + "'"
-        for css in _STYLE_ELEMENT.findall(html)
-    ]
-
-
 @login_not_required
 @require_GET
 def public_handbook(request: HttpRequest, pilot_slug: str) -> HttpResponse:
     version = selectors.get_published_version(pilot_slug=pilot_slug)
     with version.html.open("rb") as handle:
         html = handle.read().decode("utf-8")
-    response = HttpResponse(
+    # Served as stored, under the app's own Content-Security-Policy: the page holds no script and
+    # links its stylesheet.
+    return HttpResponse(
         _with_pdf_link(html, reverse("handbook:public_pdf", args=[pilot_slug])),
         content_type=HTML_CONTENT_TYPE,
     )
-    hashes = _style_hashes(html)
-    if hashes:
-        response._csp_update = {"style-src": hashes}
-    return response
 
 
 @login_not_required
 @require_GET
 def public_handbook_pdf(request: HttpRequest, pilot_slug: str) -> HttpResponseBase:
     version = selectors.get_published_version(pilot_slug=pilot_slug)
-    return pdf_response(
-        filename=version.filename("pdf"), content=version.pdf.open("rb"), inline=True
-    )
+    return pdf_response(filename=version.filename("pdf"), content=version.pdf.open("rb"))

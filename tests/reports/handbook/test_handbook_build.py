@@ -23,7 +23,7 @@ from reports.jobs import BuildFailed, JobStatus
 from tests.fidelity.factories import make_return
 from tests.reports.conftest import celery_broker
 
-from .conftest import Q1, Q2, made_handbook, made_version
+from .factories import Q1, Q2, made_handbook, made_version
 
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
@@ -60,8 +60,8 @@ def test_requested_handbook_waits_queued_until_it_is_sent(handbook_world):
     assert handbook.requested_by == handbook_world.manager
 
 
-def test_the_worker_builds_a_version_with_the_pdf_the_web_page_and_its_content(build):
-    handbook = build()
+def test_the_worker_builds_a_version_with_the_pdf_the_web_page_and_its_content(build_handbook):
+    handbook = build_handbook()
 
     assert handbook.status == JobStatus.READY
     assert handbook.progress == 100
@@ -87,9 +87,9 @@ def test_request_sends_it_once_committed_and_celery_builds_it(
     assert handbook.period_label == "2026-27 Q2"
 
 
-def test_building_again_from_the_same_data_keeps_the_version(build):
-    first = build()
-    again = build()
+def test_building_again_from_the_same_data_keeps_the_version(build_handbook):
+    first = build_handbook()
+    again = build_handbook()
 
     assert again.pk == first.pk
     assert again.versions.count() == 1
@@ -97,8 +97,8 @@ def test_building_again_from_the_same_data_keeps_the_version(build):
     assert again.stage == "No change since version 1"
 
 
-def test_a_new_foreword_makes_a_new_version_and_keeps_the_old_one(build, handbook_world):
-    first = build()
+def test_a_new_foreword_makes_a_new_version_and_keeps_the_old_one(build_handbook, handbook_world):
+    first = build_handbook()
     handbook_words_save(
         pilot=handbook_world.pilot,
         foreword="We learnt to listen before we planned anything",
@@ -106,7 +106,7 @@ def test_a_new_foreword_makes_a_new_version_and_keeps_the_old_one(build, handboo
         user=handbook_world.manager,
     )
 
-    again = build()
+    again = build_handbook()
 
     assert [v.number for v in again.versions.all()] == [2, 1]
     assert again.current_version.fingerprint != first.current_version.fingerprint
@@ -130,9 +130,9 @@ def test_the_words_saved_say_who_wrote_them_last(handbook_world):
     assert again.updated_by == handbook_world.manager
 
 
-def test_each_period_is_its_own_handbook(build):
-    whole = build()
-    last_quarter = build(first=Q2, last=Q2)
+def test_each_period_is_its_own_handbook(build_handbook):
+    whole = build_handbook()
+    last_quarter = build_handbook(first=Q2, last=Q2)
 
     assert whole.pk != last_quarter.pk
     assert (last_quarter.first, last_quarter.last) == (Q2, Q2)
@@ -214,9 +214,9 @@ def test_build_that_keeps_failing_ends_failed_with_its_error_and_no_email(
 
 
 def test_requester_is_emailed_a_link_when_the_handbook_is_ready(
-    build, handbook_world, quick_render, mailoutbox
+    build_handbook, handbook_world, quick_render, mailoutbox
 ):
-    handbook = build(user=handbook_world.manager)
+    handbook = build_handbook(user=handbook_world.manager)
 
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
