@@ -8,7 +8,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from common.quarters import Quarter
-from reports import tasks
+from reports import demo, tasks
 from reports.handbook import selectors
 from reports.handbook.models import HandbookVersion
 from reports.handbook.services import (
@@ -327,3 +327,17 @@ def test_another_pilot_may_publish_its_own_at_the_same_time(handbook_world):
 
     ours.refresh_from_db()
     assert ours.is_published and theirs.is_published
+
+
+def test_the_demo_writes_the_pilots_words_once_and_keeps_a_managers(handbook_world):
+    pilot = handbook_world.pilot
+
+    first = demo.seed(pilot)
+    handbook_words_save(
+        pilot=pilot, foreword="Our own", lessons="Ours too", user=handbook_world.manager
+    )
+    second = demo.seed(pilot)
+
+    assert "foreword and lessons written" in first
+    assert "foreword" not in second
+    assert selectors.words_of(pilot=pilot).foreword == "Our own"
