@@ -285,8 +285,13 @@ def test_the_manager_writes_the_foreword_and_lessons(client, handbook_world):
     )
     assert words.updated_by == handbook_world.manager
     page = client.get(url).text
-    assert "We began in Bolton." in page
+    assert "We began in Bolton." in page  # in the form, to edit
     assert "Last edited" in page
+    handbooks_page = client.get(response.url).text
+    assert (
+        "We began in Bolton." in handbooks_page and "Housing first, then support." in handbooks_page
+    )
+    assert "Nobody has written" not in handbooks_page
 
 
 @pytest.mark.parametrize(
