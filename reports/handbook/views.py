@@ -29,7 +29,7 @@ from .models import HandbookVersion
 
 @require_GET
 def handbook_home(request: HttpRequest) -> HttpResponse:
-    """The navigation's way in: the handbooks of the pilot this manager is looking at."""
+    """The way in from the reports page: the handbooks of the pilot this manager is looking at."""
     pilot = access.pilot_in_view(user=request.user, requested=request.GET.get("pilot"))
     if pilot is None:
         raise Http404

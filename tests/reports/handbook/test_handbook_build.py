@@ -143,13 +143,22 @@ def test_a_period_that_ends_before_it_starts_is_refused(handbook_world):
         handbook_request(pilot=handbook_world.pilot, first=Q2, last=Q1)
 
 
-def test_asking_again_while_queued_does_not_queue_a_second_build(handbook_world):
-    first = handbook_request(pilot=handbook_world.pilot)
-    second = handbook_request(pilot=handbook_world.pilot, user=handbook_world.manager)
+def test_asking_again_while_queued_does_not_queue_a_second_build(
+    handbook_world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as sends:
+        first = handbook_request(pilot=handbook_world.pilot)
+    with django_capture_on_commit_callbacks() as sends_again:
+        second = handbook_request(pilot=handbook_world.pilot, user=handbook_world.manager)
+        third = handbook_request(pilot=handbook_world.pilot, user=handbook_world.other_manager)
 
-    assert second.pk == first.pk
-    assert second.status == JobStatus.QUEUED
-    assert second.requested_by == handbook_world.manager  # told when it is ready
+    assert len(sends) == 1
+    assert sends_again == []
+    assert first.pk == second.pk == third.pk
+    third.refresh_from_db()
+    assert third.status == JobStatus.QUEUED
+    assert third.queued_at == first.queued_at
+    assert third.requested_by == handbook_world.manager  # the first to ask is told when ready
 
 
 def test_a_failed_attempt_goes_back_to_the_queue_for_a_retry(
