@@ -42,6 +42,7 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_CONTENT_TYPE = "application/pdf"
 JSON_CONTENT_TYPE = "application/json"
+HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 # FHIR's own media type for its resources in JSON (FHIR R4, http.html#mime-type).
 FHIR_JSON_CONTENT_TYPE = "application/fhir+json"
 

@@ -9,6 +9,7 @@ from partners import api as partners_api
 from partners import api_token_views, oidc_views, two_factor_views
 from partners import views as partner_views
 from reports import api as reports_api
+from reports.handbook.urls import public_urlpatterns as handbook_public_urls
 
 api = SimpleRouter()
 api.register("pilots", partners_api.PilotViewSet, basename="pilot")
@@ -68,5 +69,6 @@ urlpatterns = [
     path("", include("fidelity.urls")),
     path("forums/", include("forums.urls")),
     path("reports/", include("reports.urls")),
+    path("handbook/", include((handbook_public_urls, "handbook"))),
     path("api/v1/", include((api_urls, "api"))),
 ]

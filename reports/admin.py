@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from partners.admin_site import LabelledChoices
 
-from .models import QuarterlySet, Report, ReportVersion
+from .models import (
+    Handbook,
+    HandbookVersion,
+    HandbookWords,
+    QuarterlySet,
+    Report,
+    ReportVersion,
+)
 from .reminders.models import Reminder, ReminderSettings
 
 
@@ -43,6 +50,64 @@ class ReportAdmin(LabelledChoices, admin.ModelAdmin):
         "current_version",
     ]
     inlines = [ReportVersionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class HandbookVersionInline(LabelledChoices, admin.TabularInline):
+    model = HandbookVersion
+    fields = [
+        "number",
+        "built_at",
+        "page_count",
+        "fingerprint",
+        "pdf",
+        "html",
+        "published_at",
+        "published_by",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Handbook)
+class HandbookAdmin(LabelledChoices, admin.ModelAdmin):
+    list_display = ["__str__", "pilot", "status", "progress", "attempts", "queued_at"]
+    list_filter = ["status", "pilot"]
+    readonly_fields = [
+        "pilot",
+        "first_year",
+        "first_quarter",
+        "last_year",
+        "last_quarter",
+        "status",
+        "progress",
+        "stage",
+        "error",
+        "attempts",
+        "requested_by",
+        "queued_at",
+        "sent_at",
+        "started_at",
+        "heartbeat_at",
+        "finished_at",
+        "current_version",
+    ]
+    inlines = [HandbookVersionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(HandbookWords)
+class HandbookWordsAdmin(LabelledChoices, admin.ModelAdmin):
+    list_display = ["pilot", "updated_at", "updated_by"]
+    readonly_fields = ["pilot", "foreword", "lessons", "updated_at", "updated_by"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,6 +1,7 @@
 """Quarterly fidelity reports: one row per scope and quarter, one version per distinct build.
 
-A `Report` is the job: its status, progress, error and timings, who asked and when. Each build
+A `Report` is the job: its status, progress, error and timings, who asked and when (the fields
+every background build shares: reports/jobs.py). Each build
 whose data differs from the last one adds a `ReportVersion` holding the PDF, the data it was built
 from and that data's fingerprint; older versions are kept. Building again from the same data
 keeps the current version (the fingerprint says nothing changed).
@@ -14,8 +15,10 @@ from django.db import models
 from common.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Pilot, Zone
 
-# The reminder models live in reports/reminders/; imported here so Django loads them with this app,
-# and so the migrations' `reports.models.validate_days_before` still resolves.
+# The handbook and reminder models live in their packages; imported here so Django loads them with
+# this app, and so the migrations' `reports.models.validate_days_before` still resolves.
+from .handbook.models import Handbook, HandbookVersion, HandbookWords  # noqa: F401
+from .jobs import BuildJob, JobStatus
 from .reminders.models import (  # noqa: F401
     Reminder,
     ReminderKind,
@@ -31,14 +34,11 @@ class ScopeKind(models.TextChoices):
     ORGANISATION = "organisation", "Partner organisation"
 
 
-class ReportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
+# The reports' name for the status every background build shares (reports/jobs.py).
+ReportStatus = JobStatus
 
 
-class Report(models.Model):
+class Report(BuildJob):
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="reports")
     scope_kind = models.CharField(max_length=20, choices=ScopeKind.choices)
     zone = models.ForeignKey(
@@ -57,14 +57,6 @@ class Report(models.Model):
     quarter = models.PositiveSmallIntegerField()
     quarter_index = models.PositiveIntegerField(editable=False)
 
-    status = models.CharField(
-        max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
-    stage = models.CharField(max_length=100, blank=True, help_text="What the build is doing.")
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -73,15 +65,6 @@ class Report(models.Model):
         related_name="+",
         help_text="Empty for reports built on the quarterly schedule.",
     )
-    queued_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the job was handed to the broker; empty if not yet."
-    )
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="Last sign of life from the worker building it."
-    )
-    finished_at = models.DateTimeField(null=True, blank=True)
     current_version = models.ForeignKey(
         "ReportVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -122,10 +105,6 @@ class Report(models.Model):
     @property
     def quarter_value(self) -> Quarter:
         return Quarter(self.year, self.quarter, self.pilot.quarter_convention)
-
-    @property
-    def is_done(self) -> bool:
-        return self.status in (ReportStatus.READY, ReportStatus.FAILED)
 
 
 def _version_path(version: ReportVersion, filename: str) -> str:

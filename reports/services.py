@@ -1,22 +1,19 @@
 """Writes: requesting, building, sweeping and scheduling reports.
 
-The lifecycle of a report: `report_request` saves it as queued and, once the transaction commits,
-hands it to the broker (`report_send`). A worker's `report_build` claims it (queued, or running
-with a stale heartbeat), builds the content, and either keeps the current version (same
-fingerprint) or saves a new one. If the broker was down, or the worker died, `reports_sweep`
-sends it again; nothing is lost and nothing stays "running" for ever.
+The lifecycle of a report is every background build's (reports/jobs.py): `report_request` saves
+it as queued and, once the transaction commits, hands it to the broker (`report_send`). A
+worker's `report_build` claims it (queued, or running with a stale heartbeat), builds the content,
+and either keeps the current version (same fingerprint) or saves a new one. If the broker was
+down, or the worker died, `reports_sweep` sends it again; nothing is lost and nothing stays
+"running" for ever.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,10 +21,9 @@ from common.quarters import Quarter
 from partners.models import LocalAuthority, Organisation, Pilot, User, Zone
 
 from . import content as report_data
+from . import jobs
 from .models import QuarterlySet, Report, ReportStatus, ReportVersion, ScopeKind
 from .render import render_charts, render_pdf, report_html
-
-log = logging.getLogger(__name__)
 
 ScopeObject = Pilot | Zone | LocalAuthority | Organisation
 SCOPE_FIELDS = {
@@ -36,14 +32,7 @@ SCOPE_FIELDS = {
     ScopeKind.LOCAL_AUTHORITY: "local_authority",
     ScopeKind.ORGANISATION: "organisation",
 }
-
-
-class ReportBuildFailed(Exception):
-    """A build failed but may be tried again; the report is back in the queue."""
-
-
-def _stale_before(now: datetime.datetime) -> datetime.datetime:
-    return now - datetime.timedelta(minutes=settings.REPORTS_STALE_AFTER_MINUTES)
+REPORT_JOB = jobs.JobKind(model=Report, task="reports.tasks.build_report", noun="report")
 
 
 def scope_kind_of(scope: ScopeObject) -> str:
@@ -84,64 +73,19 @@ def report_request(*, scope: ScopeObject, quarter: Quarter, user: User | None = 
             **({field: scope} if field else {}),
         },
     )
-    if not created and report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING):
-        if user is not None and report.requested_by_id is None:
-            report.requested_by = user
-            report.save(update_fields=["requested_by"])
-        return report
-    report.status = ReportStatus.QUEUED
-    report.progress = 0
-    report.stage = "Waiting for a worker"
-    report.error = ""
-    report.attempts = 0
-    report.requested_by = user
-    report.queued_at = timezone.now()
-    report.sent_at = report.started_at = report.heartbeat_at = report.finished_at = None
-    report.save()
-    report_id = report.pk
-    transaction.on_commit(lambda: report_send(report_id=report_id))
+    if jobs.job_request(report, created=created, user=user):
+        report_id = report.pk
+        transaction.on_commit(lambda: report_send(report_id=report_id))
     return report
 
 
 def report_send(*, report_id: int) -> bool:
-    """Hands a queued report to the broker. If the broker is down, it stays queued and unsent
-    (sent_at empty) for the sweep to send later; the person asking sees no error."""
-    from .tasks import build_report
-
-    Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(sent_at=timezone.now())
-    try:
-        build_report.apply_async(args=[report_id], retry=False)
-    except Exception:
-        log.warning("Broker unavailable; report %s stays queued for the sweep", report_id)
-        Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(sent_at=None)
-        return False
-    return True
-
-
-def _claim(report_id: int, now: datetime.datetime) -> bool:
-    """Marks the report running if nobody else is building it. Returns whether we got it."""
-    claimable = Q(status=ReportStatus.QUEUED) | Q(
-        status=ReportStatus.RUNNING, heartbeat_at__lt=_stale_before(now)
-    )
-    report = Report.objects.filter(claimable, pk=report_id).first()
-    if report is None:
-        return False
-    return bool(
-        Report.objects.filter(claimable, pk=report_id).update(
-            status=ReportStatus.RUNNING,
-            started_at=now,
-            heartbeat_at=now,
-            progress=5,
-            stage="Started",
-            attempts=report.attempts + 1,
-        )
-    )
+    """Hands a queued report to the broker; if the broker is down the sweep sends it later."""
+    return jobs.job_send(kind=REPORT_JOB, job_id=report_id)
 
 
 def _progress(report_id: int, percent: int, stage: str) -> None:
-    Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
-        progress=percent, stage=stage, heartbeat_at=timezone.now()
-    )
+    jobs.job_progress(kind=REPORT_JOB, job_id=report_id, percent=percent, stage=stage)
 
 
 def _save_version(report: Report, data: dict, fingerprint: str) -> ReportVersion:
@@ -152,10 +96,9 @@ def _save_version(report: Report, data: dict, fingerprint: str) -> ReportVersion
     pdf, page_count = render_pdf(html)
     _progress(report.pk, 90, "Saving the PDF")
     with transaction.atomic():
-        last = report.versions.aggregate(last=Max("number"))["last"] or 0
         version = ReportVersion(
             report=report,
-            number=last + 1,
+            number=jobs.next_version_number(report.versions.all()),
             fingerprint=fingerprint,
             content=data,
             page_count=page_count,
@@ -165,99 +108,43 @@ def _save_version(report: Report, data: dict, fingerprint: str) -> ReportVersion
     return version
 
 
-def report_build(*, report_id: int, final_attempt: bool = True) -> Report | None:
-    """Builds one report. Returns None if it is not ours to build (done, or someone is on it).
-
-    On an error the report goes back to the queue and ReportBuildFailed is raised, so the task
-    can retry with back-off; on the final attempt it is marked failed with the error instead.
-    """
-    if not _claim(report_id, timezone.now()):
-        log.info("Report %s is not waiting to be built; nothing to do", report_id)
-        return None
-    report = Report.objects.select_related(
-        "pilot", "zone", "local_authority", "organisation", "current_version", "requested_by"
-    ).get(pk=report_id)
-    try:
-        _progress(report_id, 15, "Gathering scores")
-        data = report_data.report_content(report, today=timezone.localdate())
-        fingerprint = report_data.fingerprint(data)
-        current = report.current_version
-        if current is not None and current.fingerprint == fingerprint:
-            version = current
-            stage = f"No change since version {current.number}"
-        else:
-            version = _save_version(report, data, fingerprint)
-            stage = f"Version {version.number} built"
-    except Exception as error:
-        message = f"{type(error).__name__}: {error}"
-        log.exception("Building report %s failed", report_id)
-        if not final_attempt:
-            Report.objects.filter(pk=report_id).update(
-                status=ReportStatus.QUEUED, stage="Trying again after an error", error=message
-            )
-            raise ReportBuildFailed(message) from error
-        Report.objects.filter(pk=report_id).update(
-            status=ReportStatus.FAILED, stage="Failed", error=message, finished_at=timezone.now()
-        )
-        return Report.objects.get(pk=report_id)
-    Report.objects.filter(pk=report_id).update(
-        status=ReportStatus.READY,
-        progress=100,
-        stage=stage,
-        error="",
-        current_version=version,
-        finished_at=timezone.now(),
+def _build(report: Report) -> tuple[ReportVersion, str]:
+    _progress(report.pk, 15, "Gathering scores")
+    data = report_data.report_content(report, today=timezone.localdate())
+    fingerprint = report_data.fingerprint(data)
+    return jobs.version_for(
+        report, fingerprint=fingerprint, build=lambda: _save_version(report, data, fingerprint)
     )
-    report.refresh_from_db()
-    _notify_ready(report)
+
+
+def report_build(*, report_id: int, final_attempt: bool = True) -> Report | None:
+    """Builds one report (reports/jobs.py: `job_run`). Returns None if it is not ours to build;
+    raises jobs.BuildFailed after an error that a retry may cure. Emails whoever asked for it
+    once it is ready."""
+    report = jobs.job_run(
+        kind=REPORT_JOB,
+        job_id=report_id,
+        build=_build,
+        final_attempt=final_attempt,
+        related=("pilot", "zone", "local_authority", "organisation"),
+    )
+    if report is not None and report.status == ReportStatus.READY:
+        jobs.notify_requester(
+            report,
+            subject=f"Your fidelity report is ready: {report}",
+            what=(
+                f"The fidelity report you asked for ({report.get_scope_kind_display().lower()} "
+                f"{report.scope_name}, {report.quarter_value.label})"
+            ),
+            path=reverse("reports:detail", args=[report.pk]),
+        )
     return report
 
 
-def _notify_ready(report: Report) -> None:
-    user = report.requested_by
-    if user is None or not user.email:
-        return
-    link = settings.REPORTS_SITE_URL.rstrip("/") + reverse("reports:detail", args=[report.pk])
-    try:
-        _send_ready_mail(report, user, link)
-    except Exception:
-        log.exception("Could not email %s that report %s is ready", user, report.pk)
-
-
-def _send_ready_mail(report: Report, user: User, link: str) -> None:
-    send_mail(
-        subject=f"Your fidelity report is ready: {report}",
-        message=(
-            f"Hello {user.get_full_name() or user.get_username()},\n\n"
-            f"The fidelity report you asked for ({report.get_scope_kind_display().lower()} "
-            f"{report.scope_name}, {report.quarter_value.label}) is ready.\n\n"
-            f"Download it here: {link}\n"
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
-
-
 def reports_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Sends again what was lost: reports whose worker stopped (stale heartbeat), reports never
-    handed to the broker, and reports handed over long ago but never started. Returns how many
-    were sent. A report whose worker stopped too often is marked failed instead."""
-    now = now or timezone.now()
-    stale = _stale_before(now)
-    stalled = Report.objects.filter(status=ReportStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
-    )
-    stalled.filter(attempts__gte=settings.REPORTS_MAX_ATTEMPTS).update(
-        status=ReportStatus.FAILED,
-        stage="Failed",
-        error="The worker stopped each time it built this report.",
-        finished_at=now,
-    )
-    stalled.update(status=ReportStatus.QUEUED, stage="Restarting after the worker stopped")
-    due = Report.objects.filter(status=ReportStatus.QUEUED).filter(
-        Q(sent_at__isnull=True) | Q(sent_at__lt=stale)
-    )
-    return sum(report_send(report_id=pk) for pk in due.values_list("pk", flat=True))
+    """Sends again the reports the broker or a dead worker lost (reports/jobs.py: `jobs_sweep`).
+    Returns how many were sent."""
+    return jobs.jobs_sweep(kind=REPORT_JOB, now=now)
 
 
 def quarter_scopes(*, pilot: Pilot) -> list[ScopeObject]:

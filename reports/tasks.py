@@ -1,30 +1,39 @@
-"""Celery tasks for reports: thin wrappers that take ids and call services.
+"""Celery tasks for reports and handbooks: thin wrappers that take ids and call services.
 
-`build_report` is acknowledged late (a worker killed mid-build leaves the message for another
-worker, and the sweep catches what the broker does not) and retries with exponential back-off.
+`build_report` and `build_handbook` are acknowledged late (a worker killed mid-build leaves the
+message for another worker, and the sweep catches what the broker does not) and retry with
+exponential back-off (reports/jobs.py: `run_build_task`).
 """
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
 from common.quarters import Quarter
 from partners.models import Pilot
 
 from . import services
+from .handbook import services as handbook_services
+from .jobs import run_build_task
 from .reminders.services import digests_send, reminders_send
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
 def build_report(self, report_id: int) -> None:
-    final = self.request.retries >= self.max_retries
-    try:
-        services.report_build(report_id=report_id, final_attempt=final)
-    except services.ReportBuildFailed as error:
-        countdown = settings.REPORTS_RETRY_BACKOFF_SECONDS * 2**self.request.retries
-        raise self.retry(exc=error, countdown=countdown) from error
+    run_build_task(
+        self, lambda final: services.report_build(report_id=report_id, final_attempt=final)
+    )
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def build_handbook(self, handbook_id: int) -> None:
+    run_build_task(
+        self,
+        lambda final: handbook_services.handbook_build(
+            handbook_id=handbook_id, final_attempt=final
+        ),
+    )
 
 
 @shared_task(acks_late=True)
@@ -44,8 +53,9 @@ def request_due_quarter_sets() -> int:
 
 @shared_task
 def sweep_reports() -> int:
-    """Every few minutes (Celery beat): re-send reports lost by the broker or a dead worker."""
-    return services.reports_sweep()
+    """Every few minutes (Celery beat): re-send reports and handbooks lost by the broker or a dead
+    worker."""
+    return services.reports_sweep() + handbook_services.handbooks_sweep()
 
 
 @shared_task

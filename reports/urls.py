@@ -9,6 +9,7 @@ urlpatterns = [
     path("request/", views.request_report, name="request"),
     path("_home/", views.home_panel, name="home_panel"),
     path("reminders/", include("reports.reminders.urls")),
+    path("handbook/", include("reports.handbook.urls")),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/retry/", views.retry, name="retry"),

@@ -1,4 +1,5 @@
-"""Fixtures for report tests: scored returns in the test pilot, and Celery run in-process.
+"""Fixtures for report tests: scored returns in the test pilot, and Celery run in-process; for
+handbook tests, that pilot on a fixed day and its handbook built by the service.
 
 CI sets CELERY_BROKER_URL for the whole suite, so tests that expect a report built without a
 worker force eager mode here; the worker tests turn it off again and start a real worker.
@@ -16,6 +17,10 @@ from config.celery import app as celery_app
 from fidelity.frameworks import framework_data
 from fidelity.returns.models import ReturnStatus
 from forums.services import action_add
+from partners.models import Role
+from reports.handbook.models import Handbook
+from reports.handbook.services import handbook_build, handbook_request
+from tests import factories
 from tests.fidelity.factories import make_return, use_default_framework
 from tests.forums.factories import make_session, raise_challenge
 
@@ -71,6 +76,48 @@ def scored_world(world):
     earlier = make_session(world.pilot, principle_code="P7", date=datetime.date(2026, 5, 2))
     raise_challenge(earlier, "A challenge from the quarter before", world.bury)
     return world
+
+
+# 2026-27 Q2 ended on 30 September and its returns were due on 20 October: on this day it is the
+# dashboard's default quarter, so a handbook of all of the test pilot runs 2026-27 Q1 to Q2.
+A_DAY_IN_NOVEMBER = datetime.date(2026, 11, 2)
+
+
+@pytest.fixture
+def handbook_world(scored_world, today_is):
+    """`scored_world` on A_DAY_IN_NOVEMBER, with a co-production reviewer in the test pilot."""
+    today_is(A_DAY_IN_NOVEMBER)
+    scored_world.reviewer = factories.UserFactory(username="reviewer")
+    factories.assign(scored_world.reviewer, Role.REVIEWER, scored_world.pilot)
+    return scored_world
+
+
+@pytest.fixture
+def build_handbook(handbook_world):
+    """`build_handbook(first=None, last=None, user=None)`: requests the test pilot's handbook and
+    builds it in this process, as the worker would; gives it back reloaded."""
+
+    def build(first=None, last=None, user=None) -> Handbook:
+        handbook = handbook_request(pilot=handbook_world.pilot, first=first, last=last, user=user)
+        handbook_build(handbook_id=handbook.pk)
+        handbook.refresh_from_db()
+        return handbook
+
+    return build
+
+
+@pytest.fixture
+def quick_render(monkeypatch):
+    """For tests of the handbook's lifecycle: laid out in no time."""
+
+    def html(content, *, built_on, standalone):
+        return "<!doctype html><html><body><p>A quick handbook</p></body></html>"
+
+    def pdf(content, *, built_on):
+        return b"%PDF-1.7 quick", 1
+
+    monkeypatch.setattr("reports.handbook.services.handbook_html", html)
+    monkeypatch.setattr("reports.handbook.services.handbook_pdf", pdf)
 
 
 @contextmanager

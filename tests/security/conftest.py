@@ -16,10 +16,13 @@ from fidelity.returns.models import QAReturn, ReturnStatus
 from forums.models import Action, Challenge, ForumSession
 from forums.services import action_add
 from partners.models import Pilot, Role, User
+from reports.handbook.models import Handbook
+from reports.handbook.services import handbook_publish
 from reports.models import Reminder, ReminderKind, Report, ReportStatus, ScopeKind
 from tests import factories
 from tests.fidelity.factories import make_return, use_default_framework
 from tests.forums.factories import make_session, raise_challenge
+from tests.reports.handbook.factories import made_handbook, made_version
 
 
 @dataclass
@@ -46,6 +49,8 @@ class SecurityWorld:
     other_reminder: Reminder
     peer_review: PeerReview
     other_peer_review: PeerReview
+    handbook: Handbook
+    other_handbook: Handbook
 
     def __getattr__(self, name):
         return getattr(self.world, name)
@@ -82,6 +87,13 @@ def _report(pilot: Pilot, user: User, scope_kind: str = ScopeKind.PILOT, **scope
     report.current_version = version
     report.save()
     return report
+
+
+def _handbook(pilot: Pilot, user: User) -> Handbook:
+    """A handbook with one version, published at the pilot's public handbook URL."""
+    handbook = made_handbook(pilot)
+    handbook_publish(version=made_version(handbook), user=user)
+    return handbook
 
 
 def _reminder(user: User, pilot: Pilot) -> Reminder:
@@ -161,4 +173,6 @@ def secure_world(world) -> SecurityWorld:
         other_reminder=_reminder(world.lead_other, world.other_pilot),
         peer_review=_peer_review(world.bolton_team, reviewer, world.manager),
         other_peer_review=_peer_review(world.other_team, other_reviewer, world.other_manager),
+        handbook=_handbook(world.pilot, world.manager),
+        other_handbook=_handbook(world.other_pilot, world.other_manager),
     )

@@ -353,6 +353,49 @@ EXPECTATIONS: dict[str, Row] = {
         other=pk("other_report"),
         url_name="reports:download",
     ),
+    # The legacy handbook: only the pilot's managers; anyone reads the published version.
+    "reports:handbook_home": Row(expect(manager=302, other_manager=302)),
+    "reports:handbooks": Row(
+        expect(manager=200),
+        own=lambda w: {"pilot_pk": w.pilot.pk},
+        other=lambda w: {"pilot_pk": w.other_pilot.pk},
+    ),
+    "reports:handbook_request": Row(
+        expect(manager=400),
+        own=lambda w: {"pilot_pk": w.pilot.pk},
+        other=lambda w: {"pilot_pk": w.other_pilot.pk},
+        method="POST",
+    ),
+    "reports:handbook_words": Row(
+        expect(manager=200),
+        own=lambda w: {"pilot_pk": w.pilot.pk},
+        other=lambda w: {"pilot_pk": w.other_pilot.pk},
+    ),
+    "reports:handbook_detail": Row(
+        expect(manager=200), own=pk("handbook"), other=pk("other_handbook")
+    ),
+    "reports:handbook_progress": Row(
+        expect(manager=200), own=pk("handbook"), other=pk("other_handbook")
+    ),
+    "reports:handbook_rebuild": Row(
+        expect(manager=302), own=pk("handbook"), other=pk("other_handbook"), method="POST"
+    ),
+    **{
+        f"reports:handbook_{name}": Row(
+            expect(manager=status),
+            own=lambda w: {"pk": w.handbook.pk, "number": 1},
+            other=lambda w: {"pk": w.other_handbook.pk, "number": 1},
+            method=method,
+        )
+        for name, method, status in [
+            ("pdf", "GET", 200),
+            ("html", "GET", 200),
+            ("publish", "POST", 302),
+            ("unpublish", "POST", 302),
+        ]
+    },
+    "handbook:public": Row(everyone(200), own=lambda w: {"pilot_slug": w.pilot.slug}),
+    "handbook:public_pdf": Row(everyone(200), own=lambda w: {"pilot_slug": w.pilot.slug}),
     # The API answers bearer tokens only: a session, signed in or not, gets 401 (who sees what
     # with a token: tests/api/test_api_authorisation.py).
     **{f"api:{name}-list": Row(everyone(401)) for name in API_RESOURCES},

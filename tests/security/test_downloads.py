@@ -40,7 +40,12 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from common.downloads import FHIR_JSON_CONTENT_TYPE, FORMULA_STARTS, XLSX_CONTENT_TYPE
+from common.downloads import (
+    FHIR_JSON_CONTENT_TYPE,
+    FORMULA_STARTS,
+    HTML_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+)
 from common.quarters import Quarter
 from fidelity.dashboards.exports import PANELS
 from fidelity.improvement.models import ActionStatus, ImprovementAction
@@ -265,6 +270,15 @@ DOWNLOADS: list[Download] = [
             "number": w.built_report().current_version.number,
         },
     ),
+    *(
+        Download(
+            f"handbook-{fmt}",
+            f"reports:handbook_{fmt}",
+            lambda w: {"pk": w.handbook.pk, "number": 1},
+        )
+        for fmt in ("pdf", "html")
+    ),
+    Download("handbook-public-pdf", "handbook:public_pdf", lambda w: {"pilot_slug": w.pilot.slug}),
 ]
 
 
@@ -424,6 +438,8 @@ def test_each_download_is_made_by_the_shared_module(download_world, download):
         _check_xlsx(download, response, body)
     elif extension == "json":
         _check_json(download, response, body)
+    elif extension == "html":
+        assert response["Content-Type"] == HTML_CONTENT_TYPE
     else:
         assert extension == "pdf", filename
         _check_pdf(response, body)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from fidelity.returns.forms import ApproveForm, CommentForm, ReopenForm
 from forums.forms import ActionStatusForm, ConfirmSharedForm, SeriesForm, SessionForm
 from forums.views import NOTE_KINDS
+from reports.handbook.forms import HandbookRequestForm, HandbookWordsForm
 from reports.reminders.forms import ReminderSettingsForm
 from tests.fidelity.factories import form_data
 
@@ -152,6 +153,23 @@ def test_report_request_and_reminder_settings_never_answer_500(secure_world):
     def post(report, reminder):
         assert_no_server_error(client.post(request_url, report))
         assert_no_server_error(client.post(settings_url, reminder))
+
+    post()
+
+
+def test_handbook_request_and_words_never_answer_500(secure_world):
+    client = client_for(secure_world.manager)
+    request_url = reverse("reports:handbook_request", args=[secure_world.pilot.pk])
+    words_url = reverse("reports:handbook_words", args=[secure_world.pilot.pk])
+
+    @FUZZ
+    @given(
+        period=inputs(fields_of(HandbookRequestForm)),
+        words=inputs(fields_of(HandbookWordsForm)),
+    )
+    def post(period, words):
+        assert_no_server_error(client.post(request_url, period))
+        assert_no_server_error(client.post(words_url, words))
 
     post()
 
