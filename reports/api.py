@@ -15,6 +15,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 
 from common.api import ReadOnlyViewSet, query_id
+from common.downloads import PDF_CONTENT_TYPE
 from fidelity.api import QUARTER_PARAMETER, query_quarter
 from partners.api import PILOT_PARAMETER
 from partners.models import ApiTokenScope
@@ -62,7 +63,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class AnyAccept(BaseContentNegotiation):
-    """The PDF is a file whatever the caller accepts (`Accept: application/pdf` included); its
+    """The PDF is a file whatever the caller accepts (asking for a PDF included); its
     errors come as JSON, as every other answer of the API."""
 
     def select_parser(self, request, parsers):
@@ -90,7 +91,7 @@ class ReportViewSet(ReadOnlyViewSet):
 
     @extend_schema(
         responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
+            (200, PDF_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
             404: OpenApiResponse(description="Not a report you may see, or not built yet."),
         }
     )
