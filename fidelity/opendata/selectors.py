@@ -439,6 +439,20 @@ def publishable_quarters(*, pilot: Pilot) -> tuple[Quarter, list[Quarter]]:
     return default, list(reversed(default.back(12)))
 
 
+# The figures a pack's summary table shows (its page, the handbook's appendix); the files have all.
+SUMMARY_KEYS = [
+    "score_overall",
+    "teams_counted",
+    "teams_expected",
+    "people_supported",
+    "new_referrals",
+    "people_housed",
+    "tenancies_sustained",
+    "tenancies_ended",
+    "unknown_outcome_share",
+]
+
+
 def published_table(*, content: dict, keys: list[str]) -> tuple[list[str], list[dict]]:
     """A published pack's figures for some measures, as the pack shows them: the column labels,
     and per area its name, code, type and one text per measure (the value, or [c] or [x])."""

@@ -16,6 +16,7 @@ from fidelity.opendata import files
 from fidelity.opendata.forms import PublishForm
 from fidelity.opendata.models import OpenDataPack
 from fidelity.opendata.selectors import (
+    SUMMARY_KEYS,
     every_published_pack,
     latest_pack,
     open_data_pack_preview,
@@ -23,6 +24,7 @@ from fidelity.opendata.selectors import (
     publishable_quarters,
     published_pack,
     published_packs,
+    published_table,
 )
 from fidelity.opendata.services import open_data_publish
 from partners import access
@@ -104,6 +106,7 @@ def open_data_pack(
     request: HttpRequest, pilot_slug: str, quarter_slug: str, version: int
 ) -> HttpResponse:
     pack = published_pack(pilot_slug=pilot_slug, quarter_slug=quarter_slug, version=version)
+    columns, rows = published_table(content=pack.content, keys=SUMMARY_KEYS)
     return render(
         request,
         "fidelity/opendata/pack.html",
@@ -113,6 +116,8 @@ def open_data_pack(
                 (name, pack.get_absolute_url(name)) for name in (*files.FILE_NAMES, "pack.zip")
             ],
             "versions": [(v, v.get_absolute_url()) for v in _all_versions(pack)],
+            "columns": columns,
+            "rows": rows,
         },
     )
 

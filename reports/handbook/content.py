@@ -37,7 +37,7 @@ from fidelity.frameworks import scoring
 from fidelity.frameworks.models import FrameworkVersion
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.improvement.selectors import improvement_actions_completed
-from fidelity.opendata.selectors import published_packs, published_table
+from fidelity.opendata.selectors import SUMMARY_KEYS, published_packs, published_table
 from fidelity.peer_review import gaps
 from fidelity.peer_review.selectors import peer_gaps, peer_reviews_submitted
 from fidelity.returns.models import ReturnStatus
@@ -438,17 +438,6 @@ def _lineage(indicator) -> str:
     return f"{label} {old}" if label.endswith(" from") else f"{label} ({old})"
 
 
-# The pack's figures the handbook's appendix repeats (the pack itself has every section).
-OPEN_DATA_KEYS = [
-    "score_overall",
-    "teams_counted",
-    "people_supported",
-    "people_housed",
-    "tenancies_ended",
-    "unknown_outcome_share",
-]
-
-
 def _open_data(pilot: Pilot, first: Quarter, last: Quarter) -> list[dict]:
     """The open data packs published for the period's quarters (the latest version of each,
     newest first), each with its public address; the newest also with its figures by area, as
@@ -470,7 +459,7 @@ def _open_data(pilot: Pilot, first: Quarter, last: Quarter) -> list[dict]:
         }
         if n == 0:
             entry["columns"], entry["rows"] = published_table(
-                content=pack.content, keys=OPEN_DATA_KEYS
+                content=pack.content, keys=SUMMARY_KEYS
             )
         found.append(entry)
     return found

@@ -286,14 +286,7 @@ def reverse_file(pack, name):
 
 
 def selectors_url(pack):
-    return reverse(
-        "fidelity:open_data_pack",
-        kwargs={
-            "pilot_slug": pack.pilot.slug,
-            "quarter_slug": pack.quarter_value.slug,
-            "version": pack.version,
-        },
-    )
+    return pack.get_absolute_url()
 
 
 def test_anyone_downloads_a_pack_without_signing_in(client, pack_world):
@@ -304,6 +297,10 @@ def test_anyone_downloads_a_pack_without_signing_in(client, pack_world):
     page = client.get(selectors_url(pack))
     assert page.status_code == 200
     assert OGL in page.content.decode()
+    bolton_row = next(r for r in page.context["rows"] if r["code"] == "E08000001")
+    figures = dict(zip(page.context["columns"], bolton_row["values"], strict=True))
+    assert figures["New referrals"] == "[c]" and figures["People supported at quarter end"] == "12"
+    assert "<td class=\"text-end\">[c]</td>" in page.content.decode()
 
     csv_response = client.get(reverse_file(pack, "pack.csv"))
     assert csv_response.status_code == 200
