@@ -25,10 +25,11 @@ demo: install
 # Browser tests drive Debian's Chromium; PDFs are checked with poppler's pdftoppm.
 chromium:
 	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null \
-		|| ! fc-list 2>/dev/null | grep -q NotoColorEmoji; then \
+		|| ! fc-list 2>/dev/null | grep -q NotoColorEmoji \
+		|| ! fc-list 2>/dev/null | grep -q NotoSansCJK; then \
 		echo "Installing chromium, poppler-utils and the reports' Noto fonts with apt-get"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils \
-			fonts-noto-core fonts-noto-color-emoji) \
+			fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji) \
 		|| echo "Could not install chromium: browser tests will fail"; \
 	fi
 

@@ -351,7 +351,7 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
         },
         request=request,
     )
-    pdf, _ = html_to_pdf(html=html, base_url=request.build_absolute_uri("/"))
+    pdf, _ = html_to_pdf(html=html)
     return pdf_response(filename="forum-challenge-summary.pdf", content=pdf)
 
 

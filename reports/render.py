@@ -1,31 +1,19 @@
 """Turns a report's content into a PDF with WeasyPrint, offline.
 
-The HTML comes from reports/templates/reports/pdf/report.html; its stylesheet is a file next to
-this module (reports/static/reports/report.css) loaded through `base_url`. The URL fetcher refuses
-anything that is not a file under that folder, so building a report never touches the network.
+The HTML comes from reports/templates/reports/pdf/report.html; its stylesheet,
+reports/static/reports/report.css, is loaded offline by `common.pdfs`, which writes every PDF.
 """
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 from django.template.loader import render_to_string
-from weasyprint import URLFetcher
 
 from common.pdfs import html_to_pdf
 from fidelity.dashboards import charts
 from fidelity.frameworks.words import FrameworkWords
-
-STATIC_DIR = Path(__file__).resolve().parent / "static" / "reports"
-
-
-class _LocalOnlyFetcher(URLFetcher):
-    def fetch(self, url, headers=None):
-        if not url.startswith(STATIC_DIR.as_uri() + "/"):
-            raise ValueError(f"Reports load only their own static files, not {url}")
-        return super().fetch(url, headers)
 
 
 def report_html(content: dict, *, built_on: datetime.date, charts: dict | None = None) -> str:
@@ -81,8 +69,4 @@ def _decimal(value: str | None) -> Decimal | None:
 def render_pdf(html: str) -> tuple[bytes, int]:
     """A tagged PDF/UA-1 document (headings, tables and reading order carried into the PDF),
     and its page count."""
-    return html_to_pdf(
-        html=html,
-        base_url=STATIC_DIR.as_uri() + "/",
-        url_fetcher=_LocalOnlyFetcher(allowed_protocols=["file"]),
-    )
+    return html_to_pdf(html=html)

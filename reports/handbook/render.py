@@ -105,7 +105,7 @@ def handbook_pdf(content: dict, *, built_on: datetime.date) -> tuple[bytes, int]
     """The handbook as a tagged PDF/UA-1 document, and its page count."""
     html = render_to_string(
         "reports/handbook/book.html",
-        # Relative: `render_pdf` resolves it against the reports' static folder, offline.
-        _context(content, built_on, STYLESHEET.removeprefix("reports/")),
+        # Its static path: `common.pdfs` reads it from the static files, offline.
+        _context(content, built_on, STYLESHEET),
     )
     return render_pdf(html)

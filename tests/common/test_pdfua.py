@@ -33,13 +33,13 @@ PAGE = """<!doctype html>
 
 @pytest.fixture(scope="module")
 def finished() -> pikepdf.Pdf:
-    pdf_bytes, pages = html_to_pdf(html=PAGE, base_url="file:///nonexistent/")
+    pdf_bytes, pages = html_to_pdf(html=PAGE)
     assert pages == 1
     return pikepdf.open(BytesIO(pdf_bytes))
 
 
 def test_a_pdf_written_here_passes_every_check():
-    pdf_bytes, _ = html_to_pdf(html=PAGE, base_url="file:///nonexistent/")
+    pdf_bytes, _ = html_to_pdf(html=PAGE)
 
     assert problems(pdf_bytes) == []
 
