@@ -49,9 +49,9 @@ class Marker:
 
 
 # Gridline steps to choose from, smallest first; each at most 2.5 times the one before, so the
-# first that gives at most MAX_GRIDLINES gives at least MIN_GRIDLINES.
+# first that gives at most MAX_GRIDLINES gives at least 4 on a scale of whole numbers.
 STEPS = (0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100)
-MIN_GRIDLINES, MAX_GRIDLINES = 4, 8
+MAX_GRIDLINES = 8
 
 
 @dataclass(frozen=True)
