@@ -106,6 +106,15 @@ def _heatmap(heatmap: Heatmap) -> dict:
     }
 
 
+def scale_kept(scale: scoring.Scale) -> dict:
+    """The scale of a chart's figures as content keeps it (`render.content_scale` reads it):
+    only off the default framework's scale, so content built before scales were kept keeps
+    its fingerprint."""
+    if scale == scoring.DEFAULT_SCALE:
+        return {}
+    return {"scale": {"low": scale.low, "high": scale.high}}
+
+
 def _trends(trends: Trends) -> dict:
     result = {
         "quarters": [q.label for q in trends.quarters],
@@ -116,6 +125,7 @@ def _trends(trends: Trends) -> dict:
             for s in trends.series
         ],
     }
+    result.update(scale_kept(trends.scale))
     # Only when there is one, so reports built before this was added keep their fingerprint.
     if trends.changes:
         result["framework_changes"] = [

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from common.pdfs import html_to_pdf
 from fidelity.dashboards import charts
+from fidelity.frameworks.scoring import DEFAULT_SCALE, Scale
 from fidelity.frameworks.words import FrameworkWords
 
 
@@ -44,6 +45,7 @@ def render_charts(content: dict) -> dict[str, str]:
         for p in trends["principles"]
     ]
     series.append(charts.Series(label="Overall", values=[_decimal(v) for v in trends["overall"]]))
+    scale = content_scale(trends)
     return {
         "trends": charts.line_chart(
             series,
@@ -51,15 +53,23 @@ def render_charts(content: dict) -> dict[str, str]:
             chart_id="report-trends",
             title=f"Fidelity scores over the last {len(trends['quarters'])} quarters",
             description=(
-                f"One line per {words.section} and one for the overall score, on the 1 to 4 "
+                f"One line per {words.section} and one for the overall score, on the {scale} "
                 "scale; the table below gives the same numbers."
             ),
+            scale=scale,
             markers=[
                 charts.Marker(position=c["position"], label=c["label"])
                 for c in trends.get("framework_changes", ())
             ],
         )
     }
+
+
+def content_scale(part: dict) -> Scale:
+    """The scale a part of stored content (trends, a journey) is on: kept when it is not the
+    default framework's, which content built before scales were kept was on."""
+    kept = part.get("scale")
+    return Scale(low=kept["low"], high=kept["high"]) if kept else DEFAULT_SCALE
 
 
 def _decimal(value: str | None) -> Decimal | None:

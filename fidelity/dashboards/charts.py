@@ -7,6 +7,10 @@ line is not readable by everyone. Lines are told apart by dash pattern and marke
 colour, and a legend names each line. A chart is one image (role="img"), so it holds no links:
 the drill-down links are in the table that goes with it.
 
+The y axis runs over the scale of the framework versions the chart's figures are on
+(`axis_for`: 1 to 4 on the default framework, 0 to 3 or 1 to 5 on others), so every caller
+passes the scale its figures carry (`Trends.scale`) and no point falls off the chart.
+
 A chart may mark quarters (`Marker`), such as the quarter a framework changed: a dashed
 vertical line with its label written beside it, and the same words in the chart's <desc> for
 screen readers.
@@ -17,9 +21,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from math import ceil, floor
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from fidelity.frameworks.scoring import DEFAULT_SCALE, Scale
 
 # Colour-blind-safe palette (Okabe and Ito), each with its own dash pattern and marker.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#7F7F7F"]
@@ -39,6 +46,41 @@ class Marker:
 
     position: int
     label: str
+
+
+# Gridline steps to choose from, smallest first; each at most 2.5 times the one before, so the
+# first that gives at most MAX_GRIDLINES gives at least 4 on a scale of whole numbers.
+STEPS = (0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100)
+MAX_GRIDLINES = 8
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A chart's y axis: from `low` to `high`, a gridline and label every `step`."""
+
+    low: float
+    high: float
+    step: float
+
+    @property
+    def values(self) -> list[float]:
+        return [
+            self.low + n * self.step for n in range(round((self.high - self.low) / self.step) + 1)
+        ]
+
+
+def axis_for(scale: Scale | None, values: Sequence[Decimal | float | None] = ()) -> Axis:
+    """The y axis for figures on `scale` (the lowest to the highest scale value across the
+    framework versions shown; None: the default framework's), widened to whole numbers that
+    hold any value outside it, with a step that gives 4 to 8 gridlines."""
+    scale = scale or DEFAULT_SCALE
+    present = [float(v) for v in values if v is not None]
+    low = min([scale.low, *(floor(v) for v in present)])
+    high = max([scale.high, *(ceil(v) for v in present)])
+    if high == low:
+        high = low + 1
+    step = next((s for s in STEPS if (high - low) / s + 1 <= MAX_GRIDLINES), STEPS[-1])
+    return Axis(low=low, high=low + ceil((high - low) / step) * step, step=step)
 
 
 def _num(value: float) -> str:
@@ -64,15 +106,15 @@ def line_chart(
     chart_id: str,
     title: str,
     description: str,
-    y_min: float = 1,
-    y_max: float = 4,
-    y_step: float = 0.5,
+    scale: Scale | None,
     width: int = 640,
     height: int = 300,
     markers: Sequence[Marker] = (),
 ) -> SafeString:
     """A line per series over the quarter labels; gaps (None) break the line, never drop to 0.
-    Each marker is a labelled vertical line, also told in the description."""
+    The y axis follows `scale` (`axis_for`). Each marker is a labelled vertical line, also told
+    in the description."""
+    axis = axis_for(scale, [v for line in series for v in line.values])
     left, right, top, bottom = 44, 150, 16, 40
     plot_w = width - left - right
     plot_h = height - top - bottom
@@ -82,7 +124,7 @@ def line_chart(
         return left + (plot_w * i / (count - 1) if count > 1 else plot_w / 2)
 
     def y_at(value: float) -> float:
-        return top + plot_h * (1 - (value - y_min) / (y_max - y_min))
+        return top + plot_h * (1 - (value - axis.low) / (axis.high - axis.low))
 
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     description = " ".join(
@@ -96,9 +138,7 @@ def line_chart(
         f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
         '<g class="axes" font-family="sans-serif" font-size="11" fill="#0b0c0c">',
     ]
-    steps = round((y_max - y_min) / y_step)
-    for s in range(steps + 1):
-        value = y_min + s * y_step
+    for value in axis.values:
         y = y_at(value)
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{_num(y)}" y2="{_num(y)}" '

@@ -5,6 +5,7 @@ applied. Cells are plain values (None for no score); common.downloads makes them
 from __future__ import annotations
 
 from common.downloads import Table
+from fidelity.dashboards.figures import Trends
 from fidelity.dashboards.groups import Heatmap
 from fidelity.dashboards.selectors import PilotDashboard
 from fidelity.frameworks.words import FrameworkWords
@@ -63,17 +64,7 @@ def panel_table(panel: str, data: PilotDashboard, *, words: FrameworkWords) -> T
         by = {"heatmap-la": "la", "heatmap-zone": "zone", "heatmap-organisation": "organisation"}
         return _heatmap_table(title, data.heatmaps[by[panel]])
     if panel == "trends":
-        headers = ["Quarter", "Teams", "Overall", *[s.code for s in data.trends.series]]
-        rows = [
-            [
-                q.label,
-                str(data.trends.completeness[i]),
-                data.trends.overall[i],
-                *[s.points[i] for s in data.trends.series],
-            ]
-            for i, q in enumerate(data.trends.quarters)
-        ]
-        return Table(title, headers, rows)
+        return _trends_table(title, data.trends)
     if panel == "caseload":
         rows = [[f.label, f.value, f.previous, f.change, f.unit] for f in data.caseload.figures]
         return Table(title, ["Figure", "This quarter", "Previous quarter", "Change", "Unit"], rows)
@@ -104,7 +95,35 @@ def panel_table(panel: str, data: PilotDashboard, *, words: FrameworkWords) -> T
         headers = ["Team", "Organisation", "Status", "Overdue", "Late", "Overall score"]
         return Table(title, headers, rows)
     rows = [[a.level, a.name, a.gss_code, a.code, a.title, *a.scores] for a in data.drift]
-    quarters = [q.label for q in data.quarter.back(3)]
+    quarters = data.quarter.back(3)
+    # A drift alert runs over the quarters a framework change may fall in: say so below.
+    rows += [
+        ["Framework changed", "", "", "", change.note, *([None] * len(quarters))]
+        for change in data.trends.changes
+        if change.quarter in quarters
+    ]
     return Table(
-        title, ["Level", "Name", "GSS code", words.section_heading, "Title", *quarters], rows
+        title,
+        ["Level", "Name", "GSS code", words.section_heading, "Title", *[q.label for q in quarters]],
+        rows,
     )
+
+
+def _trends_table(title: str, trends: Trends) -> Table:
+    """Each quarter's scores with the framework version they are on; where the pilot moved to a
+    newer version in the period, a column saying what changed, in the quarter it changed."""
+    notes = {c.position: c.note for c in trends.changes}
+    headers = ["Quarter", "Teams", "Framework version", "Overall", *[s.code for s in trends.series]]
+    headers += ["Framework change"] if notes else []
+    rows = [
+        [
+            q.label,
+            str(trends.completeness[i]),
+            trends.version_label(i),
+            trends.overall[i],
+            *[s.points[i] for s in trends.series],
+            *([notes.get(i, "")] if notes else []),
+        ]
+        for i, q in enumerate(trends.quarters)
+    ]
+    return Table(title, headers, rows)

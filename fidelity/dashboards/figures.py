@@ -23,12 +23,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from common.quarters import Quarter
 from fidelity.frameworks import scoring
-from fidelity.frameworks.models import Band, Principle
+from fidelity.frameworks.models import Band, Principle, ScaleLevel
 from fidelity.frameworks.selectors import current_framework_version
 from fidelity.frameworks.words import DEFAULT_WORDS, FrameworkWords
 from fidelity.returns.models import COUNTED_STATUSES, PrincipleScore, QAReturn, ReturnStatus
@@ -149,6 +149,12 @@ class FrameworkInfo:
     version_of: dict[int, int] = field(default_factory=dict)
     # The codes of the earlier sections in `followed`, as their stored scores carry them.
     old_codes: frozenset[str] = frozenset()
+    # The number of the version the pilot scores on, and each version's scale by number.
+    version: int | None = None
+    scales: dict[int, scoring.Scale] = field(default_factory=dict)
+    # Each version (by number) -> each of its section codes -> the code it counts under now
+    # (None: it continues into none of the pilot's version's sections).
+    codes_in: dict[int, dict[str, str | None]] = field(default_factory=dict)
 
     @property
     def codes(self) -> list[str]:
@@ -166,6 +172,34 @@ class FrameworkInfo:
         if principle_id in self.version_of:
             return self.followed.get(principle_id)
         return code if code in self.codes else None
+
+    def scale_of(self, versions: Iterable[int]) -> scoring.Scale | None:
+        """The scale that holds the scales of `versions` and of the pilot's version: the axis
+        of a figure shown on them."""
+        numbers = {*versions, *([self.version] if self.version is not None else [])}
+        return scoring.scale_across(self.scales.get(n) for n in numbers)
+
+    def change_words(self, old: int, new: int) -> str:
+        """What a change from version `old` to `new` did to the sections, in a few words:
+        "C continues B of v1; D is new; E of v1 ends". Sections that run on under their own
+        code go unsaid."""
+        before, after = self.codes_in.get(old, {}), self.codes_in.get(new, {})
+        was = {now: code for code, now in before.items() if now is not None}
+        words = []
+        for code, now in after.items():
+            if now is None:
+                continue
+            if now not in was:
+                words.append(f"{code} is new")
+            elif was[now] != code:
+                words.append(f"{code} continues {was[now]} of v{old}")
+        continuing = {now for now in after.values() if now is not None}
+        words += [
+            f"{code} of v{old} ends"
+            for code, now in before.items()
+            if now is None or now not in continuing
+        ]
+        return "; ".join(words) or "every section continues"
 
     def legend(self) -> list[tuple[str, str, Decimal]]:
         """Each band as (slug, the framework's name for it, minimum), highest first."""
@@ -189,13 +223,21 @@ def framework_info(*, pilot: Pilot, version_id: int | None = None) -> FrameworkI
     The sections of every version of the framework come in the one query, for the crosswalk."""
     if version_id is None:
         version_id = current_framework_version(pilot=pilot).pk
+    levels = ScaleLevel.objects.filter(version=OuterRef("version_id")).values("value")
     sections = list(
         Principle.objects.filter(version__framework__versions=version_id)
         .select_related("version")
+        .annotate(
+            scale_low=Subquery(levels.order_by("value")[:1]),
+            scale_high=Subquery(levels.order_by("-value")[:1]),
+        )
         .order_by("version__number", "position")
     )
     principles = [p for p in sections if p.version_id == version_id]
     followed = sections_followed(sections, version_id=version_id)
+    codes_in: dict[int, dict[str, str | None]] = {}
+    for p in sections:
+        codes_in.setdefault(p.version.number, {})[p.code] = followed.get(p.pk)
     bands = list(Band.objects.filter(version_id=version_id).order_by("-minimum"))
     return FrameworkInfo(
         principles=[PrincipleRef(code=p.code, title=p.title) for p in principles],
@@ -208,6 +250,13 @@ def framework_info(*, pilot: Pilot, version_id: int | None = None) -> FrameworkI
         followed=followed,
         version_of={p.pk: p.version.number for p in sections},
         old_codes=frozenset(p.code for p in sections if p.pk in followed),
+        version=principles[0].version.number if principles else None,
+        scales={
+            p.version.number: scoring.Scale(low=p.scale_low, high=p.scale_high)
+            for p in sections
+            if p.scale_low is not None
+        },
+        codes_in=codes_in,
     )
 
 
@@ -617,10 +666,18 @@ class FrameworkChange:
     position: int  # in the trend's quarters
     quarter: Quarter
     version: int
+    # What the change did to the sections (`FrameworkInfo.change_words`).
+    sections: str = ""
 
     @property
     def label(self) -> str:
         return f"Framework changed: v{self.version}"
+
+    @property
+    def note(self) -> str:
+        """The change in one line, for exports: "v2 from 2026-27 Q3: C continues B of v1"."""
+        text = f"v{self.version} from {self.quarter.label}"
+        return f"{text}: {self.sections}" if self.sections else text
 
 
 @dataclass(frozen=True)
@@ -630,23 +687,47 @@ class Trends:
     overall: list[Decimal | None]
     completeness: list[Completeness]
     changes: list[FrameworkChange] = field(default_factory=list)
+    # Per quarter, the framework versions (numbers) its counted returns were scored on.
+    versions: list[tuple[int, ...]] = field(default_factory=list)
+    # The scale the figures are on: across the versions shown and the pilot's own (the
+    # default framework's for a framework without a scale).
+    scale: scoring.Scale = scoring.DEFAULT_SCALE
+
+    def version_label(self, position: int) -> str:
+        """The versions of the quarter at `position`, as "v1" or "v1, v2"; "" for none."""
+        versions = self.versions[position] if position < len(self.versions) else ()
+        return ", ".join(f"v{n}" for n in versions)
+
+
+def _versions_by_quarter(
+    means: dict[tuple[int, int, str], _MeanRow], quarters: list[Quarter], framework: FrameworkInfo
+) -> list[tuple[int, ...]]:
+    """Per quarter, the versions of the framework its counted scores were stored on."""
+    found: dict[int, set[int]] = {}
+    for index, principle, _ in means:
+        if (number := framework.version_of.get(principle)) is not None:
+            found.setdefault(index, set()).add(number)
+    return [tuple(sorted(found.get(q.index, ()))) for q in quarters]
 
 
 def _framework_changes(
-    means: dict[tuple[int, int, str], _MeanRow], quarters: list[Quarter], framework: FrameworkInfo
+    versions: list[tuple[int, ...]], quarters: list[Quarter], framework: FrameworkInfo
 ) -> list[FrameworkChange]:
     """The quarters where the newest version scored on rises above every earlier quarter's."""
-    newest: dict[int, int] = {}
-    for index, principle, _ in means:
-        if (number := framework.version_of.get(principle)) is not None:
-            newest[index] = max(number, newest.get(index, 0))
     changes, seen = [], None
-    for position, q in enumerate(quarters):
-        number = newest.get(q.index)
-        if number is None:
+    for position, (q, numbers) in enumerate(zip(quarters, versions, strict=True)):
+        if not numbers:
             continue
+        number = numbers[-1]
         if seen is not None and number > seen:
-            changes.append(FrameworkChange(position=position, quarter=q, version=number))
+            changes.append(
+                FrameworkChange(
+                    position=position,
+                    quarter=q,
+                    version=number,
+                    sections=framework.change_words(seen, number),
+                )
+            )
         seen = max(number, seen or 0)
     return changes
 
@@ -668,6 +749,7 @@ def _trends_from(
     def mean(index: int, code: str) -> Decimal | None:
         return _as_score(scoring.total_in_hundredths_mean(*sums.get((index, code), (0, 0))))
 
+    versions = _versions_by_quarter(means, quarters, framework)
     return Trends(
         quarters=quarters,
         series=[
@@ -680,7 +762,11 @@ def _trends_from(
             scoring.overall_score(mean(q.index, c) for c in framework.codes) for q in quarters
         ],
         completeness=[completeness[q.index] for q in quarters],
-        changes=_framework_changes(means, quarters, framework),
+        changes=_framework_changes(versions, quarters, framework),
+        versions=versions,
+        scale=(
+            framework.scale_of(n for numbers in versions for n in numbers) or scoring.DEFAULT_SCALE
+        ),
     )
 
 

@@ -31,6 +31,7 @@ from fidelity.dashboards.figures import Scope, Trends, default_quarter, framewor
 from fidelity.dashboards.filters import DashboardFilter
 from fidelity.dashboards.selectors import pilot_dashboard
 from fidelity.dashboards.selectors import team_dashboard as team_dashboard_data
+from fidelity.frameworks.scoring import scale_across
 from fidelity.frameworks.words import FrameworkWords
 from fidelity.returns.models import PrincipleScore
 from fidelity.returns.selectors import team_next_steps
@@ -106,9 +107,10 @@ def _trend_chart(trends: Trends, *, chart_id: str, title: str, words: FrameworkW
         chart_id=chart_id,
         title=title,
         description=(
-            f"Mean score of each {words.section}, 1 to 4, from {quarters[0]} to {quarters[-1]}. "
-            "The same figures are in the table that follows."
+            f"Mean score of each {words.section}, {trends.scale}, from {quarters[0]} to "
+            f"{quarters[-1]}. The same figures are in the table that follows."
         ),
+        scale=trends.scale,
         markers=_framework_markers(trends),
     )
 
@@ -383,15 +385,17 @@ def team_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         charts.Series(label="Pilot average", values=data.pilot_trends.overall),
     ]
     labels = [q.label for q in data.trends.quarters]
+    scale = scale_across([data.trends.scale, data.pilot_trends.scale])
     chart = charts.line_chart(
         series,
         labels,
         chart_id="team-trend-chart",
         title=f"Overall score over time: {team.name} and the pilot average",
         description=(
-            f"Overall fidelity score, 1 to 4, from {labels[0]} to {labels[-1]}, for the team and "
-            "for the pilot average. The same figures are in the table that follows."
+            f"Overall fidelity score, {scale}, from {labels[0]} to {labels[-1]}, for the team "
+            "and for the pilot average. The same figures are in the table that follows."
         ),
+        scale=scale,
         markers=_framework_markers(data.pilot_trends),
     )
     rows = [

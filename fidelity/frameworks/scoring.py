@@ -22,6 +22,32 @@ class BandRule:
     minimum: Decimal
 
 
+@dataclass(frozen=True)
+class Scale:
+    """The lowest and highest value of a version's scale (its `ScaleLevel` rows): 1 to 4 on the
+    default framework, 0 to 3 or 1 to 5 on others."""
+
+    low: int
+    high: int
+
+    def __str__(self) -> str:
+        return f"{self.low} to {self.high}"
+
+
+# The default framework's scale: what charts drawn from content built before scales were
+# recorded with it used.
+DEFAULT_SCALE = Scale(low=1, high=4)
+
+
+def scale_across(scales: Iterable[Scale | None]) -> Scale | None:
+    """The scale that holds every scale given (None for none): figures from versions with
+    different scales are shown on one axis from the lowest value to the highest."""
+    known = [s for s in scales if s is not None]
+    if not known:
+        return None
+    return Scale(low=min(s.low for s in known), high=max(s.high for s in known))
+
+
 def _round(value: Decimal) -> Decimal:
     return value.quantize(PLACES, rounding=ROUND_HALF_UP)
 

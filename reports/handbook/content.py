@@ -45,7 +45,7 @@ from forums import privacy
 from forums.models import ForumSession, SessionStatus
 from forums.selectors import challenges_for_principles, published_good_practice
 from partners.models import LocalAuthority, Pilot, Team
-from reports.content import _text
+from reports.content import _text, scale_kept
 from reports.content import fingerprint as fingerprint
 
 NO_OPEN_DATA = "No open data pack was published for this period."
@@ -112,6 +112,7 @@ def _journey(pilot: Pilot, first: Quarter, last: Quarter, framework: FrameworkIn
             {"position": c.position, "quarter": c.quarter.label, "version": c.version}
             for c in trends.changes
         ],
+        "scale": trends.scale,
     }
 
 
@@ -508,6 +509,7 @@ def handbook_content(
             "overall": journey["overall"],
             "summary": _first_and_last(journey["overall"]),
             "framework_changes": journey["framework_changes"],
+            **scale_kept(journey["scale"]),
         },
         "sections": [
             {

@@ -17,7 +17,7 @@ from django.templatetags.static import static
 
 from fidelity.dashboards import charts
 from fidelity.frameworks.words import FrameworkWords
-from reports.render import _decimal, render_pdf
+from reports.render import _decimal, content_scale, render_pdf
 
 STYLESHEET = "reports/handbook.css"
 
@@ -35,6 +35,7 @@ def handbook_charts(content: dict) -> dict[str, str]:
         charts.Marker(position=c["position"], label=f"Framework changed: v{c['version']}")
         for c in journey["framework_changes"]
     ]
+    scale = content_scale(journey)
     span = f"{content['period']['first']} to {content['period']['last']}"
     drawn = {
         "journey": charts.line_chart(
@@ -51,9 +52,10 @@ def handbook_charts(content: dict) -> dict[str, str]:
             chart_id="journey-chart",
             title=f"Fidelity scores, {span}",
             description=(
-                f"One line per {words.section} and one for the overall score, on the 1 to 4 "
+                f"One line per {words.section} and one for the overall score, on the {scale} "
                 "scale; the tables give the same numbers."
             ),
+            scale=scale,
             markers=markers,
         )
     }
@@ -70,9 +72,10 @@ def handbook_charts(content: dict) -> dict[str, str]:
             chart_id=f"{section['anchor']}-chart",
             title=f"{section['code']}. {section['title']}: score, {span}",
             description=(
-                f"The {words.section}'s score and the overall score in each quarter, on the 1 "
-                "to 4 scale; the table below gives the same numbers."
+                f"The {words.section}'s score and the overall score in each quarter, on the "
+                f"{scale} scale; the table below gives the same numbers."
             ),
+            scale=scale,
             markers=markers,
             height=240,
         )
@@ -85,6 +88,7 @@ def _context(content: dict, built_on: datetime.date, stylesheet: str) -> dict:
         "c": content,
         "words": FrameworkWords(**content["words"]),
         "built_on": built_on,
+        "scale": content_scale(content["journey"]),
         "journey_chart": drawn["journey"],
         "sections": [{**s, "chart": drawn[s["code"]]} for s in content["sections"]],
         "stylesheet": stylesheet,

@@ -4,12 +4,18 @@ import re
 from decimal import Decimal
 
 from fidelity.dashboards.charts import Marker, Series, line_chart
+from fidelity.frameworks.scoring import DEFAULT_SCALE
 
 QUARTERS = ["2026-27 Q1", "2026-27 Q2", "2026-27 Q3"]
 
 
 def _chart(series, **kwargs):
-    options = {"chart_id": "c", "title": "Scores", "description": "Mean scores by quarter."}
+    options = {
+        "chart_id": "c",
+        "title": "Scores",
+        "description": "Mean scores by quarter.",
+        "scale": DEFAULT_SCALE,
+    }
     return str(line_chart(series, QUARTERS, **{**options, **kwargs}))
 
 

@@ -156,6 +156,7 @@ def test_a_chart_marks_the_change_with_a_visible_label_and_words_for_screen_read
             chart_id="t",
             title="Scores",
             description="Mean scores.",
+            scale=None,
             markers=[charts.Marker(position=2, label="Framework changed: v2")],
         )
     )
