@@ -6,10 +6,13 @@ ConceptMap that breaks the crosswalk's rules is refused, each problem named by J
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.conceptmap import ConceptMap
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -27,10 +30,11 @@ from fidelity.frameworks.models import (
 )
 from fidelity.frameworks.selectors import framework_instrument, retired_indicators
 from fidelity.frameworks.services import framework_import
+from tests.factories import UserFactory
 from tests.fidelity.dashboards.test_crosswalk_figures import V1 as FIGURES_V1
 from tests.fidelity.dashboards.test_crosswalk_figures import V2 as FIGURES_V2
 from tests.fidelity.dashboards.test_crosswalk_figures import _indicator
-from tests.fidelity.factories import make_return
+from tests.fidelity.factories import make_return, page_text
 
 NAME = FIGURES_V1.name
 URL = f"https://housing-first-fidelity.example/fhir/Questionnaire/{NAME.lower().replace(' ', '-')}"
@@ -341,3 +345,52 @@ def test_a_bundle_without_a_concept_map_imports_without_a_crosswalk(db):
     assert instrument.previous_version is None
     assert [s.code for s in instrument.sections] == ["A", "C", "D"]
     assert framework_import(instrument).previous is None
+
+
+# --- The admin and the command line ------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_admin_exports_the_bundle_and_imports_it_with_its_crosswalk(admin_client):
+    _, v2 = _versions()
+    response = admin_client.post(
+        "/admin/fidelity/frameworkversion/",
+        {"action": "export_fhir", "_selected_action": [v2.pk]},
+    )
+    assert response["Content-Type"] == "application/fhir+json"
+    assert Bundle.model_validate_json(response.content).type == "collection"
+
+    url = "/admin/fidelity/frameworkversion/import/"
+    preview = admin_client.post(url, {"file": SimpleUploadedFile("v2.json", response.content)})
+    text = page_text(preview)
+    assert "Continues version 1, as each principle and indicator below says" in text
+    assert "merged B.1, B.2" in text
+    admin_client.post(url, {"token": preview.context["token"]})
+    v3 = FrameworkVersion.objects.get(framework__name=NAME, number=3)
+    assert framework_instrument(version=v3) == framework_instrument(version=v2)
+
+
+def test_the_command_line_exports_and_imports_the_bundle(db, tmp_path):
+    _, v2 = _versions()
+    path = tmp_path / "v2.json"
+    call_command(
+        "export_framework",
+        str(v2.pk),
+        "--format",
+        "fhir",
+        "--output",
+        str(path),
+        stdout=io.StringIO(),
+    )
+    assert json.loads(path.read_bytes())["resourceType"] == "Bundle"
+
+    out = io.StringIO()
+    call_command("import_framework", str(path), stdout=out)
+    v3 = FrameworkVersion.objects.get(pk=int(out.getvalue().splitlines()[-1]))
+    assert v3.previous.number == 1
+    assert framework_instrument(version=v3) == framework_instrument(version=v2)
