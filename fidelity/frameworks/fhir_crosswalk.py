@@ -208,6 +208,8 @@ def concept_map_sections(
                             f"“{equivalence}”.",
                         )
                     )
+                elif not code:
+                    problems.append((f"{path}.code", "the target has no code."))
                 elif code not in new_sections:
                     problems.append(
                         (f"{path}.code", f"{old} is a section; there is no section {code} here.")
@@ -224,7 +226,14 @@ def concept_map_sections(
                     )
                 )
             elif code not in new_indicators:
-                problems.append((f"{path}.code", f"there is no indicator {code} here."))
+                problems.append(
+                    (
+                        f"{path}.code",
+                        f"there is no indicator {code} here."
+                        if code
+                        else "the target has no code.",
+                    )
+                )
             else:
                 into[code].append((old, CHANGES[equivalence], path))
     links, paths = [], []
