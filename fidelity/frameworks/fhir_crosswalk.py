@@ -170,6 +170,60 @@ def concept_map_sections(
 ) -> tuple[tuple[InstrumentSection, ...], list[Problem]]:
     """`sections` (read from the Questionnaire) with the crosswalk the map gives them, from
     the version named `previous` with the given codes, and every problem by JSON path."""
+    section_into, into, problems = _targets(
+        concept_map,
+        at=at,
+        sections=sections,
+        old_sections=old_sections,
+        old_indicators=old_indicators,
+        previous=previous,
+    )
+    links, link_problems = _links(
+        sections, into, at=at, old_indicators=old_indicators, previous=previous
+    )
+    problems += link_problems
+    continues: dict[str, str] = {}
+    for code, found in section_into.items():
+        continues[code] = found[0][0]
+        if len(found) > 1:
+            problems.append(
+                (
+                    found[1][1],
+                    f"section {code} continues {found[0][0]} and {found[1][0]}: a section "
+                    "continues one old section (a merged one starts afresh).",
+                )
+            )
+    pairs = [(s.code, continues.get(s.code, "")) for s in sections]
+    for n, message in crosswalk.section_problems(pairs):
+        problems.append((section_into[sections[n].code][0][1], message))
+    link_of = {link.code: link for link in links}
+    return (
+        tuple(
+            replace(
+                s,
+                continues=continues.get(s.code, ""),
+                indicators=tuple(
+                    replace(i, change=link_of[i.code].change, continues=link_of[i.code].continues)
+                    for i in s.indicators
+                ),
+            )
+            for s in sections
+        ),
+        problems,
+    )
+
+
+def _targets(
+    concept_map: ConceptMap,
+    *,
+    at: str,
+    sections: Sequence[InstrumentSection],
+    old_sections: Collection[str],
+    old_indicators: Collection[str],
+    previous: str,
+) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str, str]]], list[Problem]]:
+    """What maps onto each new section (old code, path) and each new indicator (old code, kind
+    of change, path), with the problems of each element and target on its own."""
     problems: list[Problem] = []
     new_sections = {s.code for s in sections}
     new_indicators = {i.code for s in sections for i in s.indicators}
@@ -217,7 +271,7 @@ def concept_map_sections(
                 else:
                     section_into[code].append((old, path))
             elif equivalence not in CHANGES:
-                kinds = ", ".join(f"{e} ({c})" for e, c in CHANGES.items())
+                kinds = ", ".join(f"{eq} ({change})" for eq, change in CHANGES.items())
                 problems.append(
                     (
                         f"{path}.equivalence",
@@ -236,6 +290,20 @@ def concept_map_sections(
                 )
             else:
                 into[code].append((old, CHANGES[equivalence], path))
+    return section_into, into, problems
+
+
+def _links(
+    sections: Sequence[InstrumentSection],
+    into: dict[str, list[tuple[str, str, str]]],
+    *,
+    at: str,
+    old_indicators: Collection[str],
+    previous: str,
+) -> tuple[list[crosswalk.Link], list[Problem]]:
+    """Each new indicator's link, from the old indicators that map onto it, checked by the
+    crosswalk's rules."""
+    problems: list[Problem] = []
     links, paths = [], []
     for code in (i.code for s in sections for i in s.indicators):
         found = into.get(code, [])
@@ -255,32 +323,4 @@ def concept_map_sections(
         paths.append((unknown or [path for _, _, path in found] or [at])[0])
     for n, message in crosswalk.link_problems(links, old_codes=old_indicators, previous=previous):
         problems.append((paths[n], message))
-    continues = {}
-    for code, found in section_into.items():
-        continues[code] = found[0][0]
-        if len(found) > 1:
-            problems.append(
-                (
-                    found[1][1],
-                    f"section {code} continues {found[0][0]} and {found[1][0]}: a section "
-                    "continues one old section (a merged one starts afresh).",
-                )
-            )
-    pairs = [(s.code, continues.get(s.code, "")) for s in sections]
-    for n, message in crosswalk.section_problems(pairs):
-        problems.append((section_into[sections[n].code][0][1], message))
-    link_of = {link.code: link for link in links}
-    return (
-        tuple(
-            replace(
-                s,
-                continues=continues.get(s.code, ""),
-                indicators=tuple(
-                    replace(i, change=link_of[i.code].change, continues=link_of[i.code].continues)
-                    for i in s.indicators
-                ),
-            )
-            for s in sections
-        ),
-        problems,
-    )
+    return links, problems

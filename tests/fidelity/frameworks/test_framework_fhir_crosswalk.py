@@ -226,6 +226,10 @@ def _section_onto_an_indicator(bundle):
     _element(bundle, "B")["target"][0]["code"] = "C.1"
 
 
+def _two_sections_into_one(bundle):
+    _element(bundle, "A")["target"][0]["code"] = "C"
+
+
 def _two_concept_maps(bundle):
     bundle["entry"].append(bundle["entry"][1])
 
@@ -271,6 +275,11 @@ BAD_CROSSWALKS = {
     "a section onto an indicator": (
         _section_onto_an_indicator,
         f"{_at('B')}.code: B is a section; there is no section C.1 here.",
+    ),
+    "two old sections into one": (
+        _two_sections_into_one,
+        f"{_at('B')}: section C continues A and B: a section continues one old section (a "
+        "merged one starts afresh).",
     ),
     "two ConceptMaps": (
         _two_concept_maps,
