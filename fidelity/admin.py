@@ -21,8 +21,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.downloads import FHIR_JSON_CONTENT_TYPE, XLSX_CONTENT_TYPE, file_response, json_response
 from fidelity.frameworks import crosswalk
-from fidelity.frameworks.fhir import instrument_questionnaire
 from fidelity.frameworks.forms import FrameworkConfirmForm, FrameworkUploadForm, preview_token
+from fidelity.frameworks.instrument_files import FHIR, version_file
 from fidelity.frameworks.models import (
     Band,
     Framework,
@@ -296,15 +296,16 @@ class FrameworkVersionAdmin(LabelledChoices, admin.ModelAdmin):
             content_type=XLSX_CONTENT_TYPE,
         )
 
-    @admin.action(description="Export the selected version as a FHIR Questionnaire (JSON)")
+    @admin.action(
+        description="Export the selected version as FHIR (JSON): its Questionnaire, with its "
+        "crosswalk as a ConceptMap when it continues a version"
+    )
     def export_fhir(self, request: HttpRequest, queryset) -> HttpResponse | None:
         if (version := self._one_version(request, queryset)) is None:
             return None
         return json_response(
             filename=f"{version.framework.name} v{version.number}.json",
-            content=instrument_questionnaire(
-                framework_instrument(version=version), number=version.number
-            ),
+            content=version_file(version=version, format=FHIR),
             content_type=FHIR_JSON_CONTENT_TYPE,
         )
 

@@ -36,9 +36,17 @@ from fidelity.dashboards.figures import (
 )
 from fidelity.dashboards.groups import GROUPINGS
 from fidelity.dashboards.selectors import pilot_dashboard
-from fidelity.frameworks.fhir import instrument_questionnaire, questionnaire_canonical
+from fidelity.frameworks.fhir import (
+    instrument_concept_map,
+    instrument_questionnaire,
+    questionnaire_canonical,
+)
 from fidelity.frameworks.models import FrameworkVersion, Principle
-from fidelity.frameworks.selectors import current_framework_version, framework_instrument
+from fidelity.frameworks.selectors import (
+    current_framework_version,
+    framework_instrument,
+    version_codes,
+)
 from fidelity.improvement.models import ImprovementAction
 from fidelity.returns.models import IndicatorScore, QAReturn
 from fidelity.returns.selectors import returns_visible_to
@@ -153,6 +161,24 @@ class FrameworkViewSet(ReadOnlyViewSet):
         version = self.get_object()
         data = instrument_questionnaire(
             framework_instrument(version=version), number=version.number
+        )
+        return Response(json.loads(data))
+
+    @extend_schema(responses={(200, "application/fhir+json"): OpenApiTypes.OBJECT})
+    @action(detail=True)
+    def crosswalk(self, request: Request, pk: str | None = None) -> Response:
+        """How the version continues the one before it, as a FHIR R4 ConceptMap from that
+        version's section and indicator codes to this one's (docs/exchange.md); 404 when it
+        continues none."""
+        version = self.get_object()
+        if version.previous is None:
+            raise Http404("This version continues no earlier version.")
+        old_sections, old_indicators = version_codes(version=version.previous)
+        data = instrument_concept_map(
+            framework_instrument(version=version),
+            number=version.number,
+            old_sections=old_sections,
+            old_indicators=old_indicators,
         )
         return Response(json.loads(data))
 

@@ -10,24 +10,36 @@ reading one back. docs/exchange.md describes the mapping.
   `EXTENSION_BASE`: the words for a section, the report title, the caseload target, the version
   notes and the bands on the Questionnaire; a section's description and an indicator's plain
   words and guidance on their items.
+- A version that continues another names it in `derivedFrom`, and its crosswalk goes with it
+  as a ConceptMap (`frameworks.fhir_crosswalk`): the file is then a Bundle of both
+  (`instrument_bundle`), which reads back with the crosswalk.
 
-Parsed and validated with `fhir.resources` (R4B models); then `instrument_rules` (the same rules
+Parsed and validated with `fhir.resources` (R4B models) by `frameworks.fhir_parse`; then `instrument_rules` (the same rules
 as the XLSX workbook's) decide what an instrument may hold. `read_instrument_questionnaire`
 raises `InstrumentFileError` with every problem located by JSON path. Nothing is saved here.
 """
 
 from __future__ import annotations
 
-import json
+import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.utils.text import slugify
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.conceptmap import ConceptMap
 from fhir.resources.R4B.questionnaire import Questionnaire
-from pydantic import ValidationError
+from pydantic import BaseModel
 
 from fidelity.frameworks import instrument_rules as rules
+from fidelity.frameworks.fhir_crosswalk import (
+    concept_map_previous,
+    concept_map_resource,
+    concept_map_sections,
+)
+from fidelity.frameworks.fhir_parse import parse_fhir_file
 from fidelity.frameworks.instrument import (
     FileProblem,
     Instrument,
@@ -36,6 +48,7 @@ from fidelity.frameworks.instrument import (
     InstrumentIndicator,
     InstrumentSection,
 )
+from fidelity.frameworks.selectors import version_codes, version_continued
 
 # Our extensions' URLs: fixed, not the site's address, so a file written by one installation
 # reads in another.
@@ -49,12 +62,6 @@ BAND = EXTENSION_BASE + "band"
 SECTION_DESCRIPTION = EXTENSION_BASE + "section-description"
 PLAIN_WORDS = EXTENSION_BASE + "plain-words"
 GUIDANCE = EXTENSION_BASE + "guidance"
-
-# Our files nest about 10 deep (Questionnaire, item, group, item, indicator, answerOption, ...);
-# validating far deeper JSON would exhaust Python's stack, so it is refused before.
-_MAX_DEPTH = 32
-# How many of pydantic's problems to list: a file that is wrong throughout says so in a screen.
-_MAX_LISTED = 20
 
 
 def fhir_url(*parts: str) -> str:
@@ -73,6 +80,11 @@ def questionnaire_canonical(*, framework_name: str, number: int) -> str:
     return f"{questionnaire_url(framework_name=framework_name)}|{number}"
 
 
+def concept_map_url(*, framework_name: str) -> str:
+    """The canonical URL of the framework's crosswalks; each version's is `|<number>`."""
+    return fhir_url("ConceptMap", slugify(framework_name))
+
+
 def scale_system(*, framework_name: str) -> str:
     """The code system of the scale's codings, in the Questionnaire and in responses alike."""
     return f"{questionnaire_url(framework_name=framework_name)}/scale"
@@ -86,8 +98,88 @@ def _string(url: str, value: str) -> list[dict[str, Any]]:
     return [{"url": url, "valueString": value}] if value else []
 
 
+def _json(model: type[BaseModel], resource: dict[str, Any]) -> bytes:
+    """A resource validated against its R4B model, in JSON (UTF-8)."""
+    return model.model_validate(resource).model_dump_json(exclude_none=True, indent=2).encode()
+
+
 def instrument_questionnaire(instrument: Instrument, *, number: int) -> bytes:
     """The instrument as a Questionnaire in JSON (UTF-8), as version `number` of its framework."""
+    return _json(Questionnaire, _questionnaire_resource(instrument, number=number))
+
+
+def instrument_concept_map(
+    instrument: Instrument,
+    *,
+    number: int,
+    old_sections: Sequence[str],
+    old_indicators: Sequence[str],
+) -> bytes:
+    """The crosswalk of version `number` to the version it continues
+    (`instrument.previous_version`, whose codes are given), as a ConceptMap in JSON."""
+    return _json(
+        ConceptMap,
+        _concept_map(
+            instrument, number=number, old_sections=old_sections, old_indicators=old_indicators
+        ),
+    )
+
+
+def instrument_bundle(
+    instrument: Instrument,
+    *,
+    number: int,
+    old_sections: Sequence[str],
+    old_indicators: Sequence[str],
+) -> bytes:
+    """A Bundle (`collection`) of the Questionnaire and its crosswalk as a ConceptMap, in JSON:
+    the file of a version that continues another."""
+    resources = (
+        _questionnaire_resource(instrument, number=number),
+        _concept_map(
+            instrument, number=number, old_sections=old_sections, old_indicators=old_indicators
+        ),
+    )
+    return _json(
+        Bundle,
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {
+                    # A collection's entries need no server ids: names made from the canonical.
+                    "fullUrl": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, _versioned(r))}",
+                    "resource": r,
+                }
+                for r in resources
+            ],
+        },
+    )
+
+
+def _versioned(resource: dict[str, Any]) -> str:
+    return f"{resource['url']}|{resource['version']}"
+
+
+def _concept_map(
+    instrument: Instrument,
+    *,
+    number: int,
+    old_sections: Sequence[str],
+    old_indicators: Sequence[str],
+) -> dict[str, Any]:
+    return concept_map_resource(
+        instrument,
+        url=questionnaire_url(framework_name=instrument.name),
+        map_url=concept_map_url(framework_name=instrument.name),
+        number=number,
+        old_sections=old_sections,
+        old_indicators=old_indicators,
+    )
+
+
+def _questionnaire_resource(instrument: Instrument, *, number: int) -> dict[str, Any]:
+    previous = instrument.previous_version
     system = scale_system(framework_name=instrument.name)
     options = [
         {"valueCoding": {"system": system, "code": str(value), "display": label}}
@@ -116,6 +208,11 @@ def instrument_questionnaire(instrument: Instrument, *, number: int) -> bytes:
         "url": questionnaire_url(framework_name=instrument.name),
         "version": str(number),
         "title": instrument.name,
+        "derivedFrom": (
+            [questionnaire_canonical(framework_name=instrument.name, number=previous)]
+            if previous is not None
+            else None
+        ),
         "status": "active",
         "description": instrument.description or None,
         "item": [
@@ -142,109 +239,25 @@ def instrument_questionnaire(instrument: Instrument, *, number: int) -> bytes:
             for section in instrument.sections
         ],
     }
-    return (
-        Questionnaire.model_validate(resource).model_dump_json(exclude_none=True, indent=2).encode()
-    )
+    return resource
 
 
 # --- Reading -----------------------------------------------------------------------------------
 
 
-def _json_path(location: tuple[str | int, ...]) -> str:
-    path = "$"
-    for part in location:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return path
-
-
-def _depth(raw: Any) -> int:
-    """How deep lists and objects nest, found without recursion."""
-    deepest, stack = 0, [(raw, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict | list):
-            deepest = max(deepest, depth)
-            if depth <= _MAX_DEPTH:
-                children = value.values() if isinstance(value, dict) else value
-                stack.extend((child, depth + 1) for child in children)
-    return deepest
-
-
-def _raw_item_count(raw: dict[str, Any]) -> int:
-    """Items below the top level (the indicators, if the file is as we write it), counted in the
-    raw JSON so that an oversized file is refused before it is validated item by item."""
-    groups = raw.get("item")
-    if not isinstance(groups, list):
-        return 0
-    return sum(
-        len(g["item"]) for g in groups if isinstance(g, dict) and isinstance(g.get("item"), list)
-    )
-
-
-def _parse(data: bytes) -> Questionnaire:
-    if problem := rules.file_size_problem(len(data)):
-        raise InstrumentFileError([FileProblem("The file", None, problem)])
-    try:
-        raw = json.loads(data)
-    except (ValueError, RecursionError):
-        raise InstrumentFileError(
-            [
-                FileProblem(
-                    "The file",
-                    None,
-                    "this is not JSON that can be read. Export a framework as FHIR to see the "
-                    "layout.",
-                )
-            ]
-        ) from None
-    kind = raw.get("resourceType") if isinstance(raw, dict) else None
-    if kind != "Questionnaire":
-        message = (
-            f"this is a {kind} resource, not a FHIR Questionnaire."
-            if isinstance(kind, str) and kind
-            else "there is no resourceType “Questionnaire”: this is not a FHIR Questionnaire."
-        )
-        raise InstrumentFileError([FileProblem.at_path("$.resourceType", message)])
-    if _depth(raw) > _MAX_DEPTH:
-        raise InstrumentFileError(
-            [
-                FileProblem(
-                    "The file",
-                    None,
-                    f"the JSON nests more than {_MAX_DEPTH} levels deep; a framework's "
-                    "Questionnaire has sections holding indicators and needs far fewer.",
-                )
-            ]
-        )
-    sections = len(raw["item"]) if isinstance(raw.get("item"), list) else 0
-    too_many = [
-        problem
-        for problem in (
-            # No sections at all is reported later, with everything else found.
-            rules.section_count_problem(sections) if sections else None,
-            rules.indicator_count_problem(_raw_item_count(raw)),
-        )
-        if problem
-    ]
-    if too_many:
-        raise InstrumentFileError([FileProblem.at_path("$.item", p) for p in too_many])
-    try:
-        return Questionnaire.model_validate(raw)
-    except ValidationError as error:
-        problems = []
-        for found in error.errors()[:_MAX_LISTED]:
-            message = "this is required." if found["type"].endswith("missing") else found["msg"]
-            problems.append(FileProblem.at_path(_json_path(found["loc"]), message))
-        raise InstrumentFileError(problems) from None
-
-
 class _Reader:
     """Collects problems while reading, so one pass reports everything wrong."""
 
-    def __init__(self) -> None:
+    def __init__(self, at: str = "$") -> None:
         self.problems: list[FileProblem] = []
+        self.at = at  # where the Questionnaire is: the file itself, or a Bundle's entry
 
     def problem(self, path: str, message: str) -> None:
+        """A problem at `path` in the Questionnaire ("$.item[0]...")."""
+        self.located(self.at + path.removeprefix("$"), message)
+
+    def located(self, path: str, message: str) -> None:
+        """A problem at `path` in the file."""
         self.problems.append(FileProblem.at_path(path, message))
 
     def text(self, path: str, value: str | None, kind: str, what: str | None = None) -> str:
@@ -264,17 +277,23 @@ def _extension_text(element: Any, url: str) -> str | None:
 
 
 def read_instrument_questionnaire(data: bytes) -> Instrument:
-    """The instrument a Questionnaire (JSON) describes; InstrumentFileError if anything is wrong.
+    """The instrument a Questionnaire (JSON) describes, with its crosswalk when the file is a
+    Bundle that holds it as a ConceptMap; InstrumentFileError if anything is wrong.
     Words the file does not carry (from a system other than ours) take plain defaults; the
     bands, which decide how a score is read, must be there."""
-    questionnaire = _parse(data)
-    reader = _Reader()
+    questionnaire, at, concept_map, map_at = parse_fhir_file(data)
+    reader = _Reader(at)
     name = reader.text("$.title", questionnaire.title, "name")
     if not name:
         reader.problem("$.title", "the Questionnaire has no title (the framework's name).")
     words = _read_settings(reader, questionnaire, name)
     sections, scale = _read_items(reader, questionnaire)
     bands = _read_bands(reader, questionnaire, scale)
+    previous = None
+    if concept_map is not None and name and not reader.problems:
+        sections, previous = _read_crosswalk(
+            reader, questionnaire, name, sections, concept_map=concept_map, at=map_at
+        )
     if reader.problems:
         raise InstrumentFileError(reader.problems)
     return Instrument(
@@ -283,8 +302,58 @@ def read_instrument_questionnaire(data: bytes) -> Instrument:
         sections=sections,
         scale=scale,
         bands=bands,
+        previous_version=previous,
         **words,
     )
+
+
+def _read_crosswalk(
+    reader: _Reader,
+    questionnaire: Questionnaire,
+    name: str,
+    sections: tuple[InstrumentSection, ...],
+    *,
+    concept_map: ConceptMap,
+    at: str,
+) -> tuple[tuple[InstrumentSection, ...], int | None]:
+    """The sections with the crosswalk the ConceptMap gives them, and the number of the version
+    it continues: a version of this framework that must already be here."""
+    url, version = questionnaire.url or "", questionnaire.version or ""
+    if not url:
+        reader.problem("$.url", "a Questionnaire with a crosswalk needs its url, which it maps.")
+        return sections, None
+    previous, problems = concept_map_previous(concept_map, at=at, url=url, version=version)
+    for path, message in problems:
+        reader.located(path, message)
+    if previous is None:
+        return sections, None
+    for n, derived in enumerate(questionnaire.derivedFrom or []):
+        if derived.startswith(f"{url}|") and derived != f"{url}|{previous}":
+            reader.problem(
+                f"$.derivedFrom[{n}]",
+                f"the Questionnaire derives from {derived}, but its crosswalk maps from version "
+                f"{previous}.",
+            )
+    old = version_continued(name=name, number=previous)
+    if old is None:
+        reader.located(
+            f"{at}.group[0].sourceVersion",
+            f"there is no version {previous} of {name} here to continue; import it first, or "
+            "import the Questionnaire without its ConceptMap to import it without a crosswalk.",
+        )
+        return sections, None
+    old_sections, old_indicators = version_codes(version=old)
+    sections, problems = concept_map_sections(
+        concept_map,
+        at=at,
+        sections=sections,
+        old_sections=old_sections,
+        old_indicators=old_indicators,
+        previous=str(old),
+    )
+    for path, message in problems:
+        reader.located(path, message)
+    return sections, previous
 
 
 def _read_settings(reader: _Reader, questionnaire: Questionnaire, name: str) -> dict[str, Any]:

@@ -27,7 +27,8 @@ class FrameworkUploadForm(forms.Form):
         label="Framework file (.xlsx or .json)",
         help_text=(
             "An XLSX workbook with sheets Framework, Sections, Indicators, Scale and Bands, or a "
-            "FHIR R4 Questionnaire in JSON, as an export writes them. "
+            "FHIR R4 Questionnaire in JSON (or a Bundle of one and its crosswalk as a "
+            "ConceptMap), as an export writes them. "
             f"At most {MAX_FILE_BYTES // (1024 * 1024)} MB."
         ),
     )

@@ -1,19 +1,25 @@
 """An instrument file in either format, told apart by its content (not its name): an XLSX
-workbook is a zip archive, a FHIR Questionnaire is a JSON object. The import command and the
-admin read files here; exports name their format."""
+workbook is a zip archive, a FHIR Questionnaire (or a Bundle of one and its crosswalk) is a
+JSON object. The import command and the admin read files here; exports name their format."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
 from fidelity.frameworks import instrument_rules as rules
-from fidelity.frameworks.fhir import instrument_questionnaire, read_instrument_questionnaire
+from fidelity.frameworks.fhir import (
+    instrument_bundle,
+    instrument_questionnaire,
+    read_instrument_questionnaire,
+)
 from fidelity.frameworks.instrument import (
     MAX_FILE_BYTES,
     FileProblem,
     Instrument,
     InstrumentFileError,
 )
+from fidelity.frameworks.models import FrameworkVersion
+from fidelity.frameworks.selectors import framework_instrument, version_codes
 from fidelity.frameworks.workbook import instrument_xlsx, read_instrument_xlsx
 
 XLSX, FHIR = "xlsx", "fhir"
@@ -64,8 +70,19 @@ def read_instrument_file(data: bytes) -> Instrument:
     return reader(data)
 
 
-def instrument_file(instrument: Instrument, *, format: str, number: int) -> bytes:
-    """The instrument in `format` (XLSX or FHIR), as version `number` of its framework."""
-    if format == FHIR:
-        return instrument_questionnaire(instrument, number=number)
-    return instrument_xlsx(instrument)
+def version_file(*, version: FrameworkVersion, format: str) -> bytes:
+    """The version in `format`: an XLSX workbook, or FHIR JSON: its Questionnaire, or, when it
+    continues a version, a Bundle of its Questionnaire and its crosswalk as a ConceptMap. Either
+    reads back with `read_instrument_file`, crosswalk and all."""
+    instrument = framework_instrument(version=version)
+    if format != FHIR:
+        return instrument_xlsx(instrument)
+    if version.previous_id is None:
+        return instrument_questionnaire(instrument, number=version.number)
+    old_sections, old_indicators = version_codes(version=version.previous)
+    return instrument_bundle(
+        instrument,
+        number=version.number,
+        old_sections=old_sections,
+        old_indicators=old_indicators,
+    )

@@ -20,6 +20,7 @@ from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from fidelity.frameworks.selectors import current_framework_version
+from fidelity.frameworks.services import framework_revise
 from partners.models import ApiToken
 from tests.api.conftest import token_client
 
@@ -44,6 +45,11 @@ def _framework(w):
     return current_framework_version(pilot=w.pilot)
 
 
+def _revised_framework(w):
+    """A new version of the pilots' framework, which continues the one their returns use."""
+    return framework_revise(version=_framework(w), notes="Revised for the crosswalk.")
+
+
 MATRIX: dict[str, Entry] = {
     "pilots/": Entry(FIGURES, EVERYONE),
     "pilots/<id>/": Entry(FIGURES, EVERYONE, lambda w: w.pilot),
@@ -58,6 +64,7 @@ MATRIX: dict[str, Entry] = {
     "frameworks/": Entry(FIGURES, EVERYONE),
     "frameworks/<id>/": Entry(FIGURES, EVERYONE, _framework),
     "frameworks/<id>/questionnaire/": Entry(FIGURES, EVERYONE, _framework),
+    "frameworks/<id>/crosswalk/": Entry(FIGURES, EVERYONE, _revised_framework),
     "quarters/": Entry(FIGURES, MANAGER),
     "figures/": Entry(FIGURES, MANAGER),
     "returns/": Entry(READ, EVERYONE),

@@ -2,15 +2,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fidelity.frameworks.instrument_files import FHIR, XLSX, instrument_file
+from fidelity.frameworks.instrument_files import FHIR, XLSX, version_file
 from fidelity.frameworks.models import FrameworkVersion
-from fidelity.frameworks.selectors import framework_instrument
 
 
 class Command(BaseCommand):
     help = (
         "Writes a framework version to a file that import_framework reads back: an XLSX "
-        "workbook, or a FHIR R4 Questionnaire in JSON (--format fhir)."
+        "workbook, or FHIR R4 JSON (--format fhir): a Questionnaire, or a Bundle of the "
+        "Questionnaire and its crosswalk (a ConceptMap) when the version continues another."
     )
 
     def add_arguments(self, parser):
@@ -22,9 +22,7 @@ class Command(BaseCommand):
         version = FrameworkVersion.objects.select_related("framework").filter(pk=version_id).first()
         if version is None:
             raise CommandError(f"There is no framework version with id {version_id}.")
-        data = instrument_file(
-            framework_instrument(version=version), format=format, number=version.number
-        )
+        data = version_file(version=version, format=format)
         try:
             output.write_bytes(data)
         except OSError as error:
