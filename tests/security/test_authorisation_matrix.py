@@ -404,6 +404,7 @@ EXPECTATIONS: dict[str, Row] = {
         for name in API_RESOURCES
     },
     "api:framework-questionnaire": Row(everyone(401), own=lambda w: {"pk": 1}),
+    "api:framework-crosswalk": Row(everyone(401), own=lambda w: {"pk": 1}),
     "api:report-pdf": Row(everyone(401), own=lambda w: {"pk": 1}),
     "api:quarters": Row(everyone(401)),
     "api:figures": Row(everyone(401)),
