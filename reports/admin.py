@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from partners.admin_site import LabelledChoices
 
+from .jobs import JOB_FIELDS
 from .models import (
     Handbook,
     HandbookVersion,
@@ -36,17 +37,7 @@ class ReportAdmin(LabelledChoices, admin.ModelAdmin):
         "organisation",
         "year",
         "quarter",
-        "status",
-        "progress",
-        "stage",
-        "error",
-        "attempts",
-        "requested_by",
-        "queued_at",
-        "sent_at",
-        "started_at",
-        "heartbeat_at",
-        "finished_at",
+        *JOB_FIELDS,
         "current_version",
     ]
     inlines = [ReportVersionInline]
@@ -85,17 +76,7 @@ class HandbookAdmin(LabelledChoices, admin.ModelAdmin):
         "first_quarter",
         "last_year",
         "last_quarter",
-        "status",
-        "progress",
-        "stage",
-        "error",
-        "attempts",
-        "requested_by",
-        "queued_at",
-        "sent_at",
-        "started_at",
-        "heartbeat_at",
-        "finished_at",
+        *JOB_FIELDS,
         "current_version",
     ]
     inlines = [HandbookVersionInline]

@@ -77,6 +77,22 @@ class BuildJob(models.Model):
         return self.status in (JobStatus.READY, JobStatus.FAILED)
 
 
+# The lifecycle fields, in the order the admin shows them (read-only there).
+JOB_FIELDS = [
+    "status",
+    "progress",
+    "stage",
+    "error",
+    "attempts",
+    "requested_by",
+    "queued_at",
+    "sent_at",
+    "started_at",
+    "heartbeat_at",
+    "finished_at",
+]
+
+
 @dataclass(frozen=True)
 class JobKind:
     """One kind of job: its model, the dotted path of the Celery task that builds one (imported
