@@ -227,20 +227,31 @@ def _by_use(pair: tuple[str, int]) -> tuple[int, str]:
     return (-count, name)
 
 
+def _published_in(
+    model: type[Challenge] | type[GoodPractice],
+    *,
+    pilot: Pilot,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+) -> QuerySet:
+    """The pilot's rows of `model` from published sessions held in the dates (inclusive)."""
+    rows = model.objects.filter(
+        session__series__pilot=pilot, session__status=SessionStatus.PUBLISHED
+    )
+    if date_from:
+        rows = rows.filter(session__date__gte=date_from)
+    if date_to:
+        rows = rows.filter(session__date__lte=date_to)
+    return rows
+
+
 def published_challenges(
     *,
     pilot: Pilot,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet[Challenge]:
-    challenges = Challenge.objects.filter(
-        session__series__pilot=pilot, session__status=SessionStatus.PUBLISHED
-    )
-    if date_from:
-        challenges = challenges.filter(session__date__gte=date_from)
-    if date_to:
-        challenges = challenges.filter(session__date__lte=date_to)
-    return challenges
+    return _published_in(Challenge, pilot=pilot, date_from=date_from, date_to=date_to)
 
 
 def published_good_practice(
@@ -250,13 +261,7 @@ def published_good_practice(
     date_to: datetime.date | None = None,
 ) -> QuerySet[GoodPractice]:
     """Good practice recorded in published sessions, by session date (inclusive), oldest first."""
-    examples = GoodPractice.objects.filter(
-        session__series__pilot=pilot, session__status=SessionStatus.PUBLISHED
-    )
-    if date_from:
-        examples = examples.filter(session__date__gte=date_from)
-    if date_to:
-        examples = examples.filter(session__date__lte=date_to)
+    examples = _published_in(GoodPractice, pilot=pilot, date_from=date_from, date_to=date_to)
     return examples.select_related("organisation", "session").order_by("session__date", "pk")
 
 
