@@ -6,9 +6,15 @@ from io import BytesIO
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.apps import apps as django_apps
 from django.urls import reverse
 from pypdf import PdfReader
 
+from fidelity.frameworks import framework_data
+from fidelity.opendata.models import OpenDataPack
+from partners.demo import seed_pilot
+from partners.models import User
+from reports.handbook.models import HandbookWords
 from reports.handbook.services import handbook_publish, handbook_request, handbook_words_save
 from reports.jobs import JobStatus
 from tests.pdfua_checks import problems
@@ -84,3 +90,35 @@ def test_a_real_worker_builds_the_requested_handbook_from_the_queue(
     assert handbook.started_at >= handbook.queued_at
     text, _ = pdf_text(handbook.current_version)
     assert "Test pilot" in text
+
+
+@pytest.mark.worker
+@pytest.mark.xdist_group("celery-worker")
+def test_a_real_worker_builds_the_demo_pilots_handbook_section_by_section(transactional_db, worker):
+    framework_data.load(django_apps)  # a transactional test before this one flushed it
+    pilot = seed_pilot(password="demo-password-x").pilot
+    manager = User.objects.get(username="manager")
+    words = HandbookWords.objects.get(pilot=pilot)  # the demo's invented foreword and lessons
+    pack = OpenDataPack.objects.get(pilot=pilot)  # the demo publishes one open data pack
+
+    handbook = handbook_request(pilot=pilot, user=manager)  # the default period: all of it
+    handbook = wait_until_done(handbook, seconds=240)
+
+    assert handbook.status == JobStatus.READY, handbook.error
+    version = handbook.current_version
+    text, pages = pdf_text(version)
+    with version.pdf.open("rb") as handle:
+        assert problems(handle.read()) == []
+    assert pages == version.page_count > 10
+    assert f"{handbook.first.label} to {handbook.last.label}" in text
+    assert " ".join(words.foreword.split("\n\n")[0].split()) in text
+    assert " ".join(words.lessons.split("\n\n")[0].split()) in text
+    sections = version.content["sections"]
+    for section in sections:
+        assert f"{section['code']}. {section['title']}" in text
+    recurring = [c for s in sections for c in s["recurring"]]
+    assert recurring and all(" ".join(c["text"].split()) in text for c in recurring)
+    assert any(s["actions_done"] for s in sections)
+    assert "What peer reviewers saw" in text
+    assert "Appendix A: the framework" in text
+    assert f"Open data, {pack.quarter_value.label} (version 1), as published" in text
