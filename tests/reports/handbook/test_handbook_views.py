@@ -328,3 +328,30 @@ def test_the_public_page_links_its_stylesheet_and_is_served_under_the_apps_polic
     app_policy = client.get(reverse("login"))["Content-Security-Policy"]
     assert page["Content-Security-Policy"] == app_policy
     assert "'unsafe-inline'" not in app_policy
+
+
+def test_a_manager_finds_the_handbook_and_open_data_from_home_reports_and_dashboard(
+    client, handbook_world
+):
+    pilot = handbook_world.pilot
+    handbook = reverse("reports:handbooks", args=[pilot.pk])
+    open_data = f"{reverse('fidelity:open_data_manage')}?pilot={pilot.pk}"
+    client.force_login(handbook_world.manager)
+
+    home_panel = client.get(reverse("reports:home_panel")).text
+    dashboard = client.get(reverse("fidelity:dashboard"), {"pilot": pilot.pk}).text
+    reports = client.get(reverse("reports:index")).text
+
+    for page in (home_panel, dashboard):
+        assert f'href="{handbook}"' in page and f'href="{open_data}"' in page
+    assert f'href="{reverse("reports:handbook_home")}"' in reports
+    assert f'href="{reverse("fidelity:open_data_manage")}"' in reports
+    assert client.get(handbook).status_code == client.get(open_data).status_code == 200
+
+
+def test_a_team_leader_is_not_shown_the_way_to_the_handbook(client, handbook_world):
+    client.force_login(handbook_world.lead_bolton)
+
+    for url in (reverse("reports:home_panel"), reverse("reports:index")):
+        page = client.get(url).text
+        assert "handbook" not in page and reverse("fidelity:open_data_manage") not in page
