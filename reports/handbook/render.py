@@ -121,7 +121,7 @@ def handbook_html(
     stylesheet inline, to store and download. `HtmlVariant.PAGE`: linking the stylesheet at its
     static URL, for the public page under the app's CSP; `pdf_url` puts a link to the PDF first."""
     if variant == HtmlVariant.FILE:
-        context = _context(content, built_on, css=_stylesheet_text(STATIC_DIR / "handbook.css"))
+        context = _context(content, built_on, css=_stylesheet_text(STATIC_DIR.parent / STYLESHEET))
     else:
         context = _context(content, built_on, stylesheet=static(STYLESHEET))
     return render_to_string("reports/handbook/book.html", {**context, "pdf_url": pdf_url})
