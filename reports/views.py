@@ -138,5 +138,6 @@ def home_panel(request: HttpRequest) -> HttpResponse:
                 user=request.user, today=timezone.localdate()
             ).count(),
             "recent_days": RECENT_DAYS,
+            "managed_pilots": access.pilots_managed_by(user=request.user).order_by("name"),
         },
     )

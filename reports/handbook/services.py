@@ -23,7 +23,7 @@ from .. import jobs
 from . import selectors
 from .content import fingerprint, handbook_content
 from .models import Handbook, HandbookVersion, HandbookWords
-from .render import handbook_html, handbook_pdf
+from .render import HtmlVariant, handbook_html, handbook_pdf
 
 HANDBOOK_JOB = jobs.JobKind(model=Handbook, task="reports.tasks.build_handbook", noun="handbook")
 
@@ -76,7 +76,7 @@ def _save_version(
     handbook: Handbook, data: dict, data_fingerprint: str, today: datetime.date
 ) -> HandbookVersion:
     _progress(handbook.pk, 35, "Writing the web page")
-    html = handbook_html(data, built_on=today, standalone=True)
+    html = handbook_html(data, built_on=today, variant=HtmlVariant.FILE)
     _progress(handbook.pk, 50, "Laying out the PDF")
     pdf, page_count = handbook_pdf(data, built_on=today)
     _progress(handbook.pk, 90, "Saving the PDF and the web page")

@@ -5,8 +5,6 @@ for anyone but a manager of its pilot. The public page shows only a published ve
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +12,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.downloads import HTML_CONTENT_TYPE, file_response, pdf_response
@@ -22,6 +19,7 @@ from partners import access
 from partners.audit import record_event
 from partners.models import Pilot, SecurityEventKind
 
+from . import render as book
 from . import selectors, services
 from .forms import HandbookRequestForm, HandbookWordsForm
 from .models import HandbookVersion
@@ -179,33 +177,19 @@ def handbook_unpublish(request: HttpRequest, pk: int, number: int) -> HttpRespon
     return redirect("reports:handbook_detail", pk=pk)
 
 
-_BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
-
-
-def _with_pdf_link(html: str, href: str) -> str:
-    """The handbook's page with a link to its PDF first in the body."""
-    link = (
-        f'<p class="handbook-pdf-link"><a href="{escape(href)}">Download this handbook as a PDF '
-        "(accessible, PDF/UA)</a></p>"
-    )
-    body = _BODY_TAG.search(html)
-    if body is None:
-        return link + html
-    return html[: body.end()] + link + html[body.end() :]
-
-
 @login_not_required
 @require_GET
 def public_handbook(request: HttpRequest, pilot_slug: str) -> HttpResponse:
     version = selectors.get_published_version(pilot_slug=pilot_slug)
-    with version.html.open("rb") as handle:
-        html = handle.read().decode("utf-8")
-    # Served as stored, under the app's own Content-Security-Policy: the page holds no script and
-    # links its stylesheet.
-    return HttpResponse(
-        _with_pdf_link(html, reverse("handbook:public_pdf", args=[pilot_slug])),
-        content_type=HTML_CONTENT_TYPE,
+    # Laid out again from the content the version was built from, as the page variant: the stored
+    # file carries its stylesheet inline, which the app's Content-Security-Policy would block.
+    html = book.handbook_html(
+        version.content,
+        built_on=timezone.localdate(version.built_at),
+        variant=book.HtmlVariant.PAGE,
+        pdf_url=reverse("handbook:public_pdf", args=[pilot_slug]),
     )
+    return HttpResponse(html, content_type=HTML_CONTENT_TYPE)
 
 
 @login_not_required

@@ -110,7 +110,7 @@ def build_handbook(handbook_world):
 def quick_render(monkeypatch):
     """For tests of the handbook's lifecycle: laid out in no time."""
 
-    def html(content, *, built_on, standalone):
+    def html(content, *, built_on, variant):
         return "<!doctype html><html><body><p>A quick handbook</p></body></html>"
 
     def pdf(content, *, built_on):

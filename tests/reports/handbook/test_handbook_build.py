@@ -2,10 +2,13 @@
 sweep, the email, and publishing one version at a time."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.db import IntegrityError
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from common.quarters import Quarter
 from reports import demo, tasks
@@ -246,6 +249,32 @@ def test_request_while_the_broker_is_down_is_built_by_the_sweep(
 
     handbook.refresh_from_db()
     assert handbook.status == JobStatus.READY
+
+
+RENAME = importlib.import_module("reports.migrations.0006_rename_sweep_beat_row")
+
+
+def test_the_beat_row_that_sweeps_says_it_sweeps_handbooks_too(db):
+    sweep = PeriodicTask.objects.get(task="reports.tasks.sweep_reports")
+    assert "handbooks" in sweep.name
+    schedule = (sweep.interval.every, sweep.interval.period, sweep.enabled)
+
+    RENAME.rename_back(apps, None)
+    sweep.refresh_from_db()
+    assert sweep.name == RENAME.OLD
+    RENAME.rename(apps, None)
+    sweep.refresh_from_db()
+    assert sweep.name == RENAME.NEW
+    assert (sweep.interval.every, sweep.interval.period, sweep.enabled) == schedule
+
+
+def test_renaming_the_sweep_leaves_a_row_an_administrator_renamed(db):
+    PeriodicTask.objects.filter(task="reports.tasks.sweep_reports").update(name="Our sweep")
+
+    RENAME.rename(apps, None)
+    RENAME.rename_back(apps, None)
+
+    assert PeriodicTask.objects.get(task="reports.tasks.sweep_reports").name == "Our sweep"
 
 
 def test_handbook_left_running_by_a_dead_worker_is_built_by_the_beat_sweep(

@@ -9,7 +9,7 @@ import pytest
 from fidelity.frameworks.models import PilotFramework
 from fidelity.frameworks.services import framework_import
 from reports.handbook.content import handbook_content
-from reports.handbook.render import handbook_html
+from reports.handbook.render import HtmlVariant, handbook_html
 from tests.fidelity.dashboards.test_crosswalk_figures import Q1, Q3, V1, V2
 from tests.fidelity.factories import make_return
 
@@ -63,7 +63,7 @@ def test_the_appendix_names_both_versions_and_what_each_indicator_continues(chan
 
 
 def test_the_book_says_when_the_framework_changed(changed):
-    html = handbook_html(changed, built_on=datetime.date(2026, 12, 1), standalone=True)
+    html = handbook_html(changed, built_on=datetime.date(2026, 12, 1), variant=HtmlVariant.FILE)
 
     assert (
         f"The framework changed in {Q3.label}: returns from then on are scored on version 2."

@@ -58,11 +58,13 @@ def test_the_pilots_handbook_says_its_words_its_period_and_its_principles(
     html = version.html.read().decode()
     assert FOREWORD in html
     assert "<script" not in html.lower()
+    assert "<style>" in html and "<link" not in html  # stored to be read offline
 
     handbook_publish(version=version, user=handbook_world.manager)
     page = client.get(reverse("handbook:public", args=[handbook_world.pilot.slug]))
     assert page.status_code == 200
     assert FOREWORD in page.text
+    assert "<style" not in page.text and "/static/reports/handbook.css" in page.text
 
 
 @pytest.fixture

@@ -9,15 +9,18 @@ from io import BytesIO
 
 import pikepdf
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from pypdf import PdfReader
 
 from common.quarters import Quarter
 from fidelity.frameworks.selectors import current_framework_version
+from fidelity.opendata.services import open_data_publish
 from reports.handbook.content import handbook_content
-from reports.handbook.render import handbook_html, handbook_pdf
+from reports.handbook.render import HtmlVariant, handbook_html, handbook_pdf
 from tests.fidelity.factories import use_default_framework
 from tests.pdfua_checks import problems, structure
-from tests.reports.handbook.conftest import FIRST, FOREWORD, LAST, LESSONS
+from tests.reports.handbook.conftest import FIRST, FOREWORD, LAST, LESSONS, QUARTERS
 
 BUILT_ON = datetime.date(2026, 12, 1)
 
@@ -104,8 +107,74 @@ def test_the_pdf_passes_the_pdf_ua_checks(content):
     assert kinds["/Table"] >= 2 * len(content["sections"])
 
 
-def test_the_web_page_has_no_script_no_inline_style_and_says_its_language(content):
-    html = handbook_html(content, built_on=BUILT_ON, standalone=True)
+class _Styles(HTMLParser):
+    """The text of each <style> element."""
+
+    def __init__(self):
+        super().__init__()
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "style":
+            self._in_style = True
+            self.styles.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles[-1] += data
+
+
+def _static_text(path: str) -> str:
+    with open(finders.find(path), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def test_the_downloadable_file_carries_its_stylesheet_and_needs_nothing_else(story, content):
+    open_data_publish(pilot=story.pilot, quarter=QUARTERS[1], user=story.manager)
+    with_pack = handbook_content(
+        pilot=story.pilot,
+        first=FIRST,
+        last=LAST,
+        foreword=FOREWORD,
+        lessons=LESSONS,
+        today=BUILT_ON,
+    )
+    html = handbook_html(with_pack, built_on=BUILT_ON, variant=HtmlVariant.FILE)
+    page = outline(html)
+
+    tags = [tag for tag, _ in page.tags]
+    assert "script" not in tags and "link" not in tags
+    styles = _Styles()
+    styles.feed(html)
+    [style] = styles.styles
+    handbook_css = _static_text("reports/handbook.css")
+    imported = '@import url("report.css");'
+    assert imported in handbook_css
+    # The handbook's rules, with the report's in place of the import.
+    assert (
+        style.strip() == handbook_css.replace(imported, _static_text("reports/report.css")).strip()
+    )
+    assert not any("src" in attrs for _, attrs in page.tags)
+    hrefs = [attrs["href"] for _, attrs in page.tags if "href" in attrs]
+    public = [h for h in hrefs if not h.startswith("#")]
+    assert public  # the open data pack's page
+    assert all(h.startswith(settings.REPORTS_SITE_URL + "/") for h in public)
+    assert not any(
+        "style" in attrs or any(a.startswith("on") for a in attrs) for _, attrs in page.tags
+    )
+    assert dict(page.tags)["html"]["lang"] == "en-GB"
+    assert "&lt;b&gt;along the way&lt;/b&gt;" in html  # the manager's words, escaped
+
+
+def test_the_public_page_variant_links_its_stylesheet_and_holds_no_style_or_script(content):
+    html = handbook_html(
+        content, built_on=BUILT_ON, variant=HtmlVariant.PAGE, pdf_url="/handbook/test/handbook.pdf"
+    )
     page = outline(html)
 
     tags = [tag for tag, _ in page.tags]
@@ -113,15 +182,16 @@ def test_the_web_page_has_no_script_no_inline_style_and_says_its_language(conten
     assert not any(
         "style" in attrs or any(a.startswith("on") for a in attrs) for _, attrs in page.tags
     )
-    assert dict(page.tags)["html"]["lang"] == "en-GB"
     assert [attrs["href"] for tag, attrs in page.tags if tag == "link"] == [
         "/static/reports/handbook.css"
     ]
-    assert "&lt;b&gt;along the way&lt;/b&gt;" in html  # the manager's words, escaped
+    assert '<a href="/handbook/test/handbook.pdf">' in html
+    assert dict(page.tags)["html"]["lang"] == "en-GB"
+    assert "&lt;b&gt;along the way&lt;/b&gt;" in html
 
 
 def test_headings_run_in_order_from_one_h1(content):
-    page = outline(handbook_html(content, built_on=BUILT_ON, standalone=True))
+    page = outline(handbook_html(content, built_on=BUILT_ON, variant=HtmlVariant.FILE))
 
     levels = [level for level, _ in page.headings]
     assert levels.count(1) == 1 and levels[0] == 1
@@ -133,7 +203,7 @@ def test_headings_run_in_order_from_one_h1(content):
 
 
 def test_every_chart_has_a_title_a_description_and_a_table_after_it(content):
-    html = handbook_html(content, built_on=BUILT_ON, standalone=True)
+    html = handbook_html(content, built_on=BUILT_ON, variant=HtmlVariant.FILE)
     tags = outline(html).tags
 
     charts = [n for n, (tag, attrs) in enumerate(tags) if tag == "svg"]
@@ -147,19 +217,12 @@ def test_every_chart_has_a_title_a_description_and_a_table_after_it(content):
 
 
 def test_every_contents_link_goes_to_a_part_of_the_book(content):
-    tags = outline(handbook_html(content, built_on=BUILT_ON, standalone=True)).tags
+    tags = outline(handbook_html(content, built_on=BUILT_ON, variant=HtmlVariant.FILE)).tags
 
     ids = {attrs["id"] for _, attrs in tags if "id" in attrs}
     links = [attrs["href"] for tag, attrs in tags if tag == "a" and attrs["href"].startswith("#")]
     assert len(links) > 10
     assert {link[1:] for link in links} <= ids
-
-
-def test_the_book_alone_is_an_article_for_a_page_of_the_app(content):
-    html = handbook_html(content, built_on=BUILT_ON, standalone=False)
-
-    assert html.lstrip().startswith('<article class="handbook">')
-    assert "<html" not in html and "<link" not in html
 
 
 def test_a_pilot_with_nothing_yet_gets_a_handbook_that_says_so(world):
@@ -172,7 +235,7 @@ def test_a_pilot_with_nothing_yet_gets_a_handbook_that_says_so(world):
         lessons="",
         today=datetime.date(2026, 8, 1),
     )
-    html = handbook_html(empty, built_on=BUILT_ON, standalone=True)
+    html = handbook_html(empty, built_on=BUILT_ON, variant=HtmlVariant.FILE)
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
     assert "No return counted in this period, so there is no score." in text
