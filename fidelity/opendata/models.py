@@ -84,7 +84,7 @@ class OpenDataPack(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise PackImmutable("Published open data packs are never changed.")
-        self.quarter_index = self.year * 4 + self.quarter - 1
+        self.quarter_index = Quarter(self.year, self.quarter).index
         super().save(*args, **kwargs)
 
     def get_absolute_url(self, name: str = "") -> str:

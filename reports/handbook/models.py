@@ -52,8 +52,9 @@ class Handbook(BuildJob):
         return f"{self.pilot} handbook, {self.period_label}"
 
     def save(self, *args, **kwargs) -> None:
-        self.first_index = self.first_year * 4 + self.first_quarter - 1
-        self.last_index = self.last_year * 4 + self.last_quarter - 1
+        # The index orders quarters whatever the pilot's convention, so none is looked up.
+        self.first_index = Quarter(self.first_year, self.first_quarter).index
+        self.last_index = Quarter(self.last_year, self.last_quarter).index
         super().save(*args, **kwargs)
 
     @property
